@@ -1,0 +1,16 @@
+package dev.pgroll4j.core;
+
+import java.time.OffsetDateTime;
+
+/**
+ * One row of the migration history.
+ *
+ * @param name the migration name
+ * @param versionSchema the version schema it created (it may since have been dropped)
+ * @param parent the migration before it, {@code null} for the first
+ * @param done whether it is complete; the one migration that is not is the active one
+ * @param type {@code pgroll}, or {@code inferred}/{@code baseline} for rows written by pgroll itself
+ */
+public record MigrationRecord(String name, String versionSchema, String parent, boolean done,
+		OffsetDateTime createdAt, OffsetDateTime updatedAt, String type) {
+}

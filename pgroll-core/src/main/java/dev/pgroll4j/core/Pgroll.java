@@ -1,0 +1,84 @@
+package dev.pgroll4j.core;
+
+import dev.pgroll4j.core.internal.MigrationEngine;
+import dev.pgroll4j.core.migration.Migration;
+
+/**
+ * The entry point: zero-downtime, reversible migrations of one PostgreSQL schema.
+ *
+ * <pre>{@code
+ * Pgroll pgroll = Pgroll.configure().dataSource(dataSource).schema("public").load();
+ * for (Migration migration : MigrationLoader.fromClasspath("db/pgroll", classLoader)) { ... }
+ * pgroll.start(migration);   // expand: both versions work
+ * pgroll.complete();         // contract: only the new version remains
+ * }</pre>
+ *
+ * <p>Instances are thread-safe and cheap; every call takes its own connection. Calls on the same schema from
+ * several processes are serialised by an advisory lock.
+ */
+public final class Pgroll {
+
+	private final PgrollConfiguration configuration;
+
+	private final MigrationEngine engine;
+
+	Pgroll(PgrollConfiguration configuration) {
+		this.configuration = configuration;
+		this.engine = new MigrationEngine(configuration);
+	}
+
+	/** A builder for a configuration with the defaults filled in. */
+	public static PgrollConfiguration.Builder configure() {
+		return new PgrollConfiguration.Builder();
+	}
+
+	public static Pgroll of(PgrollConfiguration configuration) {
+		return new Pgroll(configuration);
+	}
+
+	public PgrollConfiguration configuration() {
+		return this.configuration;
+	}
+
+	/**
+	 * Creates the state schema and its migrations table, or brings a pgroll-created one up to date. Idempotent and
+	 * safe to call from many processes at once; start does it when needed.
+	 */
+	public void init() {
+		this.engine.init();
+	}
+
+	/**
+	 * Checks a migration against the live schema and the history; nothing is changed.
+	 * @throws MigrationValidationException naming the file, operation and field
+	 * @throws MigrationStateException if it was applied already or another migration is active
+	 */
+	public void validate(Migration migration) {
+		this.engine.validate(migration);
+	}
+
+	/**
+	 * Starts a migration: validates it, makes the additive changes, creates its version schema and backfills.
+	 * Afterwards clients of the previous version and of this one work side by side. If anything fails the
+	 * database is left as it was.
+	 */
+	public StartResult start(Migration migration) {
+		return this.engine.start(migration);
+	}
+
+	/** Completes the active migration: the previous version schema is dropped and the changes contracted. */
+	public CompleteResult complete() {
+		return this.engine.complete();
+	}
+
+	/** Rolls back the active migration: its version schema is dropped and every change of start undone. */
+	public RollbackResult rollback() {
+		return this.engine.rollback();
+	}
+
+	/** The state of the schema's migrations. */
+	public MigrationStatus status() {
+		return this.engine.status();
+	}
+
+}

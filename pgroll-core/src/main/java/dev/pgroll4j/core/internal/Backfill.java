@@ -1,0 +1,219 @@
+package dev.pgroll4j.core.internal;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.pgroll4j.core.BackfillListener;
+import dev.pgroll4j.core.BackfillProgress;
+import dev.pgroll4j.core.MigrationExecutionException;
+
+/**
+ * Rewrites the rows that existed before a migration's triggers did, in batches, each batch its own short
+ * transaction, so the up triggers fill the new columns without one long lock on the table.
+ *
+ * <p>Rows still to do carry the backfill marker ({@code true} for every row that existed when the marker column
+ * was added). A batch is a key range when the table has a primary key or a unique index on NOT NULL columns, else
+ * a range of physical pages; either way no batch rescans what an earlier batch covered. Rows written by clients
+ * meanwhile have had their marker cleared by the trigger, and are skipped.
+ */
+public final class Backfill {
+
+	private static final Logger logger = LoggerFactory.getLogger(Backfill.class);
+
+	private static final String MARKER = Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN);
+
+	private final Connection connection;
+
+	private final String schema;
+
+	private final String migration;
+
+	private final int batchSize;
+
+	private final Duration batchDelay;
+
+	private final BackfillListener listener;
+
+	public Backfill(Connection connection, String schema, String migration, int batchSize, Duration batchDelay,
+			BackfillListener listener) {
+		this.connection = connection;
+		this.schema = schema;
+		this.migration = migration;
+		this.batchSize = batchSize;
+		this.batchDelay = batchDelay;
+		this.listener = listener;
+	}
+
+	/** Backfills one table; returns the number of rows rewritten. */
+	public long run(String table) {
+		String qualified = Sql.qualified(this.schema, table);
+		try {
+			long total = estimateRows(qualified);
+			Key key = findKey(qualified);
+			long done = (key != null) ? byKey(table, qualified, key, total) : byPages(table, qualified, total);
+			this.listener.onProgress(new BackfillProgress(this.migration, table, done, Math.max(done, total), true));
+			return done;
+		}
+		catch (SQLException ex) {
+			throw new MigrationExecutionException("backfill of table \"" + table + "\" for migration \""
+					+ this.migration + "\" failed: " + Transactions.serverMessage(ex), null, ex.getSQLState(), ex);
+		}
+	}
+
+	private long byKey(String table, String qualified, Key key, long total) throws SQLException {
+		List<String> columns = key.columns.stream().map(Sql::ident).toList();
+		String keyList = String.join(", ", columns);
+		List<String> bounds = new ArrayList<>();
+		for (String type : key.types) {
+			bounds.add("?::text::" + type);
+		}
+		String lastKey = String.join(", ", columns.stream().map((c) -> "b." + c + "::text").toList());
+		String lastFirst = String.join(", ", columns.stream().map((c) -> "b." + c + " DESC").toList());
+		String join = String.join(" AND ", columns.stream().map((c) -> "t." + c + " = b." + c).toList());
+		String first = batchSql(qualified, keyList, "", join, lastKey, lastFirst);
+		String next = batchSql(qualified, keyList, " WHERE (" + keyList + ") > (" + String.join(", ", bounds) + ")",
+				join, lastKey, lastFirst);
+		long done = 0;
+		String[] last = null;
+		while (true) {
+			try (PreparedStatement statement = this.connection.prepareStatement((last == null) ? first : next)) {
+				int parameter = 1;
+				if (last != null) {
+					for (String bound : last) {
+						statement.setString(parameter++, bound);
+					}
+				}
+				statement.setInt(parameter, this.batchSize);
+				try (ResultSet rs = statement.executeQuery()) {
+					if (!rs.next()) {
+						return done;
+					}
+					done += rs.getLong(1);
+					last = new String[key.columns.size()];
+					for (int i = 0; i < last.length; i++) {
+						last[i] = rs.getString(i + 2);
+					}
+				}
+			}
+			afterBatch(table, done, total);
+		}
+	}
+
+	private String batchSql(String qualified, String keyList, String where, String join, String lastKey,
+			String lastFirst) {
+		// The batch's key range is read first; the UPDATE touches only rows still marked, through the trigger.
+		return "WITH b AS (SELECT " + keyList + " FROM " + qualified + where + " ORDER BY " + keyList
+				+ " LIMIT ?), u AS (UPDATE " + qualified + " AS t SET " + MARKER + " = false FROM b WHERE " + join
+				+ " AND t." + MARKER + " RETURNING 1) SELECT (SELECT count(*) FROM u), " + lastKey
+				+ " FROM b ORDER BY " + lastFirst + " LIMIT 1";
+	}
+
+	private long byPages(String table, String qualified, long total) throws SQLException {
+		long pages;
+		double rowsPerPage;
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_relation_size(c.oid) / "
+				+ "current_setting('block_size')::int, CASE WHEN c.relpages > 0 AND c.reltuples > 0 "
+				+ "THEN c.reltuples / c.relpages ELSE 100 END FROM pg_class c WHERE c.oid = to_regclass(?)")) {
+			statement.setString(1, qualified);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				pages = rs.getLong(1);
+				rowsPerPage = Math.max(1, rs.getDouble(2));
+			}
+		}
+		long step = Math.max(1, (long) (this.batchSize / rowsPerPage));
+		String sql = "UPDATE " + qualified + " SET " + MARKER + " = false WHERE ctid >= ?::tid AND ctid < ?::tid AND "
+				+ MARKER;
+		long done = 0;
+		// Rows written after the trigger exists have no marker set, so pages added since need no visit.
+		for (long page = 0; page < pages; page += step) {
+			try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
+				statement.setString(1, "(" + page + ",0)");
+				statement.setString(2, "(" + (page + step) + ",0)");
+				done += statement.executeUpdate();
+			}
+			afterBatch(table, done, total);
+		}
+		return done;
+	}
+
+	private void afterBatch(String table, long done, long total) {
+		this.listener.onProgress(new BackfillProgress(this.migration, table, done, Math.max(done, total), false));
+		if (!this.batchDelay.isZero()) {
+			try {
+				Thread.sleep(this.batchDelay.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new MigrationExecutionException("backfill of table \"" + table + "\" was interrupted", null,
+						null, ex);
+			}
+		}
+	}
+
+	private long estimateRows(String qualified) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+			statement.setString(1, qualified);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				long estimate = rs.getLong(1);
+				if (estimate > 0) {
+					return estimate;
+				}
+			}
+		}
+		logger.debug("no statistics for {}; counting rows", qualified);
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT count(*) FROM " + qualified)) {
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getLong(1);
+			}
+		}
+	}
+
+	/** The primary key, else the narrowest valid, non-partial unique index whose columns are all NOT NULL. */
+	private Key findKey(String qualified) throws SQLException {
+		String sql = """
+				SELECT ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
+				             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.ord),
+				       ARRAY(SELECT format_type(a.atttypid, a.atttypmod) FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
+				             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.ord)
+				FROM pg_index i
+				WHERE i.indrelid = to_regclass(?) AND i.indisunique AND i.indisvalid AND i.indpred IS NULL
+				  AND i.indexprs IS NULL AND i.indnkeyatts = i.indnatts
+				  AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) k(num)
+				                  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
+				                  WHERE NOT a.attnotnull OR a.attname LIKE '\\_pgroll\\_%')
+				ORDER BY i.indisprimary DESC, i.indnatts, i.indexrelid
+				LIMIT 1
+				""";
+		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
+			statement.setString(1, qualified);
+			try (ResultSet rs = statement.executeQuery()) {
+				if (!rs.next()) {
+					return null;
+				}
+				return new Key(strings(rs.getArray(1)), strings(rs.getArray(2)));
+			}
+		}
+	}
+
+	private static List<String> strings(Array array) throws SQLException {
+		return Arrays.asList((String[]) array.getArray());
+	}
+
+	private record Key(List<String> columns, List<String> types) {
+	}
+
+}

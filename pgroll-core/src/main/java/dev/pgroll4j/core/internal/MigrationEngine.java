@@ -1,0 +1,772 @@
+package dev.pgroll4j.core.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.pgroll4j.core.CompleteResult;
+import dev.pgroll4j.core.MigrationHooks;
+import dev.pgroll4j.core.MigrationRecord;
+import dev.pgroll4j.core.MigrationStateException;
+import dev.pgroll4j.core.MigrationStatus;
+import dev.pgroll4j.core.MigrationValidationException;
+import dev.pgroll4j.core.PgrollConfiguration;
+import dev.pgroll4j.core.PgrollException;
+import dev.pgroll4j.core.RollbackResult;
+import dev.pgroll4j.core.SqlFragment;
+import dev.pgroll4j.core.StartResult;
+import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.migration.MigrationParser;
+import dev.pgroll4j.core.operations.CompleteContext;
+import dev.pgroll4j.core.operations.Operation;
+import dev.pgroll4j.core.operations.RollbackContext;
+import dev.pgroll4j.core.operations.SqlMapper;
+import dev.pgroll4j.core.operations.StartContext;
+import dev.pgroll4j.core.operations.ValidationContext;
+import dev.pgroll4j.core.schema.SchemaReader;
+import dev.pgroll4j.core.schema.SchemaSnapshot;
+import dev.pgroll4j.core.schema.VirtualSchema;
+import dev.pgroll4j.core.schema.VirtualTable;
+
+/**
+ * Runs migrations: validation, then start (one transaction of additive DDL, triggers and the new version schema;
+ * then concurrent index builds; then the backfill), complete and rollback. A start that fails after its
+ * transaction committed is rolled back before the error is reported, so the catalog ends as it began.
+ */
+public final class MigrationEngine {
+
+	private static final Logger logger = LoggerFactory.getLogger(MigrationEngine.class);
+
+	private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+	private final PgrollConfiguration configuration;
+
+	private final StateStore state;
+
+	public MigrationEngine(PgrollConfiguration configuration) {
+		this.configuration = configuration;
+		this.state = new StateStore(configuration.stateSchema(), configuration.schema());
+	}
+
+	private String schema() {
+		return this.configuration.schema();
+	}
+
+	public void init() {
+		try (Session session = Session.open(this.configuration)) {
+			this.state.init(session.transactions());
+		}
+	}
+
+	/** Checks a migration against the live schema and the history without changing anything. */
+	public void validate(Migration migration) {
+		try (Session session = Session.open(this.configuration)) {
+			Connection connection = session.connection();
+			List<StoredMigration> history = this.state.isInitialized(connection) ? this.state.history(connection)
+					: List.of();
+			checkStartable(connection, migration, history);
+			plan(mapSql(migration), SchemaReader.read(connection, schema()), new Probes(connection));
+		}
+		catch (SQLException ex) {
+			throw unexpected("validating migration \"" + migration.name() + "\"", ex);
+		}
+	}
+
+	public StartResult start(Migration migration) {
+		long started = System.nanoTime();
+		String step = "start of migration \"" + migration.name() + "\"";
+		try (Session session = Session.open(this.configuration)) {
+			Connection connection = session.connection();
+			ensureInitialized(session);
+			session.lockSchema();
+			List<StoredMigration> history = this.state.history(connection);
+			checkStartable(connection, migration, history);
+			String versionSchema = migration.versionSchemaFor(schema());
+			SchemaSnapshot base = SchemaReader.read(connection, schema());
+			Probes probes = new Probes(connection);
+			Plan plan = plan(mapSql(migration), base, probes);
+			String parent = history.isEmpty() ? null : history.get(history.size() - 1).name();
+			String baseJson = JSON.writeValueAsString(base);
+			Views views = new Views(schema(), session.serverMajorVersion());
+			Transactions transactions = session.transactions();
+
+			StartRun run = transactions.inTransaction(step, (tx) -> {
+				StartRun attempt = new StartRun(new Triggers(schema(), versionSchema));
+				tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schema()), null);
+				this.state.insert(tx, migration.name(), migration.json(), parent, baseJson);
+				MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(migration.name(), schema(),
+						versionSchema, tx.connection());
+				tx.mark("the before-start-DDL hook");
+				this.configuration.hooks().beforeStartDdl(hookContext);
+				for (Step planned : plan.steps()) {
+					planned.operation().start(new StartSteps(attempt, planned, origin(migration, planned), tx, probes));
+				}
+				for (String sql : attempt.triggers.createStatements(attempt.backfills)) {
+					tx.execute(sql, "creating the triggers that keep both versions in sync");
+				}
+				VirtualSchema shown = (attempt.refreshed != null) ? attempt.refreshed : plan.result();
+				views.create(tx, versionSchema, shown, "creating version schema \"" + versionSchema + "\"");
+				tx.mark("the after-start-DDL hook");
+				this.configuration.hooks().afterStartDdl(hookContext);
+				return attempt;
+			});
+
+			long rows = 0;
+			try {
+				for (Deferred deferred : run.concurrent) {
+					transactions.outsideTransaction(step, deferred.origin(), deferred.sql(), deferred.undo());
+				}
+				Backfill backfill = new Backfill(connection, schema(), migration.name(),
+						this.configuration.backfillBatchSize(), this.configuration.backfillBatchDelay(),
+						this.configuration.backfillListener());
+				for (String table : run.backfills) {
+					rows += backfill.run(table);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("{} failed after its DDL committed; rolling it back", step);
+				try {
+					rollbackActive(session, plan, versionSchema, migration.name());
+				}
+				catch (RuntimeException rollbackFailure) {
+					ex.addSuppressed(rollbackFailure);
+				}
+				throw ex;
+			}
+			logger.info("started migration {}: version schema {}, {} row(s) backfilled", migration.name(),
+					versionSchema, rows);
+			return new StartResult(migration.name(), versionSchema, rows, Duration.ofNanos(System.nanoTime() - started));
+		}
+		catch (SQLException ex) {
+			throw unexpected(step, ex);
+		}
+	}
+
+	public CompleteResult complete() {
+		long started = System.nanoTime();
+		try (Session session = Session.open(this.configuration)) {
+			ActiveMigration active = activeMigration(session, "complete");
+			String step = "complete of migration \"" + active.record().name() + "\"";
+			CompleteSteps collected = new CompleteSteps(schema());
+			for (Step planned : active.plan().steps()) {
+				planned.operation().complete(collected.forStep(planned, origin(active.migration(), planned)));
+			}
+			Transactions transactions = session.transactions();
+			for (Statement validation : collected.validations) {
+				transactions.inTransaction(step, (tx) -> {
+					tx.execute(validation.sql(), validation.origin());
+					return null;
+				});
+			}
+			String previous = active.previousVersionSchema();
+			Views views = new Views(schema(), session.serverMajorVersion());
+			transactions.inTransaction(step, (tx) -> {
+				MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(active.record().name(),
+						schema(), active.versionSchema(), tx.connection());
+				tx.mark("the before-complete-DDL hook");
+				this.configuration.hooks().beforeCompleteDdl(hookContext);
+				if (previous != null) {
+					// Old clients are done; their views would block dropping the columns they show.
+					tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(previous) + " CASCADE",
+							"dropping the previous version schema");
+				}
+				dropTriggers(tx);
+				for (Statement statement : collected.statements) {
+					tx.execute(statement.sql(), statement.origin());
+				}
+				SchemaSnapshot result = SchemaReader.read(tx.connection(), schema());
+				VirtualSchema shown = VirtualSchema.of(result);
+				shown.orderColumnsLike(active.plan().result());
+				views.synchronize(tx, active.versionSchema(), shown,
+						"updating version schema \"" + active.versionSchema() + "\"");
+				this.state.markDone(tx, active.record().name(), JSON.writeValueAsString(result));
+				tx.mark("the after-complete-DDL hook");
+				this.configuration.hooks().afterCompleteDdl(hookContext);
+				return null;
+			});
+			logger.info("completed migration {}", active.record().name());
+			return new CompleteResult(active.record().name(), active.versionSchema(), previous,
+					Duration.ofNanos(System.nanoTime() - started));
+		}
+	}
+
+	public RollbackResult rollback() {
+		long started = System.nanoTime();
+		try (Session session = Session.open(this.configuration)) {
+			ActiveMigration active = activeMigration(session, "roll back");
+			rollbackActive(session, active.plan(), active.versionSchema(), active.record().name());
+			logger.info("rolled back migration {}", active.record().name());
+			return new RollbackResult(active.record().name(), active.versionSchema(),
+					Duration.ofNanos(System.nanoTime() - started));
+		}
+	}
+
+	public MigrationStatus status() {
+		try (Session session = Session.open(this.configuration)) {
+			Connection connection = session.connection();
+			if (!this.state.isInitialized(connection)) {
+				return new MigrationStatus(schema(), MigrationStatus.State.NO_MIGRATIONS, null, null, null, List.of());
+			}
+			List<StoredMigration> history = this.state.history(connection);
+			List<MigrationRecord> records = history.stream().map(this::record).toList();
+			MigrationRecord active = records.stream().filter((r) -> !r.done()).findFirst().orElse(null);
+			String latest = null;
+			for (int i = records.size() - 1; i >= 0 && latest == null; i--) {
+				if (schemaExists(connection, records.get(i).versionSchema())) {
+					latest = records.get(i).versionSchema();
+				}
+			}
+			String previous = null;
+			if (active != null && active.parent() != null) {
+				String candidate = versionSchemaOf(history, active.parent());
+				previous = schemaExists(connection, candidate) ? candidate : null;
+			}
+			MigrationStatus.State state = records.isEmpty() ? MigrationStatus.State.NO_MIGRATIONS
+					: (active != null) ? MigrationStatus.State.IN_PROGRESS : MigrationStatus.State.COMPLETE;
+			return new MigrationStatus(schema(), state, active, latest, previous, records);
+		}
+		catch (SQLException ex) {
+			throw unexpected("reading the status of schema \"" + schema() + "\"", ex);
+		}
+	}
+
+	private MigrationRecord record(StoredMigration row) {
+		return new MigrationRecord(row.name(), schema() + "_" + row.versionName(), row.parent(), row.done(),
+				row.createdAt(), row.updatedAt(), row.type());
+	}
+
+	private String versionSchemaOf(List<StoredMigration> history, String name) {
+		return history.stream()
+			.filter((row) -> row.name().equals(name))
+			.findFirst()
+			.map((row) -> schema() + "_" + row.versionName())
+			.orElse(null);
+	}
+
+	private void ensureInitialized(Session session) throws SQLException {
+		if (!this.state.isInitialized(session.connection())) {
+			this.state.init(session.transactions());
+		}
+	}
+
+	private void checkStartable(Connection connection, Migration migration, List<StoredMigration> history)
+			throws SQLException {
+		for (StoredMigration row : history) {
+			if (!row.done()) {
+				throw new MigrationStateException("cannot start migration \"" + migration.name() + "\": migration \""
+						+ row.name() + "\" is still active on schema \"" + schema() + "\"; complete or roll it back "
+						+ "first");
+			}
+			if (row.name().equals(migration.name())) {
+				throw new MigrationStateException("migration \"" + migration.name()
+						+ "\" has already been applied to schema \"" + schema() + "\"");
+			}
+		}
+		String versionSchema = migration.versionSchemaFor(schema());
+		String field = (migration.versionSchema() != null) ? "version_schema" : null;
+		String problem = Identifiers.problem(versionSchema);
+		if (problem != null) {
+			throw new MigrationValidationException(migration.source(), -1, null, field, "version schema name \""
+					+ versionSchema + "\" " + problem + "; set a shorter version_schema");
+		}
+		if (schemaExists(connection, versionSchema)) {
+			throw new MigrationValidationException(migration.source(), -1, null, field, "version schema \""
+					+ versionSchema + "\" already exists");
+		}
+	}
+
+	private static boolean schemaExists(Connection connection, String name) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
+			statement.setString(1, name);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
+		}
+	}
+
+	private ActiveMigration activeMigration(Session session, String verb) {
+		try {
+			Connection connection = session.connection();
+			if (!this.state.isInitialized(connection)) {
+				throw new MigrationStateException("cannot " + verb + ": schema \"" + schema()
+						+ "\" has no migration history");
+			}
+			session.lockSchema();
+			List<StoredMigration> history = this.state.history(connection);
+			StoredMigration active = history.stream()
+				.filter((row) -> !row.done())
+				.findFirst()
+				.orElseThrow(() -> new MigrationStateException("cannot " + verb + ": there is no active migration on "
+						+ "schema \"" + schema() + "\""));
+			if (active.baseSchemaJson() == null) {
+				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name()
+						+ "\": it was started by another tool (no base schema recorded); finish it with that tool");
+			}
+			Migration migration = MigrationParser.parseJson(active.name(),
+					"migration \"" + active.name() + "\" (history of schema \"" + schema() + "\")",
+					active.migrationJson());
+			SchemaSnapshot base = JSON.readValue(active.baseSchemaJson(), SchemaSnapshot.class);
+			Plan plan = plan(mapSql(migration), base, null);
+			String previous = (active.parent() != null) ? versionSchemaOf(history, active.parent()) : null;
+			return new ActiveMigration(active, migration, plan, schema() + "_" + active.versionName(), previous);
+		}
+		catch (SQLException ex) {
+			throw unexpected("reading the active migration of schema \"" + schema() + "\"", ex);
+		}
+	}
+
+	private void rollbackActive(Session session, Plan plan, String versionSchema, String name) {
+		List<Statement> statements = new ArrayList<>();
+		List<Step> reversed = new ArrayList<>(plan.steps());
+		Collections.reverse(reversed);
+		for (Step planned : reversed) {
+			planned.operation().rollback(new RollbackSteps(statements, planned, origin(plan.migration(), planned)));
+		}
+		session.transactions().inTransaction("rollback of migration \"" + name + "\"", (tx) -> {
+			tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema) + " CASCADE",
+					"dropping version schema \"" + versionSchema + "\"");
+			dropTriggers(tx);
+			for (Statement statement : statements) {
+				tx.execute(statement.sql(), statement.origin());
+			}
+			this.state.delete(tx, name);
+			return null;
+		});
+	}
+
+	/** Drops every trigger function and backfill marker of the migrated schema; only one migration is active. */
+	private void dropTriggers(Transactions.Tx tx) throws SQLException {
+		List<String> statements = new ArrayList<>();
+		try (PreparedStatement query = tx.connection().prepareStatement("""
+				SELECT 'DROP FUNCTION IF EXISTS ' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '() CASCADE'
+				FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+				WHERE n.nspname = ? AND p.proname LIKE '\\_pgroll\\_trigger\\_%' AND p.prorettype = 'trigger'::regtype
+				UNION ALL
+				SELECT 'ALTER TABLE ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+				       || ' DROP COLUMN IF EXISTS ' || quote_ident(a.attname)
+				FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE n.nspname = ? AND a.attname = ? AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+				""")) {
+			query.setString(1, schema());
+			query.setString(2, schema());
+			query.setString(3, InternalNames.NEEDS_BACKFILL_COLUMN);
+			try (ResultSet rs = query.executeQuery()) {
+				while (rs.next()) {
+					statements.add(rs.getString(1));
+				}
+			}
+		}
+		for (String statement : statements) {
+			tx.execute(statement, "removing the migration's triggers");
+		}
+	}
+
+	private Migration mapSql(Migration migration) {
+		List<Operation> operations = new ArrayList<>();
+		for (int i = 0; i < migration.operations().size(); i++) {
+			Operation operation = migration.operations().get(i);
+			operations.add(operation.mapSql(mapper(migration, i, operation)));
+		}
+		return new Migration(migration.name(), migration.versionSchema(), operations, migration.source(),
+				migration.json());
+	}
+
+	private SqlMapper mapper(Migration migration, int index, Operation operation) {
+		return (path, kind, sql) -> {
+			if (sql == null) {
+				return null;
+			}
+			String transformed;
+			try {
+				transformed = this.configuration.sqlTransformer()
+					.transform(new SqlFragment(migration.name(), index, operation.kind(), path, kind, sql));
+			}
+			catch (RuntimeException ex) {
+				throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
+						"rejected by the SQL transformer: " + ex.getMessage());
+			}
+			if (transformed == null) {
+				throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
+						"the SQL transformer returned nothing");
+			}
+			if (kind != SqlFragment.Kind.RAW_SQL && !transformed.isBlank()) {
+				String problem = SqlText.expressionProblem(transformed);
+				if (problem != null) {
+					throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
+							"the SQL " + problem);
+				}
+			}
+			return transformed;
+		};
+	}
+
+	private Plan plan(Migration migration, SchemaSnapshot base, Probes probes) {
+		List<Operation> operations = migration.operations();
+		if (operations.isEmpty()) {
+			throw new MigrationValidationException(migration.source(), -1, null, "operations",
+					"a migration needs at least one operation");
+		}
+		if (operations.size() > 1) {
+			for (int i = 0; i < operations.size(); i++) {
+				if (operations.get(i).isIsolated()) {
+					throw new MigrationValidationException(migration.source(), i, operations.get(i).kind(), null,
+							"a sql operation without onComplete must be the only operation of its migration: "
+									+ "what it changes is only known after it ran");
+				}
+			}
+		}
+		VirtualSchema current = VirtualSchema.of(base);
+		List<Step> steps = new ArrayList<>();
+		for (int i = 0; i < operations.size(); i++) {
+			VirtualSchema before = current.copy();
+			operations.get(i).validate(new Validation(current, migration, i, operations.get(i), probes));
+			steps.add(new Step(i, operations.get(i), before, current.copy()));
+		}
+		return new Plan(migration, steps, current);
+	}
+
+	private static String origin(Migration migration, Step step) {
+		return migration.source() + " operations[" + step.index() + "] (" + step.operation().kind() + ")";
+	}
+
+	private PgrollException unexpected(String what, SQLException ex) {
+		return new PgrollException(what + " failed: " + Transactions.serverMessage(ex), ex);
+	}
+
+	record Step(int index, Operation operation, VirtualSchema before, VirtualSchema after) {
+	}
+
+	record Plan(Migration migration, List<Step> steps, VirtualSchema result) {
+	}
+
+	record Statement(String sql, String origin) {
+	}
+
+	record Deferred(String sql, String undo, String origin) {
+	}
+
+	record ActiveMigration(StoredMigration record, Migration migration, Plan plan, String versionSchema,
+			String previousVersionSchema) {
+	}
+
+	/** What one attempt of the start transaction collected for the steps that follow it. */
+	private static final class StartRun {
+
+		private final Triggers triggers;
+
+		private final List<Deferred> concurrent = new ArrayList<>();
+
+		private final Set<String> backfills = new LinkedHashSet<>();
+
+		private VirtualSchema refreshed;
+
+		StartRun(Triggers triggers) {
+			this.triggers = triggers;
+		}
+
+	}
+
+	private final class StartSteps implements StartContext {
+
+		private final StartRun run;
+
+		private final Step step;
+
+		private final String origin;
+
+		private final Transactions.Tx tx;
+
+		private final Probes probes;
+
+		StartSteps(StartRun run, Step step, String origin, Transactions.Tx tx, Probes probes) {
+			this.run = run;
+			this.step = step;
+			this.origin = origin;
+			this.tx = tx;
+			this.probes = probes;
+		}
+
+		@Override
+		public String schemaName() {
+			return schema();
+		}
+
+		@Override
+		public VirtualSchema before() {
+			return this.step.before();
+		}
+
+		@Override
+		public VirtualSchema after() {
+			return this.step.after();
+		}
+
+		@Override
+		public void execute(String sql) {
+			this.tx.executeUnchecked(sql, this.origin);
+		}
+
+		@Override
+		public void executeConcurrently(String sql, String undo) {
+			this.run.concurrent.add(new Deferred(sql, undo, this.origin));
+		}
+
+		@Override
+		public void executeUserSql(String sql) {
+			this.tx.executeUnchecked(sql, this.origin + ", field up");
+		}
+
+		@Override
+		public boolean isVolatileDefault(String type, String expression) {
+			try {
+				return this.probes.isVolatileDefault(type, expression);
+			}
+			catch (SQLException ex) {
+				throw new Transactions.UncheckedSqlException(ex);
+			}
+		}
+
+		@Override
+		public void upTrigger(VirtualTable table, String targetColumn, String expression) {
+			this.run.triggers.addUp(table, targetColumn, expression);
+		}
+
+		@Override
+		public void downTrigger(VirtualTable table, String targetColumn,
+				String expression) {
+			this.run.triggers.addDown(table, targetColumn, expression);
+		}
+
+		@Override
+		public void backfill(String physicalTable) {
+			this.run.backfills.add(physicalTable);
+		}
+
+		@Override
+		public void refreshSchema() {
+			try {
+				this.run.refreshed = VirtualSchema.of(SchemaReader.read(this.tx.connection(), schema()));
+			}
+			catch (SQLException ex) {
+				throw new Transactions.UncheckedSqlException(ex);
+			}
+		}
+
+	}
+
+	/** Collects complete statements, tracking renames so later operations address objects by current names. */
+	private static final class CompleteSteps {
+
+		private final String schema;
+
+		private final Map<String, String> tableNames = new HashMap<>();
+
+		private final Map<String, Map<String, String>> columnNames = new HashMap<>();
+
+		private final List<Statement> validations = new ArrayList<>();
+
+		private final List<Statement> statements = new ArrayList<>();
+
+		CompleteSteps(String schema) {
+			this.schema = schema;
+		}
+
+		CompleteContext forStep(Step step, String origin) {
+			return new CompleteContext() {
+
+				@Override
+				public String schemaName() {
+					return CompleteSteps.this.schema;
+				}
+
+				@Override
+				public VirtualSchema before() {
+					return step.before();
+				}
+
+				@Override
+				public VirtualSchema after() {
+					return step.after();
+				}
+
+				@Override
+				public String table(String physicalTable) {
+					return Sql.qualified(CompleteSteps.this.schema, tableNames.getOrDefault(physicalTable, physicalTable));
+				}
+
+				@Override
+				public String column(String physicalTable, String physicalColumn) {
+					return Sql.ident(columnNames.getOrDefault(physicalTable, Map.of())
+						.getOrDefault(physicalColumn, physicalColumn));
+				}
+
+				@Override
+				public void validateConstraint(String physicalTable, String constraint) {
+					validations.add(new Statement("ALTER TABLE " + Sql.qualified(CompleteSteps.this.schema, physicalTable)
+							+ " VALIDATE CONSTRAINT " + Sql.ident(constraint), origin));
+				}
+
+				@Override
+				public void execute(String sql) {
+					statements.add(new Statement(sql, origin));
+				}
+
+				@Override
+				public void renameTable(String physicalTable, String newName) {
+					statements.add(new Statement("ALTER TABLE " + table(physicalTable) + " RENAME TO "
+							+ Sql.ident(newName), origin));
+					tableNames.put(physicalTable, newName);
+				}
+
+				@Override
+				public void renameColumn(String physicalTable, String physicalColumn, String newName) {
+					statements.add(new Statement("ALTER TABLE " + table(physicalTable) + " RENAME COLUMN "
+							+ column(physicalTable, physicalColumn) + " TO " + Sql.ident(newName), origin));
+					columnNames.computeIfAbsent(physicalTable, (k) -> new HashMap<>())
+						.put(physicalColumn, newName);
+				}
+
+				@Override
+				public void executeUserSql(String sql) {
+					statements.add(new Statement(sql, origin + ", field up"));
+				}
+
+			};
+		}
+
+	}
+
+	private final class RollbackSteps implements RollbackContext {
+
+		private final List<Statement> statements;
+
+		private final Step step;
+
+		private final String origin;
+
+		RollbackSteps(List<Statement> statements, Step step, String origin) {
+			this.statements = statements;
+			this.step = step;
+			this.origin = origin;
+		}
+
+		@Override
+		public String schemaName() {
+			return schema();
+		}
+
+		@Override
+		public VirtualSchema before() {
+			return this.step.before();
+		}
+
+		@Override
+		public VirtualSchema after() {
+			return this.step.after();
+		}
+
+		@Override
+		public void execute(String sql) {
+			this.statements.add(new Statement(sql, this.origin));
+		}
+
+		@Override
+		public void executeUserSql(String sql) {
+			this.statements.add(new Statement(sql, this.origin + ", field down"));
+		}
+
+	}
+
+	/** Validation of one operation: names the file, operation and field in every error. */
+	private static final class Validation implements ValidationContext {
+
+		private final VirtualSchema schema;
+
+		private final Migration migration;
+
+		private final int index;
+
+		private final Operation operation;
+
+		private final Probes probes;
+
+		Validation(VirtualSchema schema, Migration migration, int index, Operation operation, Probes probes) {
+			this.schema = schema;
+			this.migration = migration;
+			this.index = index;
+			this.operation = operation;
+			this.probes = probes;
+		}
+
+		@Override
+		public VirtualSchema schema() {
+			return this.schema;
+		}
+
+		@Override
+		public MigrationValidationException invalid(String field, String detail) {
+			return new MigrationValidationException(this.migration.source(), this.index, this.operation.kind(), field,
+					detail);
+		}
+
+		@Override
+		public void checkName(String field, String name) {
+			required(field, name);
+			String problem = Identifiers.problem(name);
+			if (problem != null) {
+				throw invalid(field, "name \"" + name + "\" " + problem);
+			}
+		}
+
+		@Override
+		public void checkNewName(String field, String name) {
+			required(field, name);
+			String problem = Identifiers.newNameProblem(name);
+			if (problem != null) {
+				throw invalid(field, "name \"" + name + "\" " + problem);
+			}
+		}
+
+		@Override
+		public void checkType(String field, String type) {
+			if (this.probes == null) {
+				return;
+			}
+			String problem = this.probes.typeProblem(type);
+			if (problem != null) {
+				throw invalid(field, "type \"" + type + "\" is not valid: " + problem);
+			}
+		}
+
+		@Override
+		public void checkExpression(String field, String sql, Map<String, String> columnTypes,
+				String resultType) {
+			if (this.probes == null) {
+				return;
+			}
+			String problem = this.probes.expressionProblem(sql, columnTypes, resultType);
+			if (problem != null) {
+				throw invalid(field, "the SQL does not compile: " + problem);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,172 @@
+package dev.pgroll4j.core.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.pgroll4j.core.MigrationStateException;
+import dev.pgroll4j.core.PgrollConfiguration;
+import dev.pgroll4j.core.PgrollException;
+
+/**
+ * The connection one start, complete or rollback runs on. It is set up so that generated triggers see it as an
+ * old-version client ({@code search_path} is the physical schema), holds the per-schema advisory lock that keeps
+ * two migrating processes apart, and hands the connection back the way it found it.
+ */
+public final class Session implements AutoCloseable {
+
+	/** First key of our advisory locks: "pgrl" in ASCII. */
+	private static final int LOCK_CLASS = 0x7067726c;
+
+	private static final Logger logger = LoggerFactory.getLogger(Session.class);
+
+	private final Connection connection;
+
+	private final PgrollConfiguration configuration;
+
+	private final int serverMajorVersion;
+
+	private boolean locked;
+
+	private Session(Connection connection, PgrollConfiguration configuration) throws SQLException {
+		this.connection = connection;
+		this.configuration = configuration;
+		connection.setAutoCommit(true);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET search_path TO " + Sql.ident(configuration.schema()));
+			statement.execute("SET standard_conforming_strings = on");
+			statement.execute("SET application_name = 'pgroll'");
+			if (configuration.role() != null) {
+				statement.execute("SET ROLE " + Sql.ident(configuration.role()));
+			}
+			try (ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+				rs.next();
+				this.serverMajorVersion = rs.getInt(1);
+			}
+		}
+	}
+
+	public static Session open(PgrollConfiguration configuration) {
+		Connection connection = null;
+		try {
+			connection = configuration.dataSource().getConnection();
+			return new Session(connection, configuration);
+		}
+		catch (SQLException ex) {
+			closeQuietly(connection);
+			throw new PgrollException("cannot open a connection for schema \"" + configuration.schema() + "\": "
+					+ Transactions.serverMessage(ex), ex);
+		}
+	}
+
+	public Connection connection() {
+		return this.connection;
+	}
+
+	public int serverMajorVersion() {
+		return this.serverMajorVersion;
+	}
+
+	public Transactions transactions() {
+		return new Transactions(this.connection, this.configuration.schema(), this.configuration.lockTimeout(),
+				this.configuration.lockRetryTimeout());
+	}
+
+	/**
+	 * Takes the session-level advisory lock of the migrated schema, waiting at most the configured time, so that
+	 * only one process at a time starts, completes or rolls back a migration of it.
+	 */
+	public void lockSchema() {
+		Duration wait = this.configuration.migrationLockWait();
+		try {
+			this.connection.setAutoCommit(false);
+			try (Statement statement = this.connection.createStatement()) {
+				// lock_timeout 0 would mean "wait forever"; 1 ms is the shortest real bound.
+				statement.execute("SET LOCAL lock_timeout = '" + Math.max(1, wait.toMillis()) + "ms'");
+			}
+			try (PreparedStatement statement = this.connection
+				.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
+				statement.setInt(1, LOCK_CLASS);
+				statement.setString(2, lockName());
+				statement.execute();
+			}
+			this.connection.commit();
+			this.locked = true;
+		}
+		catch (SQLException ex) {
+			rollbackQuietly();
+			if (Transactions.LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+				throw new MigrationStateException("another process is migrating schema \"" + this.configuration.schema()
+						+ "\" (waited " + wait.toMillis() + " ms for its lock)");
+			}
+			throw new PgrollException("cannot take the migration lock of schema \"" + this.configuration.schema()
+					+ "\": " + Transactions.serverMessage(ex), ex);
+		}
+		finally {
+			try {
+				this.connection.setAutoCommit(true);
+			}
+			catch (SQLException ex) {
+				logger.warn("could not restore autocommit", ex);
+			}
+		}
+	}
+
+	private String lockName() {
+		return this.configuration.stateSchema() + "." + this.configuration.schema();
+	}
+
+	@Override
+	public void close() {
+		try (Statement statement = this.connection.createStatement()) {
+			if (!this.connection.getAutoCommit()) {
+				this.connection.rollback();
+				this.connection.setAutoCommit(true);
+			}
+			if (this.locked) {
+				try (PreparedStatement unlock = this.connection
+					.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
+					unlock.setInt(1, LOCK_CLASS);
+					unlock.setString(2, lockName());
+					unlock.execute();
+				}
+			}
+			// A pooled connection goes back without our settings; ROLE is not covered by RESET ALL.
+			statement.execute("RESET ALL");
+			statement.execute("RESET ROLE");
+		}
+		catch (SQLException ex) {
+			logger.warn("could not reset the migration connection", ex);
+		}
+		finally {
+			closeQuietly(this.connection);
+		}
+	}
+
+	private void rollbackQuietly() {
+		try {
+			this.connection.rollback();
+		}
+		catch (SQLException ex) {
+			logger.warn("rollback failed", ex);
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				logger.warn("could not close connection", ex);
+			}
+		}
+	}
+
+}

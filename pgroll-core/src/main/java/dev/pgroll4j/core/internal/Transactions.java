@@ -1,0 +1,298 @@
+package dev.pgroll4j.core.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.pgroll4j.core.LockTimeoutException;
+import dev.pgroll4j.core.MigrationExecutionException;
+
+/**
+ * Runs DDL so that it never queues client traffic for long: every transaction sets {@code lock_timeout}, and a
+ * transaction that fails on it (SQLSTATE 55P03) is rolled back and retried as a whole after a jittered, growing
+ * pause, until the retry budget is spent.
+ */
+public final class Transactions {
+
+	static final String LOCK_NOT_AVAILABLE = "55P03";
+
+	static final String DEADLOCK_DETECTED = "40P01";
+
+	private static final Logger logger = LoggerFactory.getLogger(Transactions.class);
+
+	private static final long FIRST_PAUSE_MILLIS = 50;
+
+	private static final long MAX_PAUSE_MILLIS = 5_000;
+
+	private final Connection connection;
+
+	private final String schema;
+
+	private final Duration lockTimeout;
+
+	private final Duration retryTimeout;
+
+	public Transactions(Connection connection, String schema, Duration lockTimeout, Duration retryTimeout) {
+		this.connection = connection;
+		this.schema = schema;
+		this.lockTimeout = lockTimeout;
+		this.retryTimeout = retryTimeout;
+	}
+
+	/** Work done in one transaction; it may run several times, so it must start from scratch each time. */
+	@FunctionalInterface
+	public interface Work<T> {
+
+		T run(Tx tx) throws SQLException;
+
+	}
+
+	/** Runs {@code work} in a transaction, retrying it on lock timeouts; {@code step} names it in errors. */
+	public <T> T inTransaction(String step, Work<T> work) {
+		long deadline = System.nanoTime() + this.retryTimeout.toNanos();
+		for (int attempt = 1;; attempt++) {
+			Tx tx = new Tx(this.connection);
+			try {
+				this.connection.setAutoCommit(false);
+				tx.execute("SET LOCAL lock_timeout = '" + this.lockTimeout.toMillis() + "ms'", null);
+				T result = work.run(tx);
+				this.connection.commit();
+				return result;
+			}
+			catch (SQLException | UncheckedSqlException failure) {
+				rollbackQuietly();
+				SQLException ex = (failure instanceof UncheckedSqlException unchecked) ? unchecked.getCause()
+						: (SQLException) failure;
+				if (isRetryable(ex) && pauseBeforeRetry(step, attempt, deadline, tx, ex)) {
+					continue;
+				}
+				throw failure(step, tx, ex, attempt);
+			}
+			catch (RuntimeException ex) {
+				rollbackQuietly();
+				throw ex;
+			}
+			finally {
+				restoreAutoCommit();
+			}
+		}
+	}
+
+	/**
+	 * Runs a statement that cannot run inside a transaction block (such as {@code CREATE INDEX CONCURRENTLY}),
+	 * with {@code lock_timeout} set for the session; after a failure {@code undo} removes a half-built result
+	 * before the statement is retried.
+	 */
+	public void outsideTransaction(String step, String origin, String sql, String undo) {
+		long deadline = System.nanoTime() + this.retryTimeout.toNanos();
+		for (int attempt = 1;; attempt++) {
+			Tx tx = new Tx(this.connection);
+			try {
+				tx.execute("SET lock_timeout = '" + this.lockTimeout.toMillis() + "ms'", null);
+				tx.execute(sql, origin);
+				tx.execute("RESET lock_timeout", null);
+				return;
+			}
+			catch (SQLException ex) {
+				try {
+					tx.execute("RESET lock_timeout", null);
+					if (undo != null) {
+						new Tx(this.connection).execute(undo, origin);
+					}
+				}
+				catch (SQLException cleanup) {
+					ex.addSuppressed(cleanup);
+				}
+				if (isRetryable(ex) && pauseBeforeRetry(step, attempt, deadline, tx, ex)) {
+					continue;
+				}
+				throw failure(step, tx, ex, attempt);
+			}
+		}
+	}
+
+	private static boolean isRetryable(SQLException ex) {
+		return LOCK_NOT_AVAILABLE.equals(ex.getSQLState()) || DEADLOCK_DETECTED.equals(ex.getSQLState());
+	}
+
+	private boolean pauseBeforeRetry(String step, int attempt, long deadline, Tx tx, SQLException ex) {
+		long pause = Math.min(MAX_PAUSE_MILLIS, FIRST_PAUSE_MILLIS << Math.min(attempt - 1, 16));
+		pause = (long) (pause * ThreadLocalRandom.current().nextDouble(0.5, 1.5));
+		if (System.nanoTime() + pause * 1_000_000 > deadline) {
+			return false;
+		}
+		logger.info("{}: attempt {} could not get a lock ({}); retrying in {} ms: {}", step, attempt,
+				ex.getSQLState(), pause, tx.lastStatement());
+		try {
+			Thread.sleep(pause);
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+		return true;
+	}
+
+	private RuntimeException failure(String step, Tx tx, SQLException ex, int attempts) {
+		String statement = tx.lastStatement();
+		String where = (tx.lastOrigin() != null) ? tx.lastOrigin() : step;
+		if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+			String message = step + ": gave up after " + attempts + " attempt(s) over "
+					+ this.retryTimeout.toMillis() + " ms waiting for a lock (lock_timeout "
+					+ this.lockTimeout.toMillis() + " ms per attempt) in " + where + "\n  statement: " + statement
+					+ "\n  locks held by other sessions on schema \"" + this.schema + "\": " + describeLockHolders();
+			return new LockTimeoutException(message, statement, ex);
+		}
+		String message = step + ": " + where + " failed: " + serverMessage(ex)
+				+ ((statement != null) ? "\n  statement: " + statement : "");
+		return new MigrationExecutionException(message, statement, ex.getSQLState(), ex);
+	}
+
+	/** PostgreSQL's own message with its detail and hint, without pgjdbc's decoration. */
+	public static String serverMessage(SQLException ex) {
+		if (ex instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+			var server = psql.getServerErrorMessage();
+			StringBuilder text = new StringBuilder(String.valueOf(server.getMessage()));
+			if (server.getDetail() != null) {
+				text.append(" (").append(server.getDetail()).append(')');
+			}
+			if (server.getHint() != null) {
+				text.append(" hint: ").append(server.getHint());
+			}
+			return text.toString();
+		}
+		return ex.getMessage();
+	}
+
+	private String describeLockHolders() {
+		String sql = """
+				SELECT DISTINCT a.pid, c.relname, l.mode, a.state,
+				       left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) AS query
+				FROM pg_locks l
+				JOIN pg_class c ON c.oid = l.relation
+				JOIN pg_stat_activity a ON a.pid = l.pid
+				WHERE l.granted AND l.pid <> pg_backend_pid()
+				  AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
+				ORDER BY a.pid, c.relname
+				""";
+		List<String> holders = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
+			statement.setString(1, this.schema);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					holders.add("pid " + rs.getInt("pid") + " holds " + rs.getString("mode") + " on "
+							+ rs.getString("relname") + " (" + rs.getString("state") + ": " + rs.getString("query")
+							+ ")");
+				}
+			}
+		}
+		catch (SQLException ex) {
+			return "unknown (" + ex.getMessage() + ")";
+		}
+		return holders.isEmpty() ? "none now" : String.join("; ", holders);
+	}
+
+	private void rollbackQuietly() {
+		try {
+			if (!this.connection.getAutoCommit()) {
+				this.connection.rollback();
+			}
+		}
+		catch (SQLException ex) {
+			logger.warn("rollback failed", ex);
+		}
+	}
+
+	private void restoreAutoCommit() {
+		try {
+			this.connection.setAutoCommit(true);
+		}
+		catch (SQLException ex) {
+			logger.warn("could not restore autocommit", ex);
+		}
+	}
+
+	/** The statements of one attempt; remembers the last one so errors can name it. */
+	public static final class Tx {
+
+		private final Connection connection;
+
+		private String lastStatement;
+
+		private String lastOrigin;
+
+		Tx(Connection connection) {
+			this.connection = connection;
+		}
+
+		public Connection connection() {
+			return this.connection;
+		}
+
+		/**
+		 * Executes one statement.
+		 * @param origin what the statement is for, such as {@code operations[2] (add_column)}; {@code null} for
+		 * bookkeeping that needs no explanation
+		 */
+		public void execute(String sql, String origin) throws SQLException {
+			this.lastStatement = sql;
+			this.lastOrigin = origin;
+			logger.debug("{}", sql);
+			try (Statement statement = this.connection.createStatement()) {
+				statement.execute(sql);
+			}
+		}
+
+		/** Names the work that follows (such as a hook) for error messages, when it is not a statement. */
+		public void mark(String origin) {
+			this.lastStatement = null;
+			this.lastOrigin = origin;
+		}
+
+		/** As {@link #execute}, for callers that cannot throw checked exceptions. */
+		public void executeUnchecked(String sql, String origin) {
+			try {
+				execute(sql, origin);
+			}
+			catch (SQLException ex) {
+				throw new UncheckedSqlException(ex);
+			}
+		}
+
+		String lastStatement() {
+			return this.lastStatement;
+		}
+
+		String lastOrigin() {
+			return this.lastOrigin;
+		}
+
+	}
+
+	/** Carries an {@link SQLException} through code that cannot declare it; unwrapped by {@link Transactions}. */
+	public static final class UncheckedSqlException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		public UncheckedSqlException(SQLException cause) {
+			super(cause);
+		}
+
+		@Override
+		public synchronized SQLException getCause() {
+			return (SQLException) super.getCause();
+		}
+
+	}
+
+}

@@ -1,0 +1,148 @@
+package dev.pgroll4j.core.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.pgroll4j.core.schema.VirtualColumn;
+import dev.pgroll4j.core.schema.VirtualTable;
+
+/**
+ * The one trigger per table that keeps both versions' columns filled while a migration is active.
+ *
+ * <p>A write comes from the new version when the session names the new version schema, either in the
+ * {@code pgroll.version_schema} setting (which this project's starter sets) or, for clients that follow pgroll's
+ * advice and only set {@code search_path}, as the first existing schema on the search path. Old-version writes
+ * run the {@code up} assignments, new-version writes the {@code down} assignments; each assignment sees the row's
+ * columns as variables named as that version names them. Every write clears the row's backfill marker, so the
+ * backfill never recomputes a row a client has written since the trigger appeared.
+ */
+public final class Triggers {
+
+	/** The version-selecting setting. */
+	public static final String VERSION_SETTING = "pgroll.version_schema";
+
+	private final String schema;
+
+	private final String versionSchema;
+
+	private final Map<String, TableTrigger> tables = new LinkedHashMap<>();
+
+	public Triggers(String schema, String versionSchema) {
+		this.schema = schema;
+		this.versionSchema = versionSchema;
+	}
+
+	public void addUp(VirtualTable table, String targetColumn, String expression) {
+		trigger(table).up.add(assignment(table, targetColumn, expression));
+	}
+
+	public void addDown(VirtualTable table, String targetColumn, String expression) {
+		trigger(table).down.add(assignment(table, targetColumn, expression));
+	}
+
+	public boolean isEmpty() {
+		return this.tables.isEmpty();
+	}
+
+	private TableTrigger trigger(VirtualTable table) {
+		return this.tables.computeIfAbsent(table.physicalName(), TableTrigger::new);
+	}
+
+	private static Assignment assignment(VirtualTable table, String targetColumn, String expression) {
+		List<VirtualColumn> variables = new ArrayList<>();
+		for (VirtualColumn column : table.columns()) {
+			// Declaring only what the expression mentions keeps the per-row cost down.
+			if (SqlText.mentions(expression, column.name())) {
+				variables.add(column);
+			}
+		}
+		return new Assignment(targetColumn, expression, variables);
+	}
+
+	/**
+	 * Statements that create every trigger: the backfill marker column of each table that will be backfilled,
+	 * then functions and triggers.
+	 */
+	public List<String> createStatements(Set<String> backfilledTables) {
+		List<String> statements = new ArrayList<>();
+		for (TableTrigger trigger : this.tables.values()) {
+			trigger.marker = backfilledTables.contains(trigger.table);
+			String table = Sql.qualified(this.schema, trigger.table);
+			String function = Sql.qualified(this.schema, InternalNames.triggerFunction(trigger.table));
+			if (trigger.marker) {
+				// A non-volatile default is stored as a "missing value": no table rewrite.
+				statements.add("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS "
+						+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN) + " boolean DEFAULT true");
+			}
+			statements.add("CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS "
+					+ dollarQuoted(body(trigger)));
+			statements.add("CREATE TRIGGER " + Sql.ident(InternalNames.triggerFunction(trigger.table))
+					+ " BEFORE INSERT OR UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+		}
+		return statements;
+	}
+
+	private String body(TableTrigger trigger) {
+		StringBuilder body = new StringBuilder();
+		// A subquery in up/down that names a column of its own table means that column, not our variable.
+		body.append("\n#variable_conflict use_column\nDECLARE\n  pgroll_new_version boolean := coalesce(nullif(")
+			.append("current_setting(").append(Sql.literal(VERSION_SETTING)).append(", true), ''), ")
+			.append("(current_schemas(false))[1], '') = ")
+			.append(Sql.literal(this.versionSchema))
+			.append(";\nBEGIN\n");
+		if (!trigger.down.isEmpty() || !trigger.up.isEmpty()) {
+			body.append("  IF pgroll_new_version THEN\n");
+			trigger.down.forEach((assignment) -> append(body, assignment));
+			body.append("  ELSE\n");
+			trigger.up.forEach((assignment) -> append(body, assignment));
+			body.append("  END IF;\n");
+		}
+		if (trigger.marker) {
+			body.append("  NEW.").append(Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN)).append(" := false;\n");
+		}
+		body.append("  RETURN NEW;\nEND\n");
+		return body.toString();
+	}
+
+	private static void append(StringBuilder body, Assignment assignment) {
+		body.append("    DECLARE\n");
+		for (VirtualColumn variable : assignment.variables) {
+			body.append("      ").append(Sql.ident(variable.name())).append(' ').append(variable.type()).append(" := NEW.")
+				.append(Sql.ident(variable.physicalName()))
+				.append(";\n");
+		}
+		body.append("    BEGIN\n      NEW.").append(Sql.ident(assignment.target)).append(" := ")
+			.append(Sql.parenthesised(assignment.expression)).append(";\n    END;\n");
+	}
+
+	private static String dollarQuoted(String body) {
+		String tag = "$pgroll$";
+		for (int i = 0; body.contains(tag); i++) {
+			tag = "$pgroll" + i + "$";
+		}
+		return tag + body + tag;
+	}
+
+	private static final class TableTrigger {
+
+		private final String table;
+
+		private final List<Assignment> up = new ArrayList<>();
+
+		private final List<Assignment> down = new ArrayList<>();
+
+		private boolean marker;
+
+		TableTrigger(String table) {
+			this.table = table;
+		}
+
+	}
+
+	private record Assignment(String target, String expression, List<VirtualColumn> variables) {
+	}
+
+}

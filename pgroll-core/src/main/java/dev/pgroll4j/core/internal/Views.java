@@ -1,0 +1,100 @@
+package dev.pgroll4j.core.internal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.pgroll4j.core.schema.VirtualColumn;
+import dev.pgroll4j.core.schema.VirtualSchema;
+import dev.pgroll4j.core.schema.VirtualTable;
+
+/**
+ * Version schemas: one view per table, showing each physical column under the name the version uses, in table
+ * order. Simple views like these are automatically updatable, so clients read and write through them.
+ */
+public final class Views {
+
+	private final String schema;
+
+	private final boolean securityInvoker;
+
+	/**
+	 * @param serverMajorVersion {@code security_invoker} (so row-level security applies through the views) exists
+	 * from PostgreSQL 15
+	 */
+	public Views(String schema, int serverMajorVersion) {
+		this.schema = schema;
+		this.securityInvoker = serverMajorVersion >= 15;
+	}
+
+	/** Creates a version schema with a view for every visible table. */
+	public void create(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
+			throws SQLException {
+		tx.execute("CREATE SCHEMA " + Sql.ident(versionSchema), origin);
+		for (VirtualTable table : tables.tables()) {
+			tx.execute(createView(versionSchema, table), origin);
+		}
+	}
+
+	/**
+	 * Brings an existing version schema in line with {@code tables}: views whose columns differ are recreated,
+	 * missing ones created, those of vanished tables dropped. Unchanged views are left alone, so objects that
+	 * depend on them survive.
+	 */
+	public void synchronize(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
+			throws SQLException {
+		tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(versionSchema), origin);
+		Map<String, List<String>> existing = existingViews(tx, versionSchema);
+		for (VirtualTable table : tables.tables()) {
+			List<String> wanted = table.columns().stream().map(VirtualColumn::name).toList();
+			List<String> current = existing.remove(table.name());
+			if (wanted.equals(current)) {
+				continue;
+			}
+			if (current != null) {
+				tx.execute("DROP VIEW " + Sql.qualified(versionSchema, table.name()), origin);
+			}
+			tx.execute(createView(versionSchema, table), origin);
+		}
+		for (String stale : existing.keySet()) {
+			tx.execute("DROP VIEW " + Sql.qualified(versionSchema, stale), origin);
+		}
+	}
+
+	private String createView(String versionSchema, VirtualTable table) {
+		List<String> columns = new ArrayList<>();
+		for (VirtualColumn column : table.columns()) {
+			columns.add(Sql.ident(column.physicalName()) + " AS " + Sql.ident(column.name()));
+		}
+		return "CREATE VIEW " + Sql.qualified(versionSchema, table.name())
+				+ (this.securityInvoker ? " WITH (security_invoker = true)" : "") + " AS SELECT "
+				+ String.join(", ", columns) + " FROM " + Sql.qualified(this.schema, table.physicalName());
+	}
+
+	private static Map<String, List<String>> existingViews(Transactions.Tx tx, String versionSchema)
+			throws SQLException {
+		Map<String, List<String>> views = new LinkedHashMap<>();
+		try (PreparedStatement statement = tx.connection().prepareStatement("""
+				SELECT c.relname, a.attname FROM pg_class c
+				LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+				WHERE c.relkind = 'v' AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
+				ORDER BY c.relname, a.attnum
+				""")) {
+			statement.setString(1, versionSchema);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					List<String> columns = views.computeIfAbsent(rs.getString(1), (k) -> new ArrayList<>());
+					if (rs.getString(2) != null) {
+						columns.add(rs.getString(2));
+					}
+				}
+			}
+		}
+		return views;
+	}
+
+}

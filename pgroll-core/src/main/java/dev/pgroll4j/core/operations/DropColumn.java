@@ -1,0 +1,72 @@
+package dev.pgroll4j.core.operations;
+
+import dev.pgroll4j.core.SqlFragment;
+import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.VirtualColumn;
+import dev.pgroll4j.core.schema.VirtualTable;
+
+/**
+ * {@code drop_column}: the new version no longer sees the column; complete drops it. While both versions run,
+ * {@code down} gives the column a value for rows written through the new version, so the old version keeps
+ * working.
+ */
+public record DropColumn(String table, String column, String down) implements Operation {
+
+	@Override
+	public String kind() {
+		return "drop_column";
+	}
+
+	@Override
+	public DropColumn mapSql(SqlMapper mapper) {
+		return new DropColumn(this.table, this.column, mapper.map("down", SqlFragment.Kind.DOWN, this.down));
+	}
+
+	@Override
+	public void validate(ValidationContext context) {
+		VirtualTable target = context.existingTable("table", this.table);
+		VirtualColumn dropped = context.existingColumn("column", target, this.column);
+		for (VirtualTable other : context.schema().tables()) {
+			for (ConstraintSnapshot constraint : other.constraints()) {
+				if (constraint.type().equals("f") && target.physicalName().equals(constraint.referencedTable())
+						&& constraint.referencedColumns().contains(dropped.physicalName())) {
+					throw context.invalid("column", "column \"" + this.column + "\" is referenced by foreign key \""
+							+ constraint.name() + "\" of table \"" + other.name() + "\"; drop that constraint first");
+				}
+			}
+		}
+		boolean needsValue = !dropped.nullable() && dropped.defaultExpression() == null && !dropped.isIdentity()
+				&& !dropped.isGenerated();
+		if (needsValue && (this.down == null || this.down.isBlank())) {
+			throw context.invalid("down", "is required: column \"" + this.column + "\" is NOT NULL without a default, "
+					+ "so rows inserted through the new version need a value for it");
+		}
+		target.hideColumn(this.column);
+		if (this.down != null && !this.down.isBlank()) {
+			context.checkExpression("down", this.down, ValidationContext.columnTypes(target), dropped.type());
+		}
+	}
+
+	@Override
+	public void start(StartContext context) {
+		if (this.down != null && !this.down.isBlank()) {
+			VirtualTable before = context.before().table(this.table).orElseThrow();
+			String physical = before.column(this.column).orElseThrow().physicalName();
+			context.downTrigger(context.after().table(this.table).orElseThrow(), physical, this.down);
+		}
+	}
+
+	@Override
+	public void complete(CompleteContext context) {
+		VirtualTable before = context.before().table(this.table).orElseThrow();
+		String physical = before.column(this.column).orElseThrow().physicalName();
+		context.execute("ALTER TABLE " + context.table(before.physicalName()) + " DROP COLUMN "
+				+ context.column(before.physicalName(), physical));
+	}
+
+	@Override
+	public void rollback(RollbackContext context) {
+		// The column was only hidden; the engine removes the trigger that filled it.
+	}
+
+}

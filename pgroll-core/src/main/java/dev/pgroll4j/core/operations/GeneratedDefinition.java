@@ -1,0 +1,13 @@
+package dev.pgroll4j.core.operations;
+
+import dev.pgroll4j.core.SqlFragment;
+
+/** Either a stored generated expression or an identity specification, never both. */
+public record GeneratedDefinition(String expression, IdentityDefinition identity) {
+
+	GeneratedDefinition mapSql(SqlMapper mapper, String path) {
+		return new GeneratedDefinition(mapper.map(path + ".expression", SqlFragment.Kind.GENERATED, this.expression),
+				this.identity);
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.pgroll4j.core.operations;
+
+import dev.pgroll4j.core.schema.VirtualSchema;
+import dev.pgroll4j.core.schema.VirtualTable;
+
+/** What an operation can do while a migration starts. Statements run in the start transaction, in order. */
+public interface StartContext {
+
+	/** The physical schema being migrated. */
+	String schemaName();
+
+	/** The schema as the earlier operations left it. */
+	VirtualSchema before();
+
+	/** The schema after this operation. */
+	VirtualSchema after();
+
+	/** {@code "schema"."table"} for a physical table name. */
+	default String qualified(String physicalTable) {
+		return dev.pgroll4j.core.internal.Sql.qualified(schemaName(), physicalTable);
+	}
+
+	void execute(String sql);
+
+	/**
+	 * Runs {@code sql} (such as {@code CREATE INDEX CONCURRENTLY}) after the start transaction has committed.
+	 * {@code undo} removes a half-built result before a retry or a rollback.
+	 */
+	void executeConcurrently(String sql, String undo);
+
+	/** Runs user SQL from a {@code sql} operation. */
+	void executeUserSql(String sql);
+
+	/**
+	 * Whether a default expression is volatile, so that adding it to an existing table would rewrite the table
+	 * (PostgreSQL only stores non-volatile defaults as a "missing value").
+	 */
+	boolean isVolatileDefault(String type, String expression);
+
+	/**
+	 * Writes through the old version set {@code targetColumn} (physical) of {@code table} to {@code expression},
+	 * which sees the columns of {@code table} (as the old version names them) as variables.
+	 */
+	void upTrigger(VirtualTable table, String targetColumn, String expression);
+
+	/**
+	 * Writes through the new version set {@code targetColumn} (physical) of {@code table} to {@code expression},
+	 * which sees the columns of {@code table} (as the new version names them) as variables.
+	 */
+	void downTrigger(VirtualTable table, String targetColumn, String expression);
+
+	/** Rewrites existing rows of a physical table once start has committed, so up triggers fill them. */
+	void backfill(String physicalTable);
+
+	/** Re-reads the schema from the catalog after user SQL changed it; the new version schema shows the result. */
+	void refreshSchema();
+
+}

@@ -1,0 +1,69 @@
+package dev.pgroll4j.core.operations;
+
+import java.util.Map;
+
+import dev.pgroll4j.core.MigrationValidationException;
+import dev.pgroll4j.core.schema.VirtualColumn;
+import dev.pgroll4j.core.schema.VirtualSchema;
+import dev.pgroll4j.core.schema.VirtualTable;
+
+/**
+ * What an operation sees while it validates. Errors are raised through {@link #invalid}, which names the file,
+ * the operation and the field. When the engine replays a migration for complete or rollback the database probes
+ * do nothing; the checks ran when the migration started.
+ */
+public interface ValidationContext {
+
+	/** The schema as the earlier operations of the migration left it; validation applies its change here. */
+	VirtualSchema schema();
+
+	/** An exception naming this operation and {@code field}, for the caller to throw. */
+	MigrationValidationException invalid(String field, String detail);
+
+	/** Fails unless {@code value} is present (and, for text, not empty). */
+	default <T> T required(String field, T value) {
+		if (value == null || (value instanceof String text && text.isEmpty())) {
+			throw invalid(field, "is required");
+		}
+		return value;
+	}
+
+	/** Fails unless {@code name} can name an existing object. */
+	void checkName(String field, String name);
+
+	/** Fails unless {@code name} can name a new object (as {@link #checkName}, and not a reserved name). */
+	void checkNewName(String field, String name);
+
+	/** The visible table of that name, or a failure naming {@code field}. */
+	default VirtualTable existingTable(String field, String name) {
+		required(field, name);
+		return schema().table(name)
+			.orElseThrow(() -> invalid(field, "table \"" + name + "\" does not exist in schema \""
+					+ schema().name() + "\""));
+	}
+
+	/** The visible column of that table, or a failure naming {@code field}. */
+	default VirtualColumn existingColumn(String field, VirtualTable table, String name) {
+		required(field, name);
+		return table.column(name)
+			.orElseThrow(() -> invalid(field, "column \"" + name + "\" does not exist in table \""
+					+ table.name() + "\""));
+	}
+
+	/** Fails unless PostgreSQL knows the type (serial types included). */
+	void checkType(String field, String type);
+
+	/**
+	 * Fails unless {@code sql} compiles as an expression, with the given columns in scope under their names and
+	 * types, and can be cast to {@code resultType} when that is not {@code null}.
+	 */
+	void checkExpression(String field, String sql, Map<String, String> columnTypes, String resultType);
+
+	/** Column name to type, for {@link #checkExpression}: the visible columns of {@code table}. */
+	static Map<String, String> columnTypes(VirtualTable table) {
+		Map<String, String> types = new java.util.LinkedHashMap<>();
+		table.columns().forEach((column) -> types.put(column.name(), column.type()));
+		return types;
+	}
+
+}

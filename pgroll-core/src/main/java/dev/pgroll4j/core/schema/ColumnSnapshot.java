@@ -1,0 +1,14 @@
+package dev.pgroll4j.core.schema;
+
+/**
+ * A column as read from the catalog.
+ *
+ * @param position attnum, used to keep view columns in table order
+ * @param type the type as {@code format_type} prints it, usable in casts and declarations
+ * @param identity {@code a} (ALWAYS), {@code d} (BY DEFAULT) or empty
+ * @param generatedExpression the expression of a stored generated column, else {@code null}
+ * @param typeKind pg_type.typtype: {@code b}ase, {@code c}omposite, {@code d}omain, {@code e}num, ...
+ */
+public record ColumnSnapshot(String name, int position, String type, boolean nullable, String defaultExpression,
+		String comment, String identity, String generatedExpression, String typeKind) {
+}

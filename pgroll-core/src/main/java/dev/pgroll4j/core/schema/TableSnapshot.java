@@ -1,0 +1,13 @@
+package dev.pgroll4j.core.schema;
+
+import java.util.List;
+
+/**
+ * A table as read from the catalog. Column lists in constraints and indexes use column names.
+ *
+ * @param replicaIdentity {@code d}efault, {@code n}othing, {@code f}ull or {@code i}ndex, as in pg_class
+ */
+public record TableSnapshot(String name, String comment, List<ColumnSnapshot> columns, List<String> primaryKey,
+		List<ConstraintSnapshot> constraints, List<IndexSnapshot> indexes, String replicaIdentity,
+		String replicaIdentityIndex) {
+}
