@@ -1,0 +1,100 @@
+package dev.pgroll4j.core;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pgroll4j.core.testing.MigrationLifecycle;
+import dev.pgroll4j.test.CatalogSnapshot;
+import dev.pgroll4j.test.PostgresTest;
+import dev.pgroll4j.test.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** DDL waits at most lock_timeout per attempt, retries while a lock is held, and gives up cleanly. */
+@PostgresTest
+class LockTimeoutTests {
+
+	private static final String TABLE = """
+			operations:
+			  - create_table:
+			      name: accounts
+			      columns:
+			        - {name: id, type: integer, pk: true}
+			""";
+
+	private static final String ADD_COLUMN = """
+			operations:
+			  - add_column:
+			      table: accounts
+			      column: {name: note, type: text, nullable: true}
+			""";
+
+	@Test
+	void startRetriesUntilALongTransactionReleasesItsLock(TestDatabase database) throws Exception {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database).given(TABLE)
+			.configure((builder) -> builder.lockTimeout(Duration.ofMillis(50)).lockRetryTimeout(Duration.ofSeconds(30)));
+		Pgroll pgroll = lifecycle.prepare();
+		try (Connection holder = database.connect()) {
+			holdLock(holder, lifecycle.schema());
+			CompletableFuture<StartResult> start = CompletableFuture
+				.supplyAsync(() -> pgroll.start(MigrationLifecycle.yaml("01_add_note", ADD_COLUMN)));
+			Thread.sleep(1000);
+			assertThat(start).as("start waits while the lock is held").isNotDone();
+			holder.rollback();
+			assertThat(start.get(30, TimeUnit.SECONDS).versionSchema()).isEqualTo(lifecycle.schema() + "_01_add_note");
+		}
+	}
+
+	@Test
+	void startGivesUpAfterTheRetryBudgetNamingTheStatementAndTheBlockerAndLeavesNothingBehind(TestDatabase database)
+			throws Exception {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database).given(TABLE)
+			.configure((builder) -> builder.lockTimeout(Duration.ofMillis(50)).lockRetryTimeout(Duration.ofSeconds(1)));
+		Pgroll pgroll = lifecycle.prepare();
+		CatalogSnapshot before = database.catalogSnapshot();
+		try (Connection holder = database.connect()) {
+			holdLock(holder, lifecycle.schema());
+			assertThatExceptionOfType(LockTimeoutException.class)
+				.isThrownBy(() -> pgroll.start(MigrationLifecycle.yaml("01_add_note", ADD_COLUMN)))
+				.withMessageContaining("gave up after")
+				.withMessageContaining("ALTER TABLE \"" + lifecycle.schema() + "\".\"accounts\" ADD COLUMN")
+				.withMessageContaining("01_add_note.yaml operations[0] (add_column)")
+				.withMessageContaining("AccessShareLock on accounts")
+				.withMessageContaining("idle in transaction");
+			holder.rollback();
+		}
+		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
+		assertThat(pgroll.status().state()).isEqualTo(MigrationStatus.State.COMPLETE);
+	}
+
+	@Test
+	void completeRetriesUntilTheLockIsFree(TestDatabase database) throws Exception {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database).given(TABLE)
+			.configure((builder) -> builder.lockTimeout(Duration.ofMillis(50)));
+		Pgroll pgroll = lifecycle.prepare();
+		pgroll.start(MigrationLifecycle.yaml("01_add_note", ADD_COLUMN));
+		try (Connection holder = database.connect()) {
+			holdLock(holder, lifecycle.schema());
+			CompletableFuture<CompleteResult> complete = CompletableFuture.supplyAsync(pgroll::complete);
+			Thread.sleep(500);
+			assertThat(complete).isNotDone();
+			holder.rollback();
+			assertThat(complete.get(30, TimeUnit.SECONDS).migration()).isEqualTo("01_add_note");
+		}
+	}
+
+	/** An open transaction that read the table: it holds ACCESS SHARE, which blocks every ALTER TABLE. */
+	private static void holdLock(Connection holder, String schema) throws Exception {
+		holder.setAutoCommit(false);
+		try (Statement statement = holder.createStatement()) {
+			statement.execute("SELECT * FROM \"" + schema + "\".accounts");
+		}
+	}
+
+}

@@ -1,0 +1,171 @@
+package dev.pgroll4j.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+
+import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.testing.MigrationLifecycle;
+import dev.pgroll4j.test.PostgresTest;
+import dev.pgroll4j.test.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+@PostgresTest
+class StatusAndConcurrencyTests {
+
+	private static Migration table(String name, String table) {
+		return MigrationLifecycle.yaml(name, """
+				operations:
+				  - create_table:
+				      name: %s
+				      columns:
+				        - {name: id, type: integer, pk: true}
+				""".formatted(table));
+	}
+
+	@Test
+	void statusFollowsTheLifeOfMigrationsAndTheirVersionSchemas(TestDatabase database) {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
+		Pgroll pgroll = lifecycle.pgroll();
+		String schema = lifecycle.schema();
+		assertThat(pgroll.status().state()).isEqualTo(MigrationStatus.State.NO_MIGRATIONS);
+
+		pgroll.start(table("01_first", "a"));
+		MigrationStatus started = pgroll.status();
+		assertThat(started.state()).isEqualTo(MigrationStatus.State.IN_PROGRESS);
+		assertThat(started.activeMigration().name()).isEqualTo("01_first");
+		assertThat(started.latestVersionSchema()).isEqualTo(schema + "_01_first");
+		assertThat(started.previousVersionSchema()).isNull();
+
+		pgroll.complete();
+		pgroll.start(table("02_second", "b"));
+		MigrationStatus second = pgroll.status();
+		assertThat(second.latestVersionSchema()).isEqualTo(schema + "_02_second");
+		assertThat(second.previousVersionSchema()).isEqualTo(schema + "_01_first");
+		assertThat(second.history()).extracting(MigrationRecord::name, MigrationRecord::parent, MigrationRecord::done)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("01_first", null, true),
+					org.assertj.core.groups.Tuple.tuple("02_second", "01_first", false));
+
+		pgroll.complete();
+		MigrationStatus completed = pgroll.status();
+		assertThat(completed.state()).isEqualTo(MigrationStatus.State.COMPLETE);
+		assertThat(completed.activeMigration()).isNull();
+		assertThat(completed.previousVersionSchema()).isNull();
+		assertThat(database.queryForLong("SELECT count(*) FROM pg_namespace WHERE nspname LIKE '" + schema + "\\_%'"))
+			.as("only the latest version schema is left").isEqualTo(1);
+	}
+
+	@Test
+	void historyRulesAreEnforced(TestDatabase database) {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database)
+			.configure((builder) -> builder.stateSchema("history_rules_state"));
+		Pgroll pgroll = lifecycle.pgroll();
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(pgroll::complete)
+			.withMessageContaining("has no migration history");
+		pgroll.init();
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(pgroll::rollback)
+			.withMessageContaining("there is no active migration on schema \"" + lifecycle.schema() + "\"");
+		pgroll.start(table("01_first", "a"));
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(() -> pgroll.start(table("02_next", "b")))
+			.withMessageContaining("migration \"01_first\" is still active");
+		pgroll.complete();
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(() -> pgroll.start(table("01_first", "c")))
+			.withMessageContaining("\"01_first\" has already been applied");
+	}
+
+	@Test
+	void theDatabaseRefusesASecondActiveMigrationOrABranchInTheHistory(TestDatabase database) {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
+		Pgroll pgroll = lifecycle.pgroll();
+		pgroll.start(table("01_first", "a"));
+		String insert = "INSERT INTO pgroll.migrations (schema, name, migration, parent) VALUES ('%s', '%s', '{}', %s)";
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> database.execute(insert.formatted(lifecycle.schema(), "x", "'01_first'")))
+			.withMessageContaining("only_one_active_migration");
+		pgroll.complete();
+		database.execute(insert.formatted(lifecycle.schema(), "02_a", "'01_first'"));
+		database.execute("UPDATE pgroll.migrations SET done = true WHERE name = '02_a'");
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> database.execute(insert.formatted(lifecycle.schema(), "02_b", "'01_first'")))
+			.withMessageContaining("history_is_linear");
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> database.execute(insert.formatted(lifecycle.schema(), "00_root", "NULL")))
+			.withMessageContaining("only_first_migration_without_parent");
+	}
+
+	@Test
+	void initIsSafeWhenManyProcessesRunItAtOnce(TestDatabase database) throws Exception {
+		TestDatabase fresh = database.createSibling("init");
+		Pgroll pgroll = Pgroll.configure().dataSource(fresh.dataSource()).stateSchema("state").load();
+		List<Future<Object>> results = runTogether(8, () -> {
+			pgroll.init();
+			return null;
+		});
+		for (Future<Object> result : results) {
+			result.get();
+		}
+		assertThat(fresh.queryForLong("SELECT count(*) FROM pg_tables WHERE schemaname = 'state'")).isEqualTo(1);
+		pgroll.init();
+	}
+
+	@Test
+	void concurrentStartsOfTheSameMigrationStartItOnce(TestDatabase database) throws Exception {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database)
+			.configure((builder) -> builder.migrationLockWait(Duration.ofSeconds(30)));
+		Pgroll pgroll = lifecycle.pgroll();
+		pgroll.init();
+		List<Future<StartResult>> results = runTogether(4, () -> pgroll.start(table("01_first", "a")));
+		int started = 0;
+		for (Future<StartResult> result : results) {
+			try {
+				result.get();
+				started++;
+			}
+			catch (java.util.concurrent.ExecutionException ex) {
+				assertThat(ex.getCause()).isInstanceOf(MigrationStateException.class)
+					.hasMessageContaining("\"01_first\" is still active");
+			}
+		}
+		assertThat(started).isEqualTo(1);
+		assertThat(pgroll.status().history()).hasSize(1);
+	}
+
+	@Test
+	void aProcessThatCannotGetTheMigrationLockInTimeFailsClearly(TestDatabase database) throws Exception {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database)
+			.configure((builder) -> builder.migrationLockWait(Duration.ofMillis(200)));
+		Pgroll pgroll = lifecycle.pgroll();
+		pgroll.init();
+		try (var holder = database.connect(); var statement = holder.createStatement()) {
+			statement.execute("SELECT pg_advisory_lock(x'7067726c'::int, hashtext('pgroll." + lifecycle.schema() + "'))");
+			assertThatExceptionOfType(MigrationStateException.class).isThrownBy(() -> pgroll.start(table("01_a", "a")))
+				.withMessageContaining("another process is migrating schema \"" + lifecycle.schema() + "\"");
+		}
+		pgroll.start(table("01_a", "a"));
+	}
+
+	private static <T> List<Future<T>> runTogether(int count, Callable<T> task) throws InterruptedException {
+		ExecutorService executor = Executors.newFixedThreadPool(count);
+		CountDownLatch ready = new CountDownLatch(1);
+		List<Future<T>> futures = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			futures.add(executor.submit(() -> {
+				ready.await();
+				return task.call();
+			}));
+		}
+		ready.countDown();
+		executor.shutdown();
+		return futures;
+	}
+
+}
