@@ -1,17 +1,26 @@
 package dev.pgroll4j.core.operations;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.pgroll4j.core.BackfillListener;
+import dev.pgroll4j.core.MigrationExecutionException;
+import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.testing.MigrationLifecycle;
+import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 @PostgresTest
 @Tag("operations")
@@ -178,6 +187,63 @@ class AddColumnTests {
 					.isEqualTo("where to write");
 			})
 			.run();
+	}
+
+	@Test
+	void aBackfillThatFailsOnSomeRowRollsTheMigrationBackCompletely(TestDatabase database) {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database)
+			.configure((builder) -> builder.backfillBatchSize(10))
+			.given(USERS)
+			.givenRows("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 100) g");
+		Pgroll pgroll = lifecycle.prepare();
+		CatalogSnapshot before = database.catalogSnapshot();
+		assertThatExceptionOfType(MigrationExecutionException.class)
+			.isThrownBy(() -> pgroll.start(MigrationLifecycle.yaml("01_ratio", """
+					operations:
+					  - add_column:
+					      table: users
+					      up: 100 / (id - 50)
+					      column: {name: ratio, type: integer, nullable: true}
+					""")))
+			.withMessageContaining("backfill of table \"users\" for migration \"01_ratio\" failed")
+			.withMessageContaining("division by zero");
+		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
+		assertThat(pgroll.status().activeMigration()).isNull();
+	}
+
+	@Test
+	void theBackfillNeverOverwritesARowTheNewVersionWroteMeanwhile(TestDatabase database) {
+		AtomicBoolean written = new AtomicBoolean();
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
+		String newVersion = lifecycle.schema() + "_01_nickname";
+		String newUsers = newVersion + ".users";
+		// Runs between backfill batches: a new-version client sets the column on a row not backfilled yet.
+		BackfillListener writer = (progress) -> {
+			if (!progress.finished() && written.compareAndSet(false, true)) {
+				try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+					statement.execute("SET search_path TO " + newVersion);
+					statement.execute("UPDATE users SET nickname = 'chosen' WHERE id = 900");
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+		};
+		Pgroll pgroll = lifecycle.configure((builder) -> builder.backfillBatchSize(100).backfillListener(writer))
+			.given(USERS)
+			.givenRows("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 1000) g")
+			.prepare();
+		pgroll.start(MigrationLifecycle.yaml("01_nickname", """
+				operations:
+				  - add_column:
+				      table: users
+				      up: "'n-' || name"
+				      column: {name: nickname, type: text, nullable: true}
+				"""));
+		assertThat(written).isTrue();
+		assertThat(database.queryForString("SELECT nickname FROM " + newUsers + " WHERE id = 900")).isEqualTo("chosen");
+		assertThat(database.queryForString("SELECT nickname FROM " + newUsers + " WHERE id = 901")).isEqualTo("n-u901");
+		pgroll.complete();
 	}
 
 }
