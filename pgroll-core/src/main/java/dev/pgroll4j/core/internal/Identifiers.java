@@ -54,4 +54,18 @@ public final class Identifiers {
 		return problem;
 	}
 
+	/** The name with control characters shown as escapes, fit for an error message. */
+	public static String printable(String name) {
+		StringBuilder text = new StringBuilder(name.length());
+		name.codePoints().forEach((c) -> {
+			if (Character.isISOControl(c)) {
+				text.append(String.format("\\u%04x", c));
+			}
+			else {
+				text.appendCodePoint(c);
+			}
+		});
+		return text.toString();
+	}
+
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.CompleteResult;
+import dev.pgroll4j.core.MigrationExecutionException;
 import dev.pgroll4j.core.MigrationHooks;
 import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStateException;
@@ -80,7 +82,8 @@ public final class MigrationEngine {
 			List<StoredMigration> history = this.state.isInitialized(connection) ? this.state.history(connection)
 					: List.of();
 			checkStartable(connection, migration, history);
-			plan(mapSql(migration), SchemaReader.read(connection, schema()), new Probes(connection));
+			plan(mapSql(migration), SchemaReader.read(connection, schema()), new Probes(connection),
+					versionSchemas(history));
 		}
 		catch (SQLException ex) {
 			throw unexpected("validating migration \"" + migration.name() + "\"", ex);
@@ -99,7 +102,7 @@ public final class MigrationEngine {
 			String versionSchema = migration.versionSchemaFor(schema());
 			SchemaSnapshot base = SchemaReader.read(connection, schema());
 			Probes probes = new Probes(connection);
-			Plan plan = plan(mapSql(migration), base, probes);
+			Plan plan = plan(mapSql(migration), base, probes, versionSchemas(history));
 			String parent = history.isEmpty() ? null : history.get(history.size() - 1).name();
 			String baseJson = JSON.writeValueAsString(base);
 			Views views = new Views(schema(), session.serverMajorVersion());
@@ -135,7 +138,14 @@ public final class MigrationEngine {
 						this.configuration.backfillBatchSize(), this.configuration.backfillBatchDelay(),
 						this.configuration.backfillListener());
 				for (String table : run.backfills) {
-					rows += backfill.run(table);
+					try {
+						rows += backfill.run(table);
+					}
+					catch (MigrationExecutionException ex) {
+						throw new MigrationExecutionException(ex.getMessage() + "\n  while computing field up of "
+								+ String.join(" or ", run.fillers.getOrDefault(table, Set.of())), ex.statement(),
+								ex.sqlState(), ex.getCause());
+					}
 				}
 			}
 			catch (RuntimeException ex) {
@@ -258,6 +268,12 @@ public final class MigrationEngine {
 			.orElse(null);
 	}
 
+	private Set<String> versionSchemas(List<StoredMigration> history) {
+		Set<String> names = new HashSet<>();
+		history.forEach((row) -> names.add(schema() + "_" + row.versionName()));
+		return names;
+	}
+
 	private void ensureInitialized(Session session) throws SQLException {
 		if (!this.state.isInitialized(session.connection())) {
 			this.state.init(session.transactions());
@@ -346,9 +362,27 @@ public final class MigrationEngine {
 			for (Statement statement : statements) {
 				tx.execute(statement.sql(), statement.origin());
 			}
+			if (!plan.base().exists() && isEmptySchema(tx)) {
+				tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(schema()), "dropping schema \"" + schema()
+						+ "\", which the start created");
+			}
 			this.state.delete(tx, name);
 			return null;
 		});
+	}
+
+	private boolean isEmptySchema(Transactions.Tx tx) throws SQLException {
+		try (PreparedStatement query = tx.connection().prepareStatement("""
+				SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = n.oid)
+				   AND NOT EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = n.oid)
+				   AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = n.oid)
+				FROM pg_namespace n WHERE n.nspname = ?
+				""")) {
+			query.setString(1, schema());
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next() && rs.getBoolean(1);
+			}
+		}
 	}
 
 	/** Drops every trigger function and backfill marker of the migrated schema; only one migration is active. */
@@ -418,6 +452,14 @@ public final class MigrationEngine {
 	}
 
 	private Plan plan(Migration migration, SchemaSnapshot base, Probes probes) {
+		return plan(migration, base, probes, Set.of());
+	}
+
+	/**
+	 * Validates every operation in order against the schema the earlier ones leave.
+	 * @param versionSchemas this tool's version schemas, whose views validation may ignore
+	 */
+	private Plan plan(Migration migration, SchemaSnapshot base, Probes probes, Set<String> versionSchemas) {
 		List<Operation> operations = migration.operations();
 		if (operations.isEmpty()) {
 			throw new MigrationValidationException(migration.source(), -1, null, "operations",
@@ -436,10 +478,11 @@ public final class MigrationEngine {
 		List<Step> steps = new ArrayList<>();
 		for (int i = 0; i < operations.size(); i++) {
 			VirtualSchema before = current.copy();
-			operations.get(i).validate(new Validation(current, migration, i, operations.get(i), probes));
+			operations.get(i)
+				.validate(new Validation(current, migration, i, operations.get(i), probes, versionSchemas));
 			steps.add(new Step(i, operations.get(i), before, current.copy()));
 		}
-		return new Plan(migration, steps, current);
+		return new Plan(migration, base, steps, current);
 	}
 
 	private static String origin(Migration migration, Step step) {
@@ -453,7 +496,7 @@ public final class MigrationEngine {
 	record Step(int index, Operation operation, VirtualSchema before, VirtualSchema after) {
 	}
 
-	record Plan(Migration migration, List<Step> steps, VirtualSchema result) {
+	record Plan(Migration migration, SchemaSnapshot base, List<Step> steps, VirtualSchema result) {
 	}
 
 	record Statement(String sql, String origin) {
@@ -475,6 +518,9 @@ public final class MigrationEngine {
 
 		private final Set<String> backfills = new LinkedHashSet<>();
 
+		/** For each backfilled table, the operations whose up expressions its trigger runs. */
+		private final Map<String, Set<String>> fillers = new HashMap<>();
+
 		private VirtualSchema refreshed;
 
 		StartRun(Triggers triggers) {
@@ -494,6 +540,8 @@ public final class MigrationEngine {
 		private final Transactions.Tx tx;
 
 		private final Probes probes;
+
+		private final List<String> upOrigins = new ArrayList<>();
 
 		StartSteps(StartRun run, Step step, String origin, Transactions.Tx tx, Probes probes) {
 			this.run = run;
@@ -534,7 +582,8 @@ public final class MigrationEngine {
 		}
 
 		@Override
-		public boolean isVolatileDefault(String type, String expression) {
+		public boolean isVolatileDefault(String field, String type, String expression) {
+			this.tx.mark(this.origin + ", field " + field);
 			try {
 				return this.probes.isVolatileDefault(type, expression);
 			}
@@ -546,6 +595,7 @@ public final class MigrationEngine {
 		@Override
 		public void upTrigger(VirtualTable table, String targetColumn, String expression) {
 			this.run.triggers.addUp(table, targetColumn, expression);
+			this.upOrigins.add(this.origin);
 		}
 
 		@Override
@@ -557,6 +607,7 @@ public final class MigrationEngine {
 		@Override
 		public void backfill(String physicalTable) {
 			this.run.backfills.add(physicalTable);
+			this.run.fillers.computeIfAbsent(physicalTable, (k) -> new LinkedHashSet<>()).addAll(this.upOrigins);
 		}
 
 		@Override
@@ -707,12 +758,16 @@ public final class MigrationEngine {
 
 		private final Probes probes;
 
-		Validation(VirtualSchema schema, Migration migration, int index, Operation operation, Probes probes) {
+		private final Set<String> versionSchemas;
+
+		Validation(VirtualSchema schema, Migration migration, int index, Operation operation, Probes probes,
+				Set<String> versionSchemas) {
 			this.schema = schema;
 			this.migration = migration;
 			this.index = index;
 			this.operation = operation;
 			this.probes = probes;
+			this.versionSchemas = versionSchemas;
 		}
 
 		@Override
@@ -731,7 +786,7 @@ public final class MigrationEngine {
 			required(field, name);
 			String problem = Identifiers.problem(name);
 			if (problem != null) {
-				throw invalid(field, "name \"" + name + "\" " + problem);
+				throw invalid(field, "name \"" + Identifiers.printable(name) + "\" " + problem);
 			}
 		}
 
@@ -740,7 +795,7 @@ public final class MigrationEngine {
 			required(field, name);
 			String problem = Identifiers.newNameProblem(name);
 			if (problem != null) {
-				throw invalid(field, "name \"" + name + "\" " + problem);
+				throw invalid(field, "name \"" + Identifiers.printable(name) + "\" " + problem);
 			}
 		}
 
@@ -756,14 +811,50 @@ public final class MigrationEngine {
 		}
 
 		@Override
-		public void checkExpression(String field, String sql, Map<String, String> columnTypes,
-				String resultType) {
+		public void checkValue(String field, String sql, String table, Map<String, String> columns, String type) {
+			report(field, (this.probes != null) ? this.probes.valueProblem(sql, table, columns, type) : null);
+		}
+
+		@Override
+		public void checkDefault(String field, String sql, String type) {
+			report(field, (this.probes != null) ? this.probes.defaultProblem(sql, type) : null);
+		}
+
+		@Override
+		public void checkCondition(String field, String sql, Map<String, String> columns) {
+			report(field, (this.probes != null) ? this.probes.conditionProblem(sql, columns) : null);
+		}
+
+		@Override
+		public void checkGenerated(String field, String sql, Map<String, String> columns, String type) {
+			report(field, (this.probes != null) ? this.probes.generatedProblem(sql, columns, type) : null);
+		}
+
+		@Override
+		public void checkPredicate(String field, String sql, Map<String, String> columns) {
+			report(field, (this.probes != null) ? this.probes.predicateProblem(sql, columns) : null);
+		}
+
+		@Override
+		public List<String> viewsUsing(String physicalTable, String physicalColumn) {
 			if (this.probes == null) {
-				return;
+				return List.of();
 			}
-			String problem = this.probes.expressionProblem(sql, columnTypes, resultType);
+			try {
+				return this.probes.viewsUsing(Sql.qualified(this.schema.name(), physicalTable), physicalColumn)
+					.stream()
+					.filter((view) -> !this.versionSchemas.contains(view.schema()))
+					.map(Probes.QualifiedName::toString)
+					.toList();
+			}
+			catch (SQLException ex) {
+				throw new Transactions.UncheckedSqlException(ex);
+			}
+		}
+
+		private void report(String field, String problem) {
 			if (problem != null) {
-				throw invalid(field, "the SQL does not compile: " + problem);
+				throw invalid(field, "the SQL is not valid here: " + problem);
 			}
 		}
 

@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Read-only questions to the server that let validation catch mistakes before any DDL runs: does a type exist,
- * does an expression compile, is a default volatile. Fragments reach here only after {@link SqlText} has checked
- * that they are single expressions, and run inside a transaction that is always rolled back.
+ * Questions to the server that let validation catch mistakes before any DDL runs: does a type exist, is an
+ * expression valid where it will be used (a DEFAULT, a CHECK, a generated column, an index predicate, a value
+ * assigned to a column), is a default volatile. Each check builds the real clause on scratch temporary tables in
+ * a transaction that is always rolled back. Fragments reach here only after {@link SqlText} has checked that they
+ * are single expressions.
  */
 public final class Probes {
 
@@ -41,25 +43,86 @@ public final class Probes {
 	}
 
 	/**
-	 * Why {@code expression} does not compile when the given columns are in scope as values of their types, or
-	 * cannot be cast to {@code resultType}; {@code null} if it is fine. The expression is planned, never run.
+	 * Why {@code expression} cannot be assigned to a column of {@code type} when the row's columns are in scope, as
+	 * {@code up} and {@code down} are in the sync trigger; {@code null} if it is fine. Planned, never run.
 	 */
-	public String expressionProblem(String expression, Map<String, String> columnTypes, String resultType) {
-		StringBuilder sql = new StringBuilder("SELECT ").append(Sql.parenthesised(expression));
-		if (resultType != null) {
-			sql.append("::").append(ColumnTypes.castable(resultType));
-		}
-		if (!columnTypes.isEmpty()) {
-			List<String> columns = new ArrayList<>();
-			columnTypes.forEach((name, type) -> columns.add("NULL::" + ColumnTypes.castable(type) + " AS " + Sql.ident(name)));
-			sql.append(" FROM (SELECT ").append(String.join(", ", columns)).append(") AS \"_pgroll_row\"");
-		}
-		sql.append(" LIMIT 0");
-		return readOnly((c) -> {
-			try (Statement statement = c.createStatement()) {
-				statement.execute(sql.toString());
-			}
+	public String valueProblem(String expression, String table, Map<String, String> columns, String type) {
+		return scratch((statement) -> {
+			statement.execute(createProbeTable(columns, ""));
+			statement.execute("CREATE TEMPORARY TABLE \"_pgroll_value\" (\"value\" " + ColumnTypes.castable(type) + ")");
+			statement.execute("INSERT INTO pg_temp.\"_pgroll_value\" SELECT " + Sql.parenthesised(expression)
+					+ " FROM pg_temp.\"_pgroll_probe\" AS " + Sql.ident(table) + " LIMIT 0");
 		});
+	}
+
+	/** Why {@code expression} is not a valid DEFAULT for a column of {@code type}, or {@code null}. */
+	public String defaultProblem(String expression, String type) {
+		return scratch((statement) -> statement.execute("CREATE TEMPORARY TABLE \"_pgroll_probe\" (\"value\" "
+				+ ColumnTypes.castable(type) + " DEFAULT " + expression + ")"));
+	}
+
+	/** Why {@code expression} is not a valid CHECK constraint over these columns, or {@code null}. */
+	public String conditionProblem(String expression, Map<String, String> columns) {
+		return scratch((statement) -> statement.execute(createProbeTable(columns, ", CHECK (" + expression + ")")));
+	}
+
+	/** Why {@code expression} cannot generate a stored column of {@code type} from these columns, or {@code null}. */
+	public String generatedProblem(String expression, Map<String, String> columns, String type) {
+		return scratch((statement) -> statement.execute(createProbeTable(columns, ", \"_pgroll_generated\" "
+				+ ColumnTypes.castable(type) + " GENERATED ALWAYS AS (" + expression + ") STORED")));
+	}
+
+	/** Why {@code expression} is not a valid partial-index predicate over these columns, or {@code null}. */
+	public String predicateProblem(String expression, Map<String, String> columns) {
+		return scratch((statement) -> {
+			statement.execute(createProbeTable(columns, ""));
+			statement.execute("CREATE INDEX ON pg_temp.\"_pgroll_probe\" ((1)) WHERE (" + expression + ")");
+		});
+	}
+
+	private static String createProbeTable(Map<String, String> columns, String extra) {
+		List<String> definitions = new ArrayList<>();
+		columns.forEach((name, type) -> definitions.add(Sql.ident(name) + " " + ColumnTypes.castable(type)));
+		String list = String.join(", ", definitions);
+		if (list.isEmpty() && extra.startsWith(", ")) {
+			extra = extra.substring(2);
+		}
+		return "CREATE TEMPORARY TABLE \"_pgroll_probe\" (" + list + extra + ")";
+	}
+
+	/** Views and materialized views whose definition uses the column, with their schemas. */
+	public List<QualifiedName> viewsUsing(String qualifiedTable, String column) throws SQLException {
+		List<QualifiedName> views = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT DISTINCT n.nspname, v.relname
+				FROM pg_depend d
+				JOIN pg_rewrite r ON r.oid = d.objid
+				JOIN pg_class v ON v.oid = r.ev_class
+				JOIN pg_namespace n ON n.oid = v.relnamespace
+				JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+				WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass
+				  AND d.refobjid = to_regclass(?) AND a.attname = ? AND v.oid <> d.refobjid
+				ORDER BY 1, 2
+				""")) {
+			statement.setString(1, qualifiedTable);
+			statement.setString(2, column);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					views.add(new QualifiedName(rs.getString(1), rs.getString(2)));
+				}
+			}
+		}
+		return views;
+	}
+
+	/** A relation name with its schema. */
+	public record QualifiedName(String schema, String name) {
+
+		@Override
+		public String toString() {
+			return this.schema + "." + this.name;
+		}
+
 	}
 
 	/**
@@ -85,11 +148,26 @@ public final class Probes {
 	}
 
 	private String readOnly(ProbeWork work) {
+		return inRolledBackTransaction(true, work);
+	}
+
+	/** Runs DDL on temporary scratch objects; the transaction is always rolled back. */
+	private String scratch(StatementWork work) {
+		return inRolledBackTransaction(false, (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				work.run(statement);
+			}
+		});
+	}
+
+	private String inRolledBackTransaction(boolean readOnly, ProbeWork work) {
 		try {
 			boolean autoCommit = this.connection.getAutoCommit();
 			this.connection.setAutoCommit(false);
 			try (Statement statement = this.connection.createStatement()) {
-				statement.execute("SET TRANSACTION READ ONLY");
+				if (readOnly) {
+					statement.execute("SET TRANSACTION READ ONLY");
+				}
 				statement.execute("SET LOCAL statement_timeout = '10s'");
 				work.run(this.connection);
 				return null;
@@ -105,6 +183,13 @@ public final class Probes {
 		catch (SQLException ex) {
 			return "could not be checked: " + Transactions.serverMessage(ex);
 		}
+	}
+
+	@FunctionalInterface
+	private interface StatementWork {
+
+		void run(Statement statement) throws SQLException;
+
 	}
 
 	@FunctionalInterface

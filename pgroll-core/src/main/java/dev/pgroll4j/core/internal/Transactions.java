@@ -104,10 +104,12 @@ public final class Transactions {
 				return;
 			}
 			catch (SQLException ex) {
+				// Cleanup runs on its own Tx so the error still names the statement that failed.
 				try {
-					tx.execute("RESET lock_timeout", null);
+					Tx cleanup = new Tx(this.connection);
+					cleanup.execute("RESET lock_timeout", null);
 					if (undo != null) {
-						new Tx(this.connection).execute(undo, origin);
+						cleanup.execute(undo, origin);
 					}
 				}
 				catch (SQLException cleanup) {

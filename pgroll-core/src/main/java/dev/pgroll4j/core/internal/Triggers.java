@@ -92,12 +92,12 @@ public final class Triggers {
 			.append("current_setting(").append(Sql.literal(VERSION_SETTING)).append(", true), ''), ")
 			.append("(current_schemas(false))[1], '') = ")
 			.append(Sql.literal(this.versionSchema))
-			.append(";\nBEGIN\n");
+			.append(";\n  pgroll_search_path text;\nBEGIN\n");
 		if (!trigger.down.isEmpty() || !trigger.up.isEmpty()) {
 			body.append("  IF pgroll_new_version THEN\n");
-			trigger.down.forEach((assignment) -> append(body, assignment));
+			appendAll(body, trigger, trigger.down);
 			body.append("  ELSE\n");
-			trigger.up.forEach((assignment) -> append(body, assignment));
+			appendAll(body, trigger, trigger.up);
 			body.append("  END IF;\n");
 		}
 		if (trigger.marker) {
@@ -107,15 +107,32 @@ public final class Triggers {
 		return body.toString();
 	}
 
-	private static void append(StringBuilder body, Assignment assignment) {
-		body.append("    DECLARE\n");
-		for (VirtualColumn variable : assignment.variables) {
-			body.append("      ").append(Sql.ident(variable.name())).append(' ').append(variable.type()).append(" := NEW.")
-				.append(Sql.ident(variable.physicalName()))
-				.append(";\n");
+	/**
+	 * Assignments run with the migrated schema on the search path, as validation compiled them, whatever version
+	 * schema the writing client has on its own path; the client's path is restored afterwards.
+	 */
+	private void appendAll(StringBuilder body, TableTrigger trigger, List<Assignment> assignments) {
+		if (assignments.isEmpty()) {
+			return;
 		}
-		body.append("    BEGIN\n      NEW.").append(Sql.ident(assignment.target)).append(" := ")
-			.append(Sql.parenthesised(assignment.expression)).append(";\n    END;\n");
+		body.append("    pgroll_search_path := current_setting('search_path');\n")
+			.append("    PERFORM set_config('search_path', ")
+			.append(Sql.literal(Sql.ident(this.schema)))
+			.append(", true);\n");
+		for (Assignment assignment : assignments) {
+			body.append("    DECLARE\n");
+			for (VirtualColumn variable : assignment.variables) {
+				body.append("      ").append(Sql.ident(variable.name())).append(' ')
+					.append(Sql.qualified(this.schema, trigger.table)).append('.')
+					.append(Sql.ident(variable.physicalName()))
+					.append("%TYPE := NEW.")
+					.append(Sql.ident(variable.physicalName()))
+					.append(";\n");
+			}
+			body.append("    BEGIN\n      NEW.").append(Sql.ident(assignment.target)).append(" := ")
+				.append(Sql.parenthesised(assignment.expression)).append(";\n    END;\n");
+		}
+		body.append("    PERFORM set_config('search_path', pgroll_search_path, true);\n");
 	}
 
 	private static String dollarQuoted(String body) {

@@ -10,12 +10,17 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.type.LogicalType;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.pgroll4j.core.MigrationParseException;
@@ -56,10 +61,16 @@ public final class MigrationParser {
 
 	private static <M extends ObjectMapper, B extends tools.jackson.databind.cfg.MapperBuilder<M, B>> B configure(
 			B builder) {
+		// Strict scalars as in pgroll: "true" is not a boolean and 0 is not a string.
 		return builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+			.withCoercionConfig(LogicalType.Textual, (config) -> config.setCoercion(CoercionInputShape.Integer,
+					CoercionAction.Fail)
+				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+				.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 			.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 	}
 
@@ -188,9 +199,37 @@ public final class MigrationParser {
 			throw new MigrationParseException(source, at + "." + kind + path(ex), "unknown field \""
 					+ ex.getPropertyName() + "\" in " + kind);
 		}
+		catch (MismatchedInputException ex) {
+			String expected = describe(ex.getTargetType());
+			throw new MigrationParseException(source, at + "." + kind + path(ex),
+					(expected != null) ? "must be " + expected : firstLine(ex.getOriginalMessage()));
+		}
 		catch (DatabindException ex) {
 			throw new MigrationParseException(source, at + "." + kind + path(ex), firstLine(ex.getOriginalMessage()));
 		}
+	}
+
+	/** What a JSON value of the given Java type looks like, in a migration author's terms. */
+	private static String describe(Class<?> type) {
+		if (type == null) {
+			return null;
+		}
+		if (type == String.class) {
+			return "a string";
+		}
+		if (type == Boolean.class || type == boolean.class) {
+			return "true or false";
+		}
+		if (List.class.isAssignableFrom(type)) {
+			return "a list";
+		}
+		if (Map.class.isAssignableFrom(type)) {
+			return "an object (a map of column name to SQL)";
+		}
+		if (type.isRecord()) {
+			return "an object";
+		}
+		return null;
 	}
 
 	private static String path(DatabindException ex) {

@@ -69,10 +69,10 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 		String type = Clauses.valueType(this.column);
 		Map<String, String> oldColumns = ValidationContext.columnTypes(target);
 		if (hasDefault) {
-			context.checkExpression("column.default", this.column.defaultValue(), Map.of(), type);
+			context.checkDefault("column.default", this.column.defaultValue(), type);
 		}
 		if (!isBlank(this.up)) {
-			context.checkExpression("up", this.up, oldColumns, type);
+			context.checkValue("up", this.up, target.name(), oldColumns, type);
 		}
 		if (this.column.check() != null) {
 			if (target.constraint(this.column.check().name()).isPresent()) {
@@ -81,8 +81,7 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 			}
 			Map<String, String> newColumns = new LinkedHashMap<>(oldColumns);
 			newColumns.put(name, type);
-			context.checkExpression("column.check.constraint", this.column.check().constraint(), newColumns,
-					"boolean");
+			context.checkCondition("column.check.constraint", this.column.check().constraint(), newColumns);
 		}
 		if (this.column.references() != null && target.constraint(this.column.references().name()).isPresent()) {
 			throw context.invalid("column.references.name", "constraint \"" + this.column.references().name()
@@ -144,7 +143,7 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 		String temporary = temporaryColumn();
 		String type = this.column.type();
 		String defaultValue = this.column.defaultValue();
-		boolean volatileDefault = defaultValue != null && context.isVolatileDefault(type, defaultValue);
+		boolean volatileDefault = defaultValue != null && context.isVolatileDefault("column.default", type, defaultValue);
 
 		StringBuilder add = new StringBuilder("ALTER TABLE ").append(table).append(" ADD COLUMN ")
 			.append(Sql.ident(temporary)).append(' ').append(type);

@@ -18,7 +18,8 @@ final class Clauses {
 	static final Set<String> REFERENTIAL_ACTIONS = Set.of("NO ACTION", "RESTRICT", "CASCADE", "SET NULL",
 			"SET DEFAULT");
 
-	static final Set<String> MATCH_TYPES = Set.of("SIMPLE", "FULL", "PARTIAL");
+	/** PARTIAL is in the SQL standard and pgroll's schema, but PostgreSQL does not implement it. */
+	static final Set<String> MATCH_TYPES = Set.of("SIMPLE", "FULL");
 
 	static final Set<String> IDENTITY_KINDS = Set.of("ALWAYS", "BY DEFAULT");
 
@@ -34,6 +35,9 @@ final class Clauses {
 			return defaultValue;
 		}
 		String normalized = value.strip().toUpperCase(Locale.ROOT);
+		if (normalized.equals("PARTIAL") && allowed == MATCH_TYPES) {
+			throw context.invalid(field, "MATCH PARTIAL is not implemented by PostgreSQL; use SIMPLE or FULL");
+		}
 		if (!allowed.contains(normalized)) {
 			throw context.invalid(field, "\"" + value + "\" is not one of " + String.join(", ", sorted(allowed)));
 		}
@@ -113,7 +117,31 @@ final class Clauses {
 			return; // a self-reference to the table being created; its columns are checked with the table
 		}
 		VirtualTable target = context.existingTable(path + ".table", reference.table());
-		context.existingColumn(path + ".column", target, reference.column());
+		String column = context.existingColumn(path + ".column", target, reference.column()).physicalName();
+		requireUniqueTarget(context, path + ".column", target, List.of(column));
+	}
+
+	/**
+	 * Fails unless the physical columns of {@code target} are exactly its primary key, a unique constraint or a
+	 * unique index, which PostgreSQL requires of a foreign key's referenced columns.
+	 */
+	static void requireUniqueTarget(ValidationContext context, String field, VirtualTable target,
+			List<String> physicalColumns) {
+		Set<String> wanted = Set.copyOf(physicalColumns);
+		boolean unique = target.constraints().stream()
+			.anyMatch((c) -> (c.type().equals("p") || c.type().equals("u")) && Set.copyOf(c.columns()).equals(wanted))
+				|| target.indexes().stream()
+					.anyMatch((i) -> i.unique() && i.predicate() == null && !i.columns().contains(null)
+							&& Set.copyOf(i.columns()).equals(wanted));
+		if (!unique) {
+			throw context.invalid(field, "a foreign key must reference a primary key or unique columns, and table \""
+					+ target.name() + "\" has none on (" + String.join(", ", physicalColumns) + ")");
+		}
+	}
+
+	/** Physical names of the given columns of a table as this version names them. */
+	static List<String> physicalColumns(VirtualTable table, List<String> columns) {
+		return columns.stream().map((c) -> table.column(c).map(VirtualColumn::physicalName).orElse(c)).toList();
 	}
 
 	/**

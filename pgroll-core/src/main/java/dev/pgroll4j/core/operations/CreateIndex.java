@@ -2,6 +2,7 @@ package dev.pgroll4j.core.operations;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -79,15 +80,15 @@ public record CreateIndex(String table, String name, List<IndexColumn> columns, 
 		}
 		Clauses.option(context, "method", this.method, Clauses.INDEX_METHODS, "BTREE");
 		if (this.predicate != null && !this.predicate.isBlank()) {
-			context.checkExpression("predicate", this.predicate, ValidationContext.columnTypes(target), "boolean");
+			context.checkPredicate("predicate", this.predicate, ValidationContext.columnTypes(target));
 		}
-		target.addIndex(new IndexSnapshot(this.name, isUnique(), false, true, physical, this.predicate,
+		target.addCreatedIndex(new IndexSnapshot(this.name, isUnique(), false, true, physical, this.predicate,
 				methodName(), null, null));
 		context.schema().occupy(this.name);
 	}
 
 	private String methodName() {
-		return (this.method == null || this.method.isBlank()) ? "btree" : this.method.strip().toLowerCase();
+		return (this.method == null || this.method.isBlank()) ? "btree" : this.method.strip().toLowerCase(Locale.ROOT);
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.pgroll4j.core.internal.InternalNames;
 import dev.pgroll4j.core.internal.Sql;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.IndexSnapshot;
@@ -90,20 +91,42 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 						constraintNames);
 			}
 		}
-		schema.addTable(virtualTable(primaryKey));
+		VirtualTable created = virtualTable(schema, primaryKey);
+		requireUniqueSelfReferences(context, created);
+		schema.addTable(created);
+	}
+
+	/** Foreign keys of the new table to itself need its own primary key or unique columns as targets. */
+	private void requireUniqueSelfReferences(ValidationContext context, VirtualTable created) {
+		for (int i = 0; i < this.columns.size(); i++) {
+			ForeignKeyReference reference = this.columns.get(i).references();
+			if (reference != null && reference.table().equals(this.name)) {
+				Clauses.requireUniqueTarget(context, "columns[" + i + "].references.column", created,
+						List.of(reference.column()));
+			}
+		}
+		if (this.constraints != null) {
+			for (int i = 0; i < this.constraints.size(); i++) {
+				TableForeignKeyReference reference = this.constraints.get(i).references();
+				if (reference != null && reference.table().equals(this.name)) {
+					Clauses.requireUniqueTarget(context, "constraints[" + i + "].references.columns", created,
+							reference.columns());
+				}
+			}
+		}
 	}
 
 	private void validateColumnExpressions(ValidationContext context, String path, ColumnDefinition column,
 			Map<String, String> columnTypes) {
 		String type = Clauses.valueType(column);
 		if (column.defaultValue() != null) {
-			context.checkExpression(path + ".default", column.defaultValue(), Map.of(), type);
+			context.checkDefault(path + ".default", column.defaultValue(), type);
 		}
 		if (column.check() != null) {
-			context.checkExpression(path + ".check.constraint", column.check().constraint(), columnTypes, "boolean");
+			context.checkCondition(path + ".check.constraint", column.check().constraint(), columnTypes);
 		}
 		if (column.isGeneratedExpression()) {
-			context.checkExpression(path + ".generated.expression", column.generated().expression(), columnTypes,
+			context.checkGenerated(path + ".generated.expression", column.generated().expression(), columnTypes,
 					type);
 		}
 		if (column.references() != null && column.references().table().equals(this.name)
@@ -166,7 +189,7 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 				if (constraint.isNullsNotDistinct()) {
 					throw context.invalid(path + ".nulls_not_distinct", "only applies to unique constraints");
 				}
-				context.checkExpression(path + ".check", constraint.check(), columnTypes, "boolean");
+				context.checkCondition(path + ".check", constraint.check(), columnTypes);
 			}
 			case "primary_key" -> {
 				if (!columnPrimaryKey.isEmpty()) {
@@ -185,7 +208,7 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 				Clauses.option(context, path + ".exclude.index_method", exclude.indexMethod(),
 						Clauses.INDEX_METHODS, "BTREE");
 				if (exclude.predicate() != null && !exclude.predicate().isEmpty()) {
-					context.checkExpression(path + ".exclude.predicate", exclude.predicate(), columnTypes, "boolean");
+					context.checkPredicate(path + ".exclude.predicate", exclude.predicate(), columnTypes);
 				}
 			}
 			default -> {
@@ -218,6 +241,8 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 			for (int j = 0; j < reference.columns().size(); j++) {
 				context.existingColumn(path + ".references.columns[" + j + "]", target, reference.columns().get(j));
 			}
+			Clauses.requireUniqueTarget(context, path + ".references.columns", target,
+					Clauses.physicalColumns(target, reference.columns()));
 		}
 		Clauses.option(context, path + ".references.match_type", reference.matchType(), Clauses.MATCH_TYPES,
 				"SIMPLE");
@@ -252,7 +277,7 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 		}
 	}
 
-	private VirtualTable virtualTable(List<String> columnPrimaryKey) {
+	private VirtualTable virtualTable(VirtualSchema schema, List<String> columnPrimaryKey) {
 		List<String> primaryKey = columnPrimaryKey;
 		if (this.constraints != null) {
 			for (ConstraintDefinition constraint : this.constraints) {
@@ -271,9 +296,19 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 						true, null, null, List.of(), null));
 			}
 			if (column.references() != null) {
-				table.addConstraint(new ConstraintSnapshot(column.references().name(), "f", List.of(column.name()),
-						null, true, null, column.references().table(), List.of(column.references().column()), null));
+				ForeignKeyReference reference = column.references();
+				table.addConstraint(foreignKey(schema, reference.name(), List.of(column.name()), reference.table(),
+						List.of(reference.column())));
 			}
+			if (column.isUnique()) {
+				String unique = InternalNames.uniqueConstraint(this.name, column.name());
+				table.addConstraint(new ConstraintSnapshot(unique, "u", List.of(column.name()), null, true, null, null,
+						List.of(), unique));
+			}
+		}
+		if (!columnPrimaryKey.isEmpty()) {
+			table.addConstraint(new ConstraintSnapshot(this.name + "_pkey", "p", columnPrimaryKey, null, true, null,
+					null, List.of(), this.name + "_pkey"));
 		}
 		if (this.constraints != null) {
 			for (ConstraintDefinition constraint : this.constraints) {
@@ -287,10 +322,14 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 				boolean buildsIndex = !type.equals("c") && !type.equals("f");
 				List<String> constraintColumns = (constraint.columns() != null) ? constraint.columns() : List.of();
 				TableForeignKeyReference reference = constraint.references();
-				table.addConstraint(new ConstraintSnapshot(constraint.name(), type, constraintColumns, null, true,
-						null, (reference != null) ? reference.table() : null,
-						(reference != null) ? reference.columns() : List.of(),
-						buildsIndex ? constraint.name() : null));
+				if (reference != null) {
+					table.addConstraint(foreignKey(schema, constraint.name(), constraintColumns, reference.table(),
+							reference.columns()));
+				}
+				else {
+					table.addConstraint(new ConstraintSnapshot(constraint.name(), type, constraintColumns, null, true,
+							null, null, List.of(), buildsIndex ? constraint.name() : null));
+				}
 				if (buildsIndex) {
 					table.addIndex(new IndexSnapshot(constraint.name(), !type.equals("x"), type.equals("p"), true,
 							constraintColumns, null, null, null, constraint.name()));
@@ -298,6 +337,16 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 			}
 		}
 		return table;
+	}
+
+	/** A foreign key as the catalog would show it: referenced table and columns by physical name. */
+	private ConstraintSnapshot foreignKey(VirtualSchema schema, String name, List<String> columns, String table,
+			List<String> referenced) {
+		VirtualTable target = schema.table(table).orElse(null);
+		String physicalTable = (target != null) ? target.physicalName() : table;
+		List<String> physicalColumns = (target != null) ? Clauses.physicalColumns(target, referenced) : referenced;
+		return new ConstraintSnapshot(name, "f", columns, null, true, schema.name(), physicalTable, physicalColumns,
+				null);
 	}
 
 	@Override

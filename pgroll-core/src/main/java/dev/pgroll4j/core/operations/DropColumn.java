@@ -1,6 +1,9 @@
 package dev.pgroll4j.core.operations;
 
+import java.util.List;
+
 import dev.pgroll4j.core.SqlFragment;
+import dev.pgroll4j.core.internal.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;
@@ -35,6 +38,20 @@ public record DropColumn(String table, String column, String down) implements Op
 				}
 			}
 		}
+		for (VirtualColumn other : target.columns()) {
+			if (other.isGenerated() && other != dropped && SqlText.mentions(other.generatedExpression(), dropped.name())) {
+				throw context.invalid("column", "column \"" + this.column + "\" is used by generated column \""
+						+ other.name() + "\"; drop or change that column first");
+			}
+		}
+		if (!target.createdInMigration()) {
+			List<String> views = context.viewsUsing(target.physicalName(), dropped.physicalName());
+			if (!views.isEmpty()) {
+				throw context.invalid("column", "column \"" + this.column + "\" is used by view(s) "
+						+ String.join(", ", views) + ", which would block dropping it at complete; drop or change "
+						+ "them first");
+			}
+		}
 		boolean needsValue = !dropped.nullable() && dropped.defaultExpression() == null && !dropped.isIdentity()
 				&& !dropped.isGenerated();
 		if (needsValue && (this.down == null || this.down.isBlank())) {
@@ -43,7 +60,8 @@ public record DropColumn(String table, String column, String down) implements Op
 		}
 		target.hideColumn(this.column);
 		if (this.down != null && !this.down.isBlank()) {
-			context.checkExpression("down", this.down, ValidationContext.columnTypes(target), dropped.type());
+			context.checkValue("down", this.down, target.name(), ValidationContext.columnTypes(target),
+					dropped.type());
 		}
 	}
 

@@ -1,8 +1,12 @@
 package dev.pgroll4j.core.operations;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.pgroll4j.core.internal.InternalNames;
 import dev.pgroll4j.core.internal.Sql;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /**
@@ -32,21 +36,40 @@ public record DropTable(String name) implements Operation {
 			throw context.invalid("name", "table \"" + this.name + "\" is referenced by foreign key \""
 					+ foreignKey.name() + "\"; drop that constraint first");
 		}
-		String deleted = InternalNames.deletedTable(this.name);
-		if (context.schema().isOccupied(deleted)) {
-			throw context.invalid("name", "a relation named \"" + deleted + "\" is left over from an earlier "
-					+ "migration");
+		List<String> moved = new ArrayList<>(List.of(this.name));
+		table.indexes().forEach((index) -> moved.add(index.name()));
+		moved.addAll(table.ownedSequences());
+		for (String name : moved) {
+			if (context.schema().isOccupied(InternalNames.deletedTable(name))) {
+				throw context.invalid("name", "a relation named \"" + InternalNames.deletedTable(name)
+						+ "\" is left over from an earlier migration");
+			}
 		}
 		context.schema().removeTable(this.name);
-		table.setPhysicalName(deleted);
-		context.schema().release(this.name);
-		context.schema().occupy(deleted);
+		table.setPhysicalName(InternalNames.deletedTable(this.name));
+		for (String name : moved) {
+			context.schema().release(name);
+			context.schema().occupy(InternalNames.deletedTable(name));
+		}
 	}
 
+	/**
+	 * Moves the table aside, with its indexes and owned sequences, so a table created under the same name in the
+	 * same migration gets the usual names for its own ({@code <table>_pkey}, {@code <table>_id_seq}).
+	 */
 	@Override
 	public void start(StartContext context) {
+		VirtualTable table = context.before().table(this.name).orElseThrow();
 		context.execute("ALTER TABLE " + context.qualified(this.name) + " RENAME TO "
 				+ Sql.ident(InternalNames.deletedTable(this.name)));
+		for (IndexSnapshot index : table.indexes()) {
+			context.execute("ALTER INDEX " + context.qualified(index.name()) + " RENAME TO "
+					+ Sql.ident(InternalNames.deletedTable(index.name())));
+		}
+		for (String sequence : table.ownedSequences()) {
+			context.execute("ALTER SEQUENCE " + context.qualified(sequence) + " RENAME TO "
+					+ Sql.ident(InternalNames.deletedTable(sequence)));
+		}
 	}
 
 	@Override
@@ -56,6 +79,15 @@ public record DropTable(String name) implements Operation {
 
 	@Override
 	public void rollback(RollbackContext context) {
+		VirtualTable table = context.before().table(this.name).orElseThrow();
+		for (String sequence : table.ownedSequences()) {
+			context.execute("ALTER SEQUENCE IF EXISTS " + context.qualified(InternalNames.deletedTable(sequence))
+					+ " RENAME TO " + Sql.ident(sequence));
+		}
+		for (IndexSnapshot index : table.indexes()) {
+			context.execute("ALTER INDEX IF EXISTS " + context.qualified(InternalNames.deletedTable(index.name()))
+					+ " RENAME TO " + Sql.ident(index.name()));
+		}
 		context.execute("ALTER TABLE IF EXISTS " + context.qualified(InternalNames.deletedTable(this.name))
 				+ " RENAME TO " + Sql.ident(this.name));
 	}

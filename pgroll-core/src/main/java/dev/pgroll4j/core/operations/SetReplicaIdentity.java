@@ -1,8 +1,10 @@
 package dev.pgroll4j.core.operations;
 
+import java.util.Locale;
 import java.util.Set;
 
 import dev.pgroll4j.core.internal.Sql;
+import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /**
@@ -27,22 +29,37 @@ public record SetReplicaIdentity(String table, ReplicaIdentity identity) impleme
 		context.required("identity", this.identity);
 		String type = Clauses.option(context, "identity.type", context.required("identity.type", this.identity.type()),
 				Set.of("NOTHING", "DEFAULT", "INDEX", "FULL"), null);
-		String index = null;
-		if (type.equals("INDEX")) {
-			index = context.required("identity.index", this.identity.index());
-			if (target.index(index).isEmpty()) {
-				throw context.invalid("identity.index", "index \"" + index + "\" does not exist on table \""
-						+ this.table + "\"");
+		String index = type.equals("INDEX") ? context.required("identity.index", this.identity.index()) : null;
+		if (index != null) {
+			IndexSnapshot found = target.index(index)
+				.orElseThrow(() -> context.invalid("identity.index", "index \"" + index
+						+ "\" does not exist on table \"" + this.table + "\""));
+			// PostgreSQL's rules for a replica identity index, checked here so nothing runs if they are broken.
+			boolean keyColumnsNotNull = found.columns().stream()
+				.allMatch((physical) -> physical != null && target.columnByPhysicalName(physical)
+					.map((column) -> !column.nullable())
+					.orElse(false));
+			if (!found.unique() || found.predicate() != null || !keyColumnsNotNull) {
+				throw context.invalid("identity.index", "index \"" + index + "\" cannot identify rows: a replica "
+						+ "identity index must be unique, not partial, and on NOT NULL columns only");
 			}
 		}
-		target.setReplicaIdentity(type.substring(0, 1).toLowerCase(), index);
+		target.setReplicaIdentity(type.substring(0, 1).toLowerCase(Locale.ROOT), index);
 	}
 
 	@Override
 	public void start(StartContext context) {
 		VirtualTable after = context.after().table(this.table).orElseThrow();
-		context.execute("ALTER TABLE " + context.qualified(after.physicalName()) + " REPLICA IDENTITY "
-				+ clause(after.replicaIdentity(), after.replicaIdentityIndex()));
+		String sql = "ALTER TABLE " + context.qualified(after.physicalName()) + " REPLICA IDENTITY "
+				+ clause(after.replicaIdentity(), after.replicaIdentityIndex());
+		String index = after.replicaIdentityIndex();
+		if (index != null && after.isIndexCreatedInMigration(index) && !after.createdInMigration()) {
+			// The index is built concurrently once the start transaction commits; wait for it.
+			context.executeConcurrently(sql, null);
+		}
+		else {
+			context.execute(sql);
+		}
 	}
 
 	@Override

@@ -32,10 +32,10 @@ public interface StartContext {
 	void executeUserSql(String sql);
 
 	/**
-	 * Whether a default expression is volatile, so that adding it to an existing table would rewrite the table
+	 * Whether a default expression ({@code field} names it for errors) is volatile, so that adding it to an existing table would rewrite the table
 	 * (PostgreSQL only stores non-volatile defaults as a "missing value").
 	 */
-	boolean isVolatileDefault(String type, String expression);
+	boolean isVolatileDefault(String field, String type, String expression);
 
 	/**
 	 * Writes through the old version set {@code targetColumn} (physical) of {@code table} to {@code expression},

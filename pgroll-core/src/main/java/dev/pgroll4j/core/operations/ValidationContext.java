@@ -54,10 +54,28 @@ public interface ValidationContext {
 	void checkType(String field, String type);
 
 	/**
-	 * Fails unless {@code sql} compiles as an expression, with the given columns in scope under their names and
-	 * types, and can be cast to {@code resultType} when that is not {@code null}.
+	 * Fails unless {@code sql} can be assigned to a column of {@code type} when the given columns (name to type) are
+	 * in scope, as {@code up} and {@code down} are in the sync trigger.
 	 */
-	void checkExpression(String field, String sql, Map<String, String> columnTypes, String resultType);
+	void checkValue(String field, String sql, String table, Map<String, String> columns, String type);
+
+	/** Fails unless {@code sql} is a valid DEFAULT of a column of {@code type}. */
+	void checkDefault(String field, String sql, String type);
+
+	/** Fails unless {@code sql} is a valid CHECK constraint over the given columns. */
+	void checkCondition(String field, String sql, Map<String, String> columns);
+
+	/** Fails unless {@code sql} can generate a stored column of {@code type} from the given columns. */
+	void checkGenerated(String field, String sql, Map<String, String> columns, String type);
+
+	/** Fails unless {@code sql} is a valid partial-index predicate over the given columns. */
+	void checkPredicate(String field, String sql, Map<String, String> columns);
+
+	/**
+	 * Views outside this tool's version schemas whose definition uses a physical column; they would block dropping
+	 * or replacing it. Empty when replaying.
+	 */
+	java.util.List<String> viewsUsing(String physicalTable, String physicalColumn);
 
 	/** Column name to type, for {@link #checkExpression}: the visible columns of {@code table}. */
 	static Map<String, String> columnTypes(VirtualTable table) {

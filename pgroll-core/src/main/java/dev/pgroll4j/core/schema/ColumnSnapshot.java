@@ -8,7 +8,8 @@ package dev.pgroll4j.core.schema;
  * @param identity {@code a} (ALWAYS), {@code d} (BY DEFAULT) or empty
  * @param generatedExpression the expression of a stored generated column, else {@code null}
  * @param typeKind pg_type.typtype: {@code b}ase, {@code c}omposite, {@code d}omain, {@code e}num, ...
+ * @param ownedSequence the sequence a serial or identity column owns, or {@code null}
  */
 public record ColumnSnapshot(String name, int position, String type, boolean nullable, String defaultExpression,
-		String comment, String identity, String generatedExpression, String typeKind) {
+		String comment, String identity, String generatedExpression, String typeKind, String ownedSequence) {
 }

@@ -28,7 +28,11 @@ public final class SchemaReader {
 			SELECT a.attrelid, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod) AS type,
 			       NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS expr,
 			       col_description(a.attrelid, a.attnum) AS comment, a.attidentity::text AS identity,
-			       a.attgenerated::text AS generated, t.typtype::text AS typtype
+			       a.attgenerated::text AS generated, t.typtype::text AS typtype,
+			       (SELECT s.relname FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid
+			         WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+			           AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND s.relkind = 'S'
+			           AND dep.deptype IN ('a', 'i') LIMIT 1) AS owned_sequence
 			FROM pg_attribute a
 			JOIN pg_class c ON c.oid = a.attrelid
 			JOIN pg_type t ON t.oid = a.atttypid
@@ -53,7 +57,7 @@ public final class SchemaReader {
 			LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 			LEFT JOIN pg_class ic ON ic.oid = con.conindid AND con.contype IN ('p', 'u', 'x')
 			WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
-			  AND con.contype IN ('p', 'u', 'c', 'f', 'x')
+			  AND con.contype IN ('p', 'u', 'c', 'f', 'x', 'n')
 			ORDER BY con.conrelid, con.conname
 			""";
 
@@ -99,7 +103,8 @@ public final class SchemaReader {
 			columns.computeIfAbsent(rs.getLong(1), (k) -> new ArrayList<>())
 				.add(new ColumnSnapshot(rs.getString("attname"), rs.getInt("attnum"), rs.getString("type"),
 						rs.getBoolean("nullable"), isGenerated ? null : expression, rs.getString("comment"),
-						rs.getString("identity"), isGenerated ? expression : null, rs.getString("typtype")));
+						rs.getString("identity"), isGenerated ? expression : null, rs.getString("typtype"),
+						rs.getString("owned_sequence")));
 		});
 		Map<Long, List<ConstraintSnapshot>> constraints = new LinkedHashMap<>();
 		query(connection, CONSTRAINTS, List.of(schema), (rs) -> constraints
@@ -114,6 +119,15 @@ public final class SchemaReader {
 					rs.getBoolean("indisprimary"), rs.getBoolean("indisvalid"), strings(rs.getArray("columns")),
 					rs.getString("predicate"), rs.getString("amname"), rs.getString("definition"),
 					rs.getString("constraint_name"))));
+		boolean exists;
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
+			statement.setString(1, schema);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				exists = rs.getBoolean(1);
+			}
+		}
 		List<String> occupied = new ArrayList<>();
 		query(connection, OCCUPIED_NAMES, List.of(schema, schema), (rs) -> occupied.add(rs.getString(1)));
 
@@ -130,7 +144,7 @@ public final class SchemaReader {
 			tables.add(new TableSnapshot(entry.getValue(), details[0], columns.getOrDefault(oid, List.of()),
 					primaryKey, tableConstraints, indexes.getOrDefault(oid, List.of()), details[1], details[2]));
 		}
-		return new SchemaSnapshot(schema, tables, occupied);
+		return new SchemaSnapshot(schema, exists, tables, occupied);
 	}
 
 	private static List<String> strings(Array array) throws SQLException {

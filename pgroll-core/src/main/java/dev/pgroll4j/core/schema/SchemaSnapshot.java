@@ -8,8 +8,9 @@ import java.util.List;
  * migration's virtual changes.
  *
  * @param name the schema name
+ * @param exists whether the schema existed; start creates a missing one and rollback removes it again
  * @param tables ordinary and partitioned tables (not partitions), by name
  * @param occupiedNames names of every relation and type in the schema; a new table or index may not take one
  */
-public record SchemaSnapshot(String name, List<TableSnapshot> tables, List<String> occupiedNames) {
+public record SchemaSnapshot(String name, boolean exists, List<TableSnapshot> tables, List<String> occupiedNames) {
 }

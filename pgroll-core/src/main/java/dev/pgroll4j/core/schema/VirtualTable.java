@@ -3,10 +3,12 @@ package dev.pgroll4j.core.schema;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A table as one version of the schema sees it: virtual column names mapped to physical columns. Constraints and
@@ -30,7 +32,11 @@ public final class VirtualTable {
 
 	private final Map<String, IndexSnapshot> indexes = new LinkedHashMap<>();
 
+	private final Set<String> indexesCreatedInMigration = new HashSet<>();
+
 	private List<String> primaryKey;
+
+	private List<String> ownedSequences = List.of();
 
 	private String replicaIdentity;
 
@@ -51,6 +57,10 @@ public final class VirtualTable {
 		table.columns().forEach((column) -> result.addColumn(VirtualColumn.of(column)));
 		table.constraints().forEach(result::addConstraint);
 		table.indexes().forEach(result::addIndex);
+		result.ownedSequences = table.columns().stream()
+			.map(ColumnSnapshot::ownedSequence)
+			.filter((sequence) -> sequence != null)
+			.toList();
 		result.replicaIdentity = table.replicaIdentity();
 		result.replicaIdentityIndex = table.replicaIdentityIndex();
 		return result;
@@ -63,6 +73,8 @@ public final class VirtualTable {
 		copy.hiddenColumns.addAll(this.hiddenColumns);
 		copy.constraints.putAll(this.constraints);
 		copy.indexes.putAll(this.indexes);
+		copy.indexesCreatedInMigration.addAll(this.indexesCreatedInMigration);
+		copy.ownedSequences = this.ownedSequences;
 		copy.replicaIdentity = this.replicaIdentity;
 		copy.replicaIdentityIndex = this.replicaIdentityIndex;
 		return copy;
@@ -177,8 +189,19 @@ public final class VirtualTable {
 		this.indexes.put(index.name(), index);
 	}
 
+	/** Adds an index the active migration builds; it may not exist yet while the start transaction runs. */
+	public void addCreatedIndex(IndexSnapshot index) {
+		addIndex(index);
+		this.indexesCreatedInMigration.add(index.name());
+	}
+
+	public boolean isIndexCreatedInMigration(String name) {
+		return this.indexesCreatedInMigration.contains(name);
+	}
+
 	public void removeIndex(String name) {
 		this.indexes.remove(name);
+		this.indexesCreatedInMigration.remove(name);
 	}
 
 	/** Primary key columns, by physical name. */
@@ -188,6 +211,11 @@ public final class VirtualTable {
 
 	public void setPrimaryKey(List<String> physicalColumns) {
 		this.primaryKey = List.copyOf(physicalColumns);
+	}
+
+	/** Sequences owned by the table's serial and identity columns, as read from the catalog. */
+	public List<String> ownedSequences() {
+		return this.ownedSequences;
 	}
 
 	public String replicaIdentity() {

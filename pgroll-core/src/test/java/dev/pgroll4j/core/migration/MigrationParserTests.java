@@ -3,7 +3,6 @@ package dev.pgroll4j.core.migration;
 import org.junit.jupiter.api.Test;
 
 import dev.pgroll4j.core.MigrationParseException;
-import dev.pgroll4j.core.operations.AddColumn;
 import dev.pgroll4j.core.operations.CreateTable;
 import dev.pgroll4j.core.operations.RawSql;
 
@@ -46,16 +45,33 @@ class MigrationParserTests {
 	}
 
 	@Test
-	void readsCamelCaseOnCompleteAndScalarsAsStrings() {
+	void readsCamelCaseOnComplete() {
 		Migration migration = MigrationParser.parse("01_a.yaml", """
 				operations:
 				  - sql: {up: "ALTER TABLE t ADD COLUMN c int", onComplete: true}
-				  - add_column: {table: t, up: 0, column: {name: n, type: int, default: 5}}
 				""");
 		assertThat(((RawSql) migration.operations().get(0)).onComplete()).isTrue();
-		AddColumn addColumn = (AddColumn) migration.operations().get(1);
-		assertThat(addColumn.up()).isEqualTo("0");
-		assertThat(addColumn.column().defaultValue()).isEqualTo("5");
+	}
+
+	@Test
+	void scalarsAreNotCoercedBetweenTypes() {
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("x.yaml", """
+					operations:
+					  - add_column: {table: t, column: {name: n, type: int, default: 5}}
+					"""))
+			.withMessageContaining("operations[0].add_column.column.default: must be a string");
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("x.json", """
+					{"operations": [{"add_column": {"table": "t", "column": {"name": "n", "type": "int", "nullable": "true"}}}]}
+					"""))
+			.withMessageContaining("operations[0].add_column.column.nullable: must be true or false");
+	}
+
+	@Test
+	void aFileNameKeyNamesTheMigrationAsInOlderPgrollFiles() {
+		assertThat(MigrationParser.parse("01_file.yaml", "name: 01_declared\noperations: []").name())
+			.isEqualTo("01_declared");
 	}
 
 	@Test
