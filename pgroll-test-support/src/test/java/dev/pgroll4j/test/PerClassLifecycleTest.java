@@ -11,20 +11,20 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PerClassLifecycleTest {
 
-    private final TestDatabase database;
+	private final TestDatabase database;
 
-    PerClassLifecycleTest(TestDatabase database) {
-        this.database = database;
-    }
+	PerClassLifecycleTest(TestDatabase database) {
+		this.database = database;
+	}
 
-    @BeforeAll
-    void createTable(TestDatabase database) {
-        database.execute("CREATE TABLE t (id int)");
-    }
+	@BeforeAll
+	void createTable(TestDatabase database) {
+		database.execute("CREATE TABLE t (id int)");
+	}
 
-    @Test
-    void constructorAndNonStaticBeforeAllGetTheSameDatabase(TestDatabase database) {
-        assertThat(database).isSameAs(this.database);
-        assertThat(database.queryForLong("SELECT count(*) FROM t")).isZero();
-    }
+	@Test
+	void constructorAndNonStaticBeforeAllGetTheSameDatabase(TestDatabase database) {
+		assertThat(database).isSameAs(this.database);
+		assertThat(database.queryForLong("SELECT count(*) FROM t")).isZero();
+	}
 }
