@@ -23,11 +23,13 @@ import dev.pgroll4j.core.internal.Identifiers;
  * @param hooks callbacks around start and complete DDL
  * @param sqlTransformer rewrites or rejects user SQL fragments
  * @param backfillListener receives backfill progress
+ * @param strictDownExpressions whether a {@code down} expression naming a column, function or table that does not
+ * exist fails validation (pgroll accepts such files; by default it is a warning)
  */
 public record PgrollConfiguration(DataSource dataSource, String schema, String stateSchema, Duration lockTimeout,
 		Duration lockRetryTimeout, Duration migrationLockWait, String role, int backfillBatchSize,
 		Duration backfillBatchDelay, MigrationHooks hooks, SqlTransformer sqlTransformer,
-		BackfillListener backfillListener) {
+		BackfillListener backfillListener, boolean strictDownExpressions) {
 
 	public PgrollConfiguration {
 		Objects.requireNonNull(dataSource, "dataSource");
@@ -97,6 +99,8 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 
 		private BackfillListener backfillListener = BackfillListener.NONE;
 
+		private boolean strictDownExpressions;
+
 		Builder() {
 		}
 
@@ -160,10 +164,16 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 			return this;
 		}
 
+		public Builder strictDownExpressions(boolean strictDownExpressions) {
+			this.strictDownExpressions = strictDownExpressions;
+			return this;
+		}
+
 		public PgrollConfiguration build() {
 			return new PgrollConfiguration(this.dataSource, this.schema, this.stateSchema, this.lockTimeout,
 					this.lockRetryTimeout, this.migrationLockWait, this.role, this.backfillBatchSize,
-					this.backfillBatchDelay, this.hooks, this.sqlTransformer, this.backfillListener);
+					this.backfillBatchDelay, this.hooks, this.sqlTransformer, this.backfillListener,
+					this.strictDownExpressions);
 		}
 
 		/** Builds the configuration and the engine in one step. */

@@ -101,11 +101,28 @@ class BadInputTests {
 
 	@BeforeAll
 	static void createBaseline(TestDatabase database) {
-		pgroll = Pgroll.configure().dataSource(database.dataSource()).schema(SCHEMA).load();
+		// Strict: an unresolved name in down is rejected, not only warned about (see the test below).
+		pgroll = Pgroll.configure().dataSource(database.dataSource()).schema(SCHEMA).strictDownExpressions(true).load();
 		pgroll.start(MigrationParser.parse("001_tables.yaml", TABLES));
 		pgroll.complete();
 		pgroll.start(MigrationParser.parse("002_rows.yaml", ROWS));
 		pgroll.complete();
+	}
+
+	@Test
+	void byDefaultAnUnresolvedNameInDownIsAWarningAsPgrollAcceptsSuchFiles(TestDatabase database) {
+		Pgroll lenient = Pgroll.configure().dataSource(database.dataSource()).schema(SCHEMA).load();
+		String file = "drop_column_down_unknown_column.yaml";
+		StartResult started = lenient.start(MigrationParser.parse(FOLDER + file, resource(FOLDER + file)));
+		try {
+			assertThat(started.warnings()).singleElement()
+				.asString()
+				.contains(file + ": operations[0] (drop_column), field down")
+				.contains("will fail when the new version writes");
+		}
+		finally {
+			lenient.rollback();
+		}
 	}
 
 	/**

@@ -37,6 +37,11 @@ public final class InternalNames {
 		return fit("_pgroll_trigger_", table);
 	}
 
+	/** A copy of an index, constraint or sequence made for a duplicated column; renamed back at complete. */
+	public static String duplicate(String name) {
+		return fit("_pgroll_dup_", name);
+	}
+
 	/** PostgreSQL's own naming for a single-column unique constraint, shortened with a hash when too long. */
 	public static String uniqueConstraint(String table, String column) {
 		return fit("", table + "_" + column + "_key");

@@ -109,7 +109,7 @@ public final class MigrationEngine {
 			Transactions transactions = session.transactions();
 
 			StartRun run = transactions.inTransaction(step, (tx) -> {
-				StartRun attempt = new StartRun(new Triggers(schema(), versionSchema));
+				StartRun attempt = new StartRun(migration.name(), new Triggers(schema(), versionSchema));
 				tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schema()), null);
 				this.state.insert(tx, migration.name(), migration.json(), parent, baseJson);
 				MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(migration.name(), schema(),
@@ -147,6 +147,9 @@ public final class MigrationEngine {
 								ex.sqlState(), ex.getCause());
 					}
 				}
+				for (Deferred deferred : run.afterBackfill) {
+					transactions.outsideTransaction(step, deferred.origin(), deferred.sql(), deferred.undo());
+				}
 			}
 			catch (RuntimeException ex) {
 				logger.warn("{} failed after its DDL committed; rolling it back", step);
@@ -160,7 +163,8 @@ public final class MigrationEngine {
 			}
 			logger.info("started migration {}: version schema {}, {} row(s) backfilled", migration.name(),
 					versionSchema, rows);
-			return new StartResult(migration.name(), versionSchema, rows, Duration.ofNanos(System.nanoTime() - started));
+			return new StartResult(migration.name(), versionSchema, rows, Duration.ofNanos(System.nanoTime() - started),
+					plan.warnings());
 		}
 		catch (SQLException ex) {
 			throw unexpected(step, ex);
@@ -352,8 +356,10 @@ public final class MigrationEngine {
 		List<Statement> statements = new ArrayList<>();
 		List<Step> reversed = new ArrayList<>(plan.steps());
 		Collections.reverse(reversed);
+		List<String> inferredUndo = inferredUndo(session, name);
 		for (Step planned : reversed) {
-			planned.operation().rollback(new RollbackSteps(statements, planned, origin(plan.migration(), planned)));
+			planned.operation()
+				.rollback(new RollbackSteps(statements, planned, origin(plan.migration(), planned), inferredUndo));
 		}
 		session.transactions().inTransaction("rollback of migration \"" + name + "\"", (tx) -> {
 			tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema) + " CASCADE",
@@ -382,6 +388,21 @@ public final class MigrationEngine {
 			try (ResultSet rs = query.executeQuery()) {
 				return rs.next() && rs.getBoolean(1);
 			}
+		}
+	}
+
+	/** The statements recorded to undo user SQL of the active migration; read fresh, start may have just written them. */
+	private List<String> inferredUndo(Session session, String name) {
+		try {
+			return this.state.history(session.connection())
+				.stream()
+				.filter((row) -> row.name().equals(name) && row.inferredUndoJson() != null)
+				.findFirst()
+				.map((row) -> List.of(JSON.readValue(row.inferredUndoJson(), String[].class)))
+				.orElse(List.of());
+		}
+		catch (SQLException ex) {
+			throw unexpected("reading the active migration of schema \"" + schema() + "\"", ex);
 		}
 	}
 
@@ -476,13 +497,15 @@ public final class MigrationEngine {
 		}
 		VirtualSchema current = VirtualSchema.of(base);
 		List<Step> steps = new ArrayList<>();
+		List<String> warnings = new ArrayList<>();
 		for (int i = 0; i < operations.size(); i++) {
 			VirtualSchema before = current.copy();
 			operations.get(i)
-				.validate(new Validation(current, migration, i, operations.get(i), probes, versionSchemas));
+				.validate(new Validation(current, migration, i, operations.get(i), probes, versionSchemas,
+						this.configuration.strictDownExpressions(), warnings));
 			steps.add(new Step(i, operations.get(i), before, current.copy()));
 		}
-		return new Plan(migration, base, steps, current);
+		return new Plan(migration, base, steps, current, List.copyOf(warnings));
 	}
 
 	private static String origin(Migration migration, Step step) {
@@ -496,7 +519,8 @@ public final class MigrationEngine {
 	record Step(int index, Operation operation, VirtualSchema before, VirtualSchema after) {
 	}
 
-	record Plan(Migration migration, SchemaSnapshot base, List<Step> steps, VirtualSchema result) {
+	record Plan(Migration migration, SchemaSnapshot base, List<Step> steps, VirtualSchema result,
+			List<String> warnings) {
 	}
 
 	record Statement(String sql, String origin) {
@@ -516,6 +540,8 @@ public final class MigrationEngine {
 
 		private final List<Deferred> concurrent = new ArrayList<>();
 
+		private final List<Deferred> afterBackfill = new ArrayList<>();
+
 		private final Set<String> backfills = new LinkedHashSet<>();
 
 		/** For each backfilled table, the operations whose up expressions its trigger runs. */
@@ -523,7 +549,10 @@ public final class MigrationEngine {
 
 		private VirtualSchema refreshed;
 
-		StartRun(Triggers triggers) {
+		private final String migration;
+
+		StartRun(String migration, Triggers triggers) {
+			this.migration = migration;
 			this.triggers = triggers;
 		}
 
@@ -577,8 +606,25 @@ public final class MigrationEngine {
 		}
 
 		@Override
-		public void executeUserSql(String sql) {
-			this.tx.executeUnchecked(sql, this.origin + ", field up");
+		public void executeAfterBackfill(String sql, String undo) {
+			this.run.afterBackfill.add(new Deferred(sql, undo, this.origin));
+		}
+
+		@Override
+		public void executeUserSql(String sql, boolean inferUndo) {
+			try {
+				Set<String> before = inferUndo ? CreatedObjects.list(this.tx.connection(), schema()) : Set.of();
+				this.tx.execute(sql, this.origin + ", field up");
+				if (inferUndo) {
+					List<String> undo = CreatedObjects.dropStatements(before,
+							CreatedObjects.list(this.tx.connection(), schema()));
+					MigrationEngine.this.state.recordInferredUndo(this.tx, this.run.migration,
+							JSON.writeValueAsString(undo));
+				}
+			}
+			catch (SQLException ex) {
+				throw new Transactions.UncheckedSqlException(ex);
+			}
 		}
 
 		@Override
@@ -712,10 +758,19 @@ public final class MigrationEngine {
 
 		private final String origin;
 
-		RollbackSteps(List<Statement> statements, Step step, String origin) {
+		private final List<String> inferredUndo;
+
+		RollbackSteps(List<Statement> statements, Step step, String origin, List<String> inferredUndo) {
 			this.statements = statements;
 			this.step = step;
 			this.origin = origin;
+			this.inferredUndo = inferredUndo;
+		}
+
+		@Override
+		public void undoInferred() {
+			this.inferredUndo.forEach((sql) -> this.statements.add(new Statement(sql, this.origin
+					+ ", undoing what up created")));
 		}
 
 		@Override
@@ -760,14 +815,20 @@ public final class MigrationEngine {
 
 		private final Set<String> versionSchemas;
 
+		private final boolean strictDown;
+
+		private final List<String> warnings;
+
 		Validation(VirtualSchema schema, Migration migration, int index, Operation operation, Probes probes,
-				Set<String> versionSchemas) {
+				Set<String> versionSchemas, boolean strictDown, List<String> warnings) {
 			this.schema = schema;
 			this.migration = migration;
 			this.index = index;
 			this.operation = operation;
 			this.probes = probes;
 			this.versionSchemas = versionSchemas;
+			this.strictDown = strictDown;
+			this.warnings = warnings;
 		}
 
 		@Override
@@ -804,15 +865,29 @@ public final class MigrationEngine {
 			if (this.probes == null) {
 				return;
 			}
-			String problem = this.probes.typeProblem(type);
+			Probes.Problem problem = this.probes.typeProblem(type);
 			if (problem != null) {
-				throw invalid(field, "type \"" + type + "\" is not valid: " + problem);
+				throw invalid(field, "type \"" + type + "\" is not valid: " + problem.message());
 			}
 		}
 
 		@Override
 		public void checkValue(String field, String sql, String table, Map<String, String> columns, String type) {
 			report(field, (this.probes != null) ? this.probes.valueProblem(sql, table, columns, type) : null);
+		}
+
+		@Override
+		public void checkDownValue(String field, String sql, String table, Map<String, String> columns,
+				String type) {
+			Probes.Problem problem = (this.probes != null) ? this.probes.valueProblem(sql, table, columns, type) : null;
+			if (problem != null && problem.isUnresolvedReference() && !this.strictDown) {
+				String warning = invalid(field, "the SQL will fail when the new version writes: " + problem.message())
+					.getMessage();
+				logger.warn("{}", warning);
+				this.warnings.add(warning);
+				return;
+			}
+			report(field, problem);
 		}
 
 		@Override
@@ -852,9 +927,9 @@ public final class MigrationEngine {
 			}
 		}
 
-		private void report(String field, String problem) {
+		private void report(String field, Probes.Problem problem) {
 			if (problem != null) {
-				throw invalid(field, "the SQL is not valid here: " + problem);
+				throw invalid(field, "the SQL is not valid here: " + problem.message());
 			}
 		}
 

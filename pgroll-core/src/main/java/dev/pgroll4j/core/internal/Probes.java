@@ -26,13 +26,13 @@ public final class Probes {
 	}
 
 	/** Why PostgreSQL does not accept {@code type} as a type name, or {@code null}. */
-	public String typeProblem(String type) {
+	public Problem typeProblem(String type) {
 		if (ColumnTypes.isSerial(type)) {
 			return null;
 		}
 		String lexical = SqlText.expressionProblem(type);
 		if (lexical != null) {
-			return lexical;
+			return new Problem(null, lexical);
 		}
 		return readOnly((c) -> {
 			try (PreparedStatement statement = c.prepareStatement("SELECT ?::text::regtype")) {
@@ -46,7 +46,7 @@ public final class Probes {
 	 * Why {@code expression} cannot be assigned to a column of {@code type} when the row's columns are in scope, as
 	 * {@code up} and {@code down} are in the sync trigger; {@code null} if it is fine. Planned, never run.
 	 */
-	public String valueProblem(String expression, String table, Map<String, String> columns, String type) {
+	public Problem valueProblem(String expression, String table, Map<String, String> columns, String type) {
 		return scratch((statement) -> {
 			statement.execute(createProbeTable(columns, ""));
 			statement.execute("CREATE TEMPORARY TABLE \"_pgroll_value\" (\"value\" " + ColumnTypes.castable(type) + ")");
@@ -56,24 +56,24 @@ public final class Probes {
 	}
 
 	/** Why {@code expression} is not a valid DEFAULT for a column of {@code type}, or {@code null}. */
-	public String defaultProblem(String expression, String type) {
+	public Problem defaultProblem(String expression, String type) {
 		return scratch((statement) -> statement.execute("CREATE TEMPORARY TABLE \"_pgroll_probe\" (\"value\" "
 				+ ColumnTypes.castable(type) + " DEFAULT " + expression + ")"));
 	}
 
 	/** Why {@code expression} is not a valid CHECK constraint over these columns, or {@code null}. */
-	public String conditionProblem(String expression, Map<String, String> columns) {
+	public Problem conditionProblem(String expression, Map<String, String> columns) {
 		return scratch((statement) -> statement.execute(createProbeTable(columns, ", CHECK (" + expression + ")")));
 	}
 
 	/** Why {@code expression} cannot generate a stored column of {@code type} from these columns, or {@code null}. */
-	public String generatedProblem(String expression, Map<String, String> columns, String type) {
+	public Problem generatedProblem(String expression, Map<String, String> columns, String type) {
 		return scratch((statement) -> statement.execute(createProbeTable(columns, ", \"_pgroll_generated\" "
 				+ ColumnTypes.castable(type) + " GENERATED ALWAYS AS (" + expression + ") STORED")));
 	}
 
 	/** Why {@code expression} is not a valid partial-index predicate over these columns, or {@code null}. */
-	public String predicateProblem(String expression, Map<String, String> columns) {
+	public Problem predicateProblem(String expression, Map<String, String> columns) {
 		return scratch((statement) -> {
 			statement.execute(createProbeTable(columns, ""));
 			statement.execute("CREATE INDEX ON pg_temp.\"_pgroll_probe\" ((1)) WHERE (" + expression + ")");
@@ -115,6 +115,20 @@ public final class Probes {
 		return views;
 	}
 
+	/**
+	 * Why the server refused a probe.
+	 *
+	 * @param sqlState the SQLSTATE, or {@code null} when the fragment was refused before reaching the server
+	 */
+	public record Problem(String sqlState, String message) {
+
+		/** An unknown column, function or table: a reference the server could not resolve. */
+		public boolean isUnresolvedReference() {
+			return "42703".equals(this.sqlState) || "42883".equals(this.sqlState) || "42P01".equals(this.sqlState);
+		}
+
+	}
+
 	/** A relation name with its schema. */
 	public record QualifiedName(String schema, String name) {
 
@@ -147,12 +161,12 @@ public final class Probes {
 		}
 	}
 
-	private String readOnly(ProbeWork work) {
+	private Problem readOnly(ProbeWork work) {
 		return inRolledBackTransaction(true, work);
 	}
 
 	/** Runs DDL on temporary scratch objects; the transaction is always rolled back. */
-	private String scratch(StatementWork work) {
+	private Problem scratch(StatementWork work) {
 		return inRolledBackTransaction(false, (connection) -> {
 			try (Statement statement = connection.createStatement()) {
 				work.run(statement);
@@ -160,7 +174,7 @@ public final class Probes {
 		});
 	}
 
-	private String inRolledBackTransaction(boolean readOnly, ProbeWork work) {
+	private Problem inRolledBackTransaction(boolean readOnly, ProbeWork work) {
 		try {
 			boolean autoCommit = this.connection.getAutoCommit();
 			this.connection.setAutoCommit(false);
@@ -173,7 +187,7 @@ public final class Probes {
 				return null;
 			}
 			catch (SQLException ex) {
-				return Transactions.serverMessage(ex);
+				return new Problem(ex.getSQLState(), Transactions.serverMessage(ex));
 			}
 			finally {
 				this.connection.rollback();
@@ -181,7 +195,7 @@ public final class Probes {
 			}
 		}
 		catch (SQLException ex) {
-			return "could not be checked: " + Transactions.serverMessage(ex);
+			return new Problem(ex.getSQLState(), "could not be checked: " + Transactions.serverMessage(ex));
 		}
 	}
 

@@ -39,7 +39,7 @@ public final class StateStore {
 	public boolean isInitialized(Connection connection) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("""
 				SELECT EXISTS (SELECT 1 FROM pg_attribute
-				               WHERE attrelid = to_regclass(?) AND attname = 'base_schema' AND NOT attisdropped)
+				               WHERE attrelid = to_regclass(?) AND attname = 'inferred_undo' AND NOT attisdropped)
 				""")) {
 			statement.setString(1, this.table);
 			try (ResultSet rs = statement.executeQuery()) {
@@ -75,6 +75,8 @@ public final class StateStore {
 					)""".formatted(this.table), null);
 			// The catalog as it was when the active migration started; complete and rollback replay from it.
 			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS base_schema JSONB", null);
+			// Statements that undo what a sql operation without down created; run by its rollback.
+			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS inferred_undo JSONB", null);
 			tx.execute("CREATE UNIQUE INDEX IF NOT EXISTS history_is_linear ON " + this.table + " (schema, parent)",
 					null);
 			tx.execute("CREATE UNIQUE INDEX IF NOT EXISTS only_first_migration_without_parent ON " + this.table
@@ -89,14 +91,14 @@ public final class StateStore {
 		List<StoredMigration> rows = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement("SELECT name, migration::text, parent, done, "
 				+ "created_at, updated_at, migration_type, base_schema::text, "
-				+ "coalesce(nullif(migration->>'version_schema', ''), name) FROM " + this.table
+				+ "coalesce(nullif(migration->>'version_schema', ''), name), inferred_undo::text FROM " + this.table
 				+ " WHERE schema = ? ORDER BY created_at, name")) {
 			statement.setString(1, this.schema);
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
 					rows.add(new StoredMigration(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
 							rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
-							rs.getString(7), rs.getString(8), rs.getString(9)));
+							rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
 				}
 			}
 		}
@@ -143,9 +145,20 @@ public final class StateStore {
 		}
 	}
 
+	public void recordInferredUndo(Transactions.Tx tx, String name, String statementsJson) throws SQLException {
+		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
+				+ " SET inferred_undo = ?::jsonb WHERE schema = ? AND name = ? AND NOT done")) {
+			statement.setString(1, statementsJson);
+			statement.setString(2, this.schema);
+			statement.setString(3, name);
+			statement.executeUpdate();
+		}
+	}
+
 	public void markDone(Transactions.Tx tx, String name, String resultingSchemaJson) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
-				+ " SET done = true, updated_at = current_timestamp, resulting_schema = ?::jsonb, base_schema = NULL"
+				+ " SET done = true, updated_at = current_timestamp, resulting_schema = ?::jsonb, base_schema = NULL,"
+				+ " inferred_undo = NULL"
 				+ " WHERE schema = ? AND name = ? AND NOT done")) {
 			statement.setString(1, resultingSchemaJson);
 			statement.setString(2, this.schema);

@@ -37,7 +37,30 @@ public final class Views {
 		tx.execute("CREATE SCHEMA " + Sql.ident(versionSchema), origin);
 		for (VirtualTable table : tables.tables()) {
 			tx.execute(createView(versionSchema, table), origin);
+			for (String sql : viewSettings(versionSchema, table)) {
+				tx.execute(sql, origin);
+			}
 		}
+	}
+
+	/**
+	 * Defaults and comments that only this version has (a default or comment change that needs no new column):
+	 * set on the view, so inserts through this version get its default and the physical column keeps the old one.
+	 */
+	private static List<String> viewSettings(String versionSchema, VirtualTable table) {
+		List<String> statements = new ArrayList<>();
+		String view = Sql.qualified(versionSchema, table.name());
+		for (VirtualColumn column : table.columns()) {
+			if (column.viewDefault() != null) {
+				statements.add("ALTER VIEW " + view + " ALTER COLUMN " + Sql.ident(column.name()) + " SET DEFAULT "
+						+ column.viewDefault());
+			}
+			if (column.viewComment() != null && !column.viewComment().isEmpty()) {
+				statements.add("COMMENT ON COLUMN " + view + "." + Sql.ident(column.name()) + " IS "
+						+ Sql.literal(column.viewComment()));
+			}
+		}
+		return statements;
 	}
 
 	/**

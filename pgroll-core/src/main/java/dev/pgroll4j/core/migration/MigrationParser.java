@@ -25,10 +25,14 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.pgroll4j.core.MigrationParseException;
 import dev.pgroll4j.core.operations.AddColumn;
+import dev.pgroll4j.core.operations.AlterColumn;
+import dev.pgroll4j.core.operations.CreateConstraint;
 import dev.pgroll4j.core.operations.CreateIndex;
 import dev.pgroll4j.core.operations.CreateTable;
 import dev.pgroll4j.core.operations.DropColumn;
+import dev.pgroll4j.core.operations.DropConstraint;
 import dev.pgroll4j.core.operations.DropIndex;
+import dev.pgroll4j.core.operations.DropMultiColumnConstraint;
 import dev.pgroll4j.core.operations.DropTable;
 import dev.pgroll4j.core.operations.Operation;
 import dev.pgroll4j.core.operations.RawSql;
@@ -50,7 +54,10 @@ public final class MigrationParser {
 			Map.entry("rename_column", RenameColumn.class), Map.entry("drop_table", DropTable.class),
 			Map.entry("create_index", CreateIndex.class), Map.entry("drop_index", DropIndex.class),
 			Map.entry("rename_constraint", RenameConstraint.class),
-			Map.entry("set_replica_identity", SetReplicaIdentity.class), Map.entry("sql", RawSql.class));
+			Map.entry("set_replica_identity", SetReplicaIdentity.class), Map.entry("sql", RawSql.class),
+			Map.entry("alter_column", AlterColumn.class), Map.entry("create_constraint", CreateConstraint.class),
+			Map.entry("drop_constraint", DropConstraint.class),
+			Map.entry("drop_multicolumn_constraint", DropMultiColumnConstraint.class));
 
 	private static final ObjectMapper JSON = configure(JsonMapper.builder()).build();
 

@@ -105,7 +105,7 @@ final class Clauses {
 		}
 	}
 
-	private static void validateReference(ValidationContext context, String path, ForeignKeyReference reference,
+	static void validateReference(ValidationContext context, String path, ForeignKeyReference reference,
 			VirtualSchema schema, String ownTable, String ownColumn) {
 		context.checkNewName(path + ".name", reference.name());
 		context.required(path + ".table", reference.table());
@@ -218,9 +218,9 @@ final class Clauses {
 				? (optionOrDefault(column.generated().identity().userSpecifiedValues(), "ALWAYS").equals("ALWAYS")
 						? "a" : "d")
 				: "";
-		return new VirtualColumn(column.name(), physicalName, valueType(column), nullable, defaultExpression,
+		return VirtualColumn.created(column.name(), physicalName, valueType(column), nullable, defaultExpression,
 				column.comment(), identity, column.isGeneratedExpression() ? column.generated().expression() : null,
-				position, true);
+				position);
 	}
 
 }

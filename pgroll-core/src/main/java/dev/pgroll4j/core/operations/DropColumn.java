@@ -60,7 +60,7 @@ public record DropColumn(String table, String column, String down) implements Op
 		}
 		target.hideColumn(this.column);
 		if (this.down != null && !this.down.isBlank()) {
-			context.checkValue("down", this.down, target.name(), ValidationContext.columnTypes(target),
+			context.checkDownValue("down", this.down, target.name(), ValidationContext.columnTypes(target),
 					dropped.type());
 		}
 	}

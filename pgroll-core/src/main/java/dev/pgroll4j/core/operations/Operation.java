@@ -12,7 +12,8 @@ package dev.pgroll4j.core.operations;
  * </ul>
  */
 public sealed interface Operation permits CreateTable, AddColumn, DropColumn, RenameTable, RenameColumn, DropTable,
-		CreateIndex, DropIndex, RenameConstraint, SetReplicaIdentity, RawSql {
+		CreateIndex, DropIndex, RenameConstraint, SetReplicaIdentity, RawSql, AlterColumn, CreateConstraint,
+		DropConstraint, DropMultiColumnConstraint {
 
 	/** The operation's key in a migration file, such as {@code add_column}. */
 	String kind();

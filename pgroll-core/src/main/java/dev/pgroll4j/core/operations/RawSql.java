@@ -49,7 +49,8 @@ public record RawSql(String up, String down, @JsonProperty("onComplete") Boolean
 	@Override
 	public void start(StartContext context) {
 		if (!runsOnComplete()) {
-			context.executeUserSql(this.up);
+			// Without down, rollback drops what up created; with down, down is trusted to undo it.
+			context.executeUserSql(this.up, !hasDown());
 			context.refreshSchema();
 		}
 	}
@@ -63,8 +64,13 @@ public record RawSql(String up, String down, @JsonProperty("onComplete") Boolean
 
 	@Override
 	public void rollback(RollbackContext context) {
-		if (!runsOnComplete() && hasDown()) {
-			context.executeUserSql(this.down);
+		if (!runsOnComplete()) {
+			if (hasDown()) {
+				context.executeUserSql(this.down);
+			}
+			else {
+				context.undoInferred();
+			}
 		}
 	}
 

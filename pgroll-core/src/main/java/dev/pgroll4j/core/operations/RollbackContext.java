@@ -19,4 +19,7 @@ public interface RollbackContext {
 
 	void executeUserSql(String sql);
 
+	/** Drops what user SQL run with {@code inferUndo} created at start. */
+	void undoInferred();
+
 }

@@ -28,8 +28,17 @@ public interface StartContext {
 	 */
 	void executeConcurrently(String sql, String undo);
 
-	/** Runs user SQL from a {@code sql} operation. */
-	void executeUserSql(String sql);
+	/**
+	 * Runs {@code sql} once the backfill has finished, outside the start transaction, such as a foreign key that
+	 * must see every row's new column filled. {@code undo} removes its result on rollback.
+	 */
+	void executeAfterBackfill(String sql, String undo);
+
+	/**
+	 * Runs user SQL from a {@code sql} operation. With {@code inferUndo}, the relations, types and functions it
+	 * creates in the schema are recorded, so that a rollback can drop exactly those.
+	 */
+	void executeUserSql(String sql, boolean inferUndo);
 
 	/**
 	 * Whether a default expression ({@code field} names it for errors) is volatile, so that adding it to an existing table would rewrite the table

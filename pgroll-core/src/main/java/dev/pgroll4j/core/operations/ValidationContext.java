@@ -59,6 +59,13 @@ public interface ValidationContext {
 	 */
 	void checkValue(String field, String sql, String table, Map<String, String> columns, String type);
 
+	/**
+	 * As {@link #checkValue}, for a {@code down} expression. pgroll never checks {@code down}, and files written
+	 * for it may carry one that names a column that does not exist (only writes through the new version would
+	 * fail); such an unresolved reference is reported as a warning unless strict checks are configured.
+	 */
+	void checkDownValue(String field, String sql, String table, Map<String, String> columns, String type);
+
 	/** Fails unless {@code sql} is a valid DEFAULT of a column of {@code type}. */
 	void checkDefault(String field, String sql, String type);
 

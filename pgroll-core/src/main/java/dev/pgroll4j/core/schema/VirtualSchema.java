@@ -135,9 +135,7 @@ public final class VirtualSchema {
 				int position = model.column(column.name())
 					.map(VirtualColumn::position)
 					.orElse(100_000 + column.position());
-				table.addColumn(new VirtualColumn(column.name(), column.physicalName(), column.type(),
-						column.nullable(), column.defaultExpression(), column.comment(), column.identity(),
-						column.generatedExpression(), position, column.createdInMigration()));
+				table.addColumn(column.withPosition(position));
 			}
 		}
 	}

@@ -1,0 +1,445 @@
+package dev.pgroll4j.core.operations;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.pgroll4j.core.internal.InternalNames;
+import dev.pgroll4j.core.internal.Sql;
+import dev.pgroll4j.core.internal.SqlText;
+import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.IndexSnapshot;
+import dev.pgroll4j.core.schema.VirtualColumn;
+import dev.pgroll4j.core.schema.VirtualSchema;
+import dev.pgroll4j.core.schema.VirtualTable;
+
+/**
+ * Replaces columns of an existing table with new physical columns while both versions run, keeping everything
+ * the old column had except what the migration changes: default, NOT NULL, comment, check constraints, foreign
+ * keys it holds and foreign keys pointing at it, unique constraints, primary-key membership, every index (partial,
+ * expression, multi-column), and its serial or identity sequence.
+ *
+ * <p>At start each copy is made without scanning or rewriting the table: constraints {@code NOT VALID}, indexes
+ * {@code CONCURRENTLY}, foreign keys of other tables once the backfill has filled the copy. At complete the copies
+ * are validated, the old column is dropped and every copy takes the original's name. Rollback drops the new
+ * column, which takes its copies with it.
+ *
+ * <p>Constraints and indexes are copied from PostgreSQL's own definitions ({@code pg_get_constraintdef},
+ * {@code pg_get_indexdef}) with column references renamed by {@link SqlText}, so nothing about them is lost.
+ */
+final class ColumnDuplication {
+
+	/**
+	 * What changes in one column; {@code null} keeps the column's own value.
+	 *
+	 * @param dropDefault the new column has no default
+	 * @param dropComment the new column has no comment
+	 */
+	record Change(String type, Boolean nullable, String defaultValue, boolean dropDefault, String comment,
+			boolean dropComment) {
+
+		static final Change NONE = new Change(null, null, null, false, null, false);
+
+	}
+
+	private final VirtualSchema schema;
+
+	private final VirtualTable table;
+
+	private final List<VirtualColumn> columns;
+
+	private final Map<String, Change> changes;
+
+	private final Set<String> droppedConstraints;
+
+	/**
+	 * @param schema the schema before the operation
+	 * @param table the table before the operation
+	 * @param columns the visible names of the columns to duplicate
+	 * @param changes what changes, by visible column name
+	 * @param droppedConstraints constraints the copies do not get
+	 */
+	ColumnDuplication(VirtualSchema schema, VirtualTable table, List<String> columns, Map<String, Change> changes,
+			Set<String> droppedConstraints) {
+		this.schema = schema;
+		this.table = table;
+		this.columns = columns.stream().map((name) -> table.column(name).orElseThrow()).toList();
+		this.changes = changes;
+		this.droppedConstraints = droppedConstraints;
+	}
+
+	private Change change(VirtualColumn column) {
+		return this.changes.getOrDefault(column.name(), Change.NONE);
+	}
+
+	private Set<String> physicalColumns() {
+		return Set.copyOf(this.columns.stream().map(VirtualColumn::physicalName).toList());
+	}
+
+	/** Old physical name to the duplicate's physical name. */
+	private Map<String, String> renames() {
+		Map<String, String> renames = new LinkedHashMap<>();
+		this.columns.forEach((column) -> renames.put(column.physicalName(), temporary(column)));
+		return renames;
+	}
+
+	static String temporary(VirtualColumn column) {
+		return InternalNames.temporaryColumn(column.name());
+	}
+
+	private boolean touches(List<String> physical) {
+		Set<String> duplicated = physicalColumns();
+		return physical.stream().anyMatch(duplicated::contains);
+	}
+
+	/** Constraints of the table the copies get, of the given types (p, u, c, f). */
+	private List<ConstraintSnapshot> copiedConstraints(String type) {
+		return this.table.constraints().stream()
+			.filter((c) -> c.type().equals(type) && touches(c.columns()) && !this.droppedConstraints.contains(c.name()))
+			.toList();
+	}
+
+	/** Indexes that belong to no constraint and cover a duplicated column. */
+	private List<IndexSnapshot> copiedIndexes() {
+		return this.table.indexes().stream().filter((i) -> i.constraint() == null && touches(i.columns())).toList();
+	}
+
+	/**
+	 * Foreign keys of any table that reference a duplicated column, with the physical name of the table that holds
+	 * each.
+	 */
+	private List<Map.Entry<String, ConstraintSnapshot>> inboundForeignKeys() {
+		List<Map.Entry<String, ConstraintSnapshot>> inbound = new ArrayList<>();
+		Set<String> duplicated = physicalColumns();
+		for (VirtualTable other : this.schema.tables()) {
+			for (ConstraintSnapshot constraint : other.constraints()) {
+				if (constraint.type().equals("f") && this.table.physicalName().equals(constraint.referencedTable())
+						&& (constraint.referencedSchema() == null
+								|| constraint.referencedSchema().equals(this.schema.name()))
+						&& constraint.referencedColumns().stream().anyMatch(duplicated::contains)) {
+					inbound.add(Map.entry(other.physicalName(), constraint));
+				}
+			}
+		}
+		return inbound;
+	}
+
+	/** Refuses what cannot be duplicated without blocking clients or losing something. */
+	void validate(ValidationContext context, String field) {
+		for (VirtualColumn column : this.columns) {
+			if (column.createdInMigration()) {
+				throw context.invalid(field, "column \"" + column.name() + "\" is added or already changed earlier in "
+						+ "this migration; combine the changes into one operation or use a later migration");
+			}
+			if (column.isGenerated()) {
+				throw context.invalid(field, "column \"" + column.name() + "\" is a generated column; replacing it "
+						+ "would rewrite the whole table under an exclusive lock");
+			}
+			for (VirtualColumn other : this.table.columns()) {
+				if (other.isGenerated() && SqlText.mentions(other.generatedExpression(), column.physicalName())) {
+					throw context.invalid(field, "column \"" + column.name() + "\" is used by generated column \""
+							+ other.name() + "\", which would have to be rebuilt with a table rewrite");
+				}
+			}
+			List<String> views = context.viewsUsing(this.table.physicalName(), column.physicalName());
+			if (!views.isEmpty()) {
+				throw context.invalid(field, "column \"" + column.name() + "\" is used by view(s) "
+						+ String.join(", ", views) + ", which would block replacing it at complete; drop or change "
+						+ "them first");
+			}
+		}
+		for (ConstraintSnapshot constraint : this.table.constraints()) {
+			if (!touches(constraint.columns()) || this.droppedConstraints.contains(constraint.name())) {
+				continue;
+			}
+			if (constraint.type().equals("x")) {
+				throw context.invalid(field, "exclusion constraint \"" + constraint.name() + "\" covers the column; "
+						+ "it cannot be rebuilt without blocking writes");
+			}
+			if (constraint.definition() == null && !constraint.type().equals("n")) {
+				throw context.invalid(field, "constraint \"" + constraint.name() + "\" was added earlier in this "
+						+ "migration; change the column in a later migration");
+			}
+		}
+		for (IndexSnapshot index : copiedIndexes()) {
+			if (index.definition() == null) {
+				throw context.invalid(field, "index \"" + index.name() + "\" was created earlier in this migration; "
+						+ "change the column in a later migration");
+			}
+		}
+		for (String name : copyNames()) {
+			if (this.schema.isOccupied(InternalNames.duplicate(name))) {
+				throw context.invalid(field, "a relation named \"" + InternalNames.duplicate(name)
+						+ "\" is left over from an earlier migration");
+			}
+		}
+	}
+
+	/** Names of the indexes and sequences whose copies take a relation name. */
+	private List<String> copyNames() {
+		List<String> names = new ArrayList<>();
+		copiedConstraints("u").forEach((c) -> names.add(c.name()));
+		copiedConstraints("p").forEach((c) -> names.add(c.name()));
+		copiedIndexes().forEach((i) -> names.add(i.name()));
+		this.columns.stream().filter(VirtualColumn::isIdentity).forEach((c) -> names.add(c.ownedSequence()));
+		return names;
+	}
+
+	/** Applies the duplication to {@code table} (the virtual table being validated). */
+	void apply(VirtualTable target) {
+		Map<String, String> renames = renames();
+		List<String> copies = copyNames();
+		for (VirtualColumn column : this.columns) {
+			Change change = change(column);
+			target.addColumn(column.duplicatedAs(temporary(column),
+					(change.type() != null) ? change.type() : column.type(),
+					(change.nullable() != null) ? change.nullable() : column.nullable(),
+					change.dropDefault() ? null
+							: (change.defaultValue() != null) ? change.defaultValue() : column.defaultExpression(),
+					change.dropComment() ? null : (change.comment() != null) ? change.comment() : column.comment()));
+		}
+		for (ConstraintSnapshot constraint : List.copyOf(target.constraints())) {
+			if (!touches(constraint.columns())) {
+				continue;
+			}
+			target.removeConstraint(constraint.name());
+			if (!this.droppedConstraints.contains(constraint.name())) {
+				target.addConstraint(new ConstraintSnapshot(constraint.name(), constraint.type(),
+						rename(constraint.columns(), renames), constraint.definition(), constraint.validated(),
+						constraint.referencedSchema(), constraint.referencedTable(), constraint.referencedColumns(),
+						constraint.index()));
+			}
+		}
+		for (IndexSnapshot index : List.copyOf(target.indexes())) {
+			if (touches(index.columns())) {
+				target.removeIndex(index.name());
+				target.addIndex(new IndexSnapshot(index.name(), index.unique(), index.primary(), index.valid(),
+						rename(index.columns(), renames), index.predicate(), index.method(), index.definition(),
+						index.constraint()));
+			}
+		}
+		target.setPrimaryKey(rename(target.primaryKey(), renames));
+		copies.forEach((name) -> this.schema.occupy(InternalNames.duplicate(name)));
+	}
+
+	private static List<String> rename(List<String> columns, Map<String, String> renames) {
+		return columns.stream().map((c) -> (c != null) ? renames.getOrDefault(c, c) : null).toList();
+	}
+
+	void start(StartContext context) {
+		String table = context.qualified(this.table.physicalName());
+		Map<String, String> renames = renames();
+		for (VirtualColumn column : this.columns) {
+			Change change = change(column);
+			String temporary = Sql.ident(temporary(column));
+			context.execute("ALTER TABLE " + table + " ADD COLUMN " + temporary + " "
+					+ ((change.type() != null) ? change.type() : column.type()));
+			String defaultValue = change.dropDefault() ? null
+					: (change.defaultValue() != null) ? change.defaultValue() : column.defaultExpression();
+			if (column.isIdentity() && !change.dropDefault() && change.defaultValue() == null) {
+				// The copy draws from the identity's sequence while both versions insert.
+				defaultValue = "nextval(" + Sql.literal(Sql.qualified(context.schemaName(), column.ownedSequence()))
+						+ "::regclass)";
+			}
+			if (defaultValue != null) {
+				context.execute("ALTER TABLE " + table + " ALTER COLUMN " + temporary + " SET DEFAULT " + defaultValue);
+			}
+			String comment = change.dropComment() ? null : (change.comment() != null) ? change.comment() : column.comment();
+			if (comment != null) {
+				context.execute("COMMENT ON COLUMN " + table + "." + temporary + " IS " + Sql.literal(comment));
+			}
+			if (!finalNullable(column)) {
+				context.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(notNullCheck(column))
+						+ " CHECK (" + temporary + " IS NOT NULL) NOT VALID");
+			}
+		}
+		for (ConstraintSnapshot check : copiedConstraints("c")) {
+			context.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(InternalNames.duplicate(check.name()))
+					+ " " + SqlText.renameColumns(withoutNotValid(check.definition()), renames) + " NOT VALID");
+		}
+		for (ConstraintSnapshot foreignKey : copiedConstraints("f")) {
+			context.execute("ALTER TABLE " + table + " ADD CONSTRAINT "
+					+ Sql.ident(InternalNames.duplicate(foreignKey.name())) + " "
+					+ renameLocalColumns(withoutNotValid(foreignKey.definition()), renames) + " NOT VALID");
+		}
+		for (ConstraintSnapshot key : concat(copiedConstraints("u"), copiedConstraints("p"))) {
+			IndexSnapshot index = this.table.index(key.index()).orElseThrow();
+			buildIndexCopy(context, index, InternalNames.duplicate(key.name()), renames);
+		}
+		for (IndexSnapshot index : copiedIndexes()) {
+			buildIndexCopy(context, index, InternalNames.duplicate(index.name()), renames);
+		}
+		for (Map.Entry<String, ConstraintSnapshot> inbound : inboundForeignKeys()) {
+			String owner = context.qualified(inbound.getKey());
+			String copy = Sql.ident(InternalNames.duplicate(inbound.getValue().name()));
+			context.executeAfterBackfill("ALTER TABLE " + owner + " ADD CONSTRAINT " + copy + " "
+					+ renameReferencedColumns(withoutNotValid(inbound.getValue().definition()), renames) + " NOT VALID",
+					"ALTER TABLE IF EXISTS " + owner + " DROP CONSTRAINT IF EXISTS " + copy);
+		}
+	}
+
+	private boolean finalNullable(VirtualColumn column) {
+		Change change = change(column);
+		return (change.nullable() != null) ? change.nullable() : column.nullable();
+	}
+
+	private static String notNullCheck(VirtualColumn column) {
+		return InternalNames.notNullCheck(column.name());
+	}
+
+	/** Builds the copy of an index from its definition, CONCURRENTLY, with the duplicated columns renamed. */
+	private void buildIndexCopy(StartContext context, IndexSnapshot index, String copyName,
+			Map<String, String> renames) {
+		String definition = index.definition();
+		int using = definition.indexOf(" USING ", definition.indexOf(" ON "));
+		String body = SqlText.renameColumns(definition.substring(using + 1), renames);
+		String kind = definition.startsWith("CREATE UNIQUE") ? "CREATE UNIQUE INDEX" : "CREATE INDEX";
+		String table = context.qualified(this.table.physicalName());
+		context.executeConcurrently(kind + " CONCURRENTLY " + Sql.ident(copyName) + " ON " + table + " " + body,
+				"DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(context.schemaName(), copyName));
+	}
+
+	/** {@code FOREIGN KEY (a) REFERENCES t(b) ...}: renames in the local column list only. */
+	private static String renameLocalColumns(String definition, Map<String, String> renames) {
+		int references = definition.indexOf(" REFERENCES ");
+		return SqlText.renameColumns(definition.substring(0, references), renames) + definition.substring(references);
+	}
+
+	/** {@code FOREIGN KEY (a) REFERENCES t(b) ...}: renames in the referenced column list only. */
+	private static String renameReferencedColumns(String definition, Map<String, String> renames) {
+		int references = definition.indexOf(" REFERENCES ");
+		int open = definition.indexOf('(', references);
+		int close = definition.indexOf(')', open);
+		return definition.substring(0, open + 1)
+				+ SqlText.renameColumns(definition.substring(open + 1, close), renames) + definition.substring(close);
+	}
+
+	private static String withoutNotValid(String definition) {
+		return definition.endsWith(" NOT VALID") ? definition.substring(0, definition.length() - " NOT VALID".length())
+				: definition;
+	}
+
+	private static <T> List<T> concat(List<T> first, List<T> second) {
+		List<T> all = new ArrayList<>(first);
+		all.addAll(second);
+		return all;
+	}
+
+	void complete(CompleteContext context) {
+		String physicalTable = this.table.physicalName();
+		for (VirtualColumn column : this.columns) {
+			if (!finalNullable(column)) {
+				context.validateConstraint(physicalTable, notNullCheck(column));
+			}
+		}
+		// A copy of a constraint that was never validated stays unvalidated, like the original.
+		for (ConstraintSnapshot constraint : concat(copiedConstraints("c"), copiedConstraints("f"))) {
+			if (constraint.validated()) {
+				context.validateConstraint(physicalTable, InternalNames.duplicate(constraint.name()));
+			}
+		}
+		for (Map.Entry<String, ConstraintSnapshot> inbound : inboundForeignKeys()) {
+			if (inbound.getValue().validated()) {
+				context.validateConstraint(inbound.getKey(), InternalNames.duplicate(inbound.getValue().name()));
+			}
+		}
+
+		String table = context.table(physicalTable);
+		for (VirtualColumn column : this.columns) {
+			String temporary = temporary(column);
+			if (!finalNullable(column)) {
+				// The validated check lets SET NOT NULL skip its own scan of the table.
+				context.execute("ALTER TABLE " + table + " ALTER COLUMN " + context.column(physicalTable, temporary)
+						+ " SET NOT NULL");
+				context.execute("ALTER TABLE " + table + " DROP CONSTRAINT " + Sql.ident(notNullCheck(column)));
+			}
+			if (column.ownedSequence() != null && !column.isIdentity()) {
+				// A serial's sequence would go with the old column; the new one owns it now.
+				context.execute("ALTER SEQUENCE " + Sql.qualified(context.schemaName(), column.ownedSequence())
+						+ " OWNED BY " + table + "." + context.column(physicalTable, temporary));
+			}
+			if (column.isIdentity()) {
+				completeIdentity(context, column, table);
+			}
+		}
+		for (Map.Entry<String, ConstraintSnapshot> inbound : inboundForeignKeys()) {
+			context.execute("ALTER TABLE " + context.table(inbound.getKey()) + " DROP CONSTRAINT "
+					+ Sql.ident(inbound.getValue().name()));
+		}
+		for (VirtualColumn column : this.columns) {
+			context.execute("ALTER TABLE " + table + " DROP COLUMN " + context.column(physicalTable,
+					column.physicalName()));
+		}
+		for (VirtualColumn column : this.columns) {
+			context.renameColumn(physicalTable, temporary(column), column.name());
+		}
+		for (IndexSnapshot index : copiedIndexes()) {
+			context.execute("ALTER INDEX " + Sql.qualified(context.schemaName(), InternalNames.duplicate(index.name()))
+					+ " RENAME TO " + Sql.ident(index.name()));
+		}
+		for (ConstraintSnapshot key : concat(copiedConstraints("u"), copiedConstraints("p"))) {
+			String kind = key.type().equals("p") ? " PRIMARY KEY" : " UNIQUE";
+			context.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(key.name()) + kind + " USING INDEX "
+					+ Sql.ident(InternalNames.duplicate(key.name())) + deferrable(key.definition()));
+		}
+		for (ConstraintSnapshot constraint : concat(copiedConstraints("c"), copiedConstraints("f"))) {
+			context.execute("ALTER TABLE " + table + " RENAME CONSTRAINT "
+					+ Sql.ident(InternalNames.duplicate(constraint.name())) + " TO " + Sql.ident(constraint.name()));
+		}
+		for (Map.Entry<String, ConstraintSnapshot> inbound : inboundForeignKeys()) {
+			context.execute("ALTER TABLE " + context.table(inbound.getKey()) + " RENAME CONSTRAINT "
+					+ Sql.ident(InternalNames.duplicate(inbound.getValue().name())) + " TO "
+					+ Sql.ident(inbound.getValue().name()));
+		}
+		for (VirtualColumn column : this.columns) {
+			if (column.isIdentity()) {
+				context.execute("ALTER SEQUENCE "
+						+ Sql.qualified(context.schemaName(), InternalNames.duplicate(column.ownedSequence()))
+						+ " RENAME TO " + Sql.ident(column.ownedSequence()));
+			}
+		}
+		String replicaIndex = this.table.replicaIdentityIndex();
+		if (replicaIndex != null && copyNames().contains(replicaIndex)) {
+			context.execute("ALTER TABLE " + table + " REPLICA IDENTITY USING INDEX " + Sql.ident(replicaIndex));
+		}
+	}
+
+	/**
+	 * The copy becomes an identity column with a sequence of its own that continues where the old one stood; the
+	 * old sequence goes with the old column.
+	 */
+	private void completeIdentity(CompleteContext context, VirtualColumn column, String table) {
+		String physicalTable = this.table.physicalName();
+		String temporary = context.column(physicalTable, temporary(column));
+		String oldSequence = Sql.qualified(context.schemaName(), column.ownedSequence());
+		String newSequence = Sql.qualified(context.schemaName(), InternalNames.duplicate(column.ownedSequence()));
+		String kind = column.identity().equals("a") ? "ALWAYS" : "BY DEFAULT";
+		context.execute("ALTER TABLE " + table + " ALTER COLUMN " + temporary + " DROP DEFAULT");
+		context.execute("ALTER TABLE " + table + " ALTER COLUMN " + temporary + " ADD GENERATED " + kind
+				+ " AS IDENTITY (SEQUENCE NAME " + newSequence + ")");
+		context.execute("SELECT setval(" + Sql.literal(newSequence) + ", last_value, is_called) FROM " + oldSequence);
+	}
+
+	private static String deferrable(String definition) {
+		if (definition == null || !definition.contains("DEFERRABLE") || definition.contains("NOT DEFERRABLE")) {
+			return "";
+		}
+		return definition.contains("INITIALLY DEFERRED") ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+	}
+
+	void rollback(RollbackContext context) {
+		for (Map.Entry<String, ConstraintSnapshot> inbound : inboundForeignKeys()) {
+			context.execute("ALTER TABLE IF EXISTS " + context.qualified(inbound.getKey()) + " DROP CONSTRAINT IF EXISTS "
+					+ Sql.ident(InternalNames.duplicate(inbound.getValue().name())));
+		}
+		String table = context.qualified(this.table.physicalName());
+		for (VirtualColumn column : this.columns) {
+			// Dropping the copy drops its constraints and index copies too, valid or half-built.
+			context.execute("ALTER TABLE IF EXISTS " + table + " DROP COLUMN IF EXISTS "
+					+ Sql.ident(temporary(column)));
+		}
+	}
+
+}

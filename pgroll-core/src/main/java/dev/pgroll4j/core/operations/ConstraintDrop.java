@@ -1,0 +1,130 @@
+package dev.pgroll4j.core.operations;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.pgroll4j.core.internal.Sql;
+import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.VirtualColumn;
+import dev.pgroll4j.core.schema.VirtualTable;
+
+/**
+ * Dropping a check, foreign key or unique constraint: the constraint's columns are duplicated without it, so the
+ * new version is free of it at once while the old version keeps it; {@code down} must map new-version writes to
+ * values that satisfy it. On a table created in the same migration the constraint is simply dropped.
+ */
+final class ConstraintDrop {
+
+	private final String table;
+
+	private final String name;
+
+	private final Map<String, String> up;
+
+	private final Map<String, String> down;
+
+	ConstraintDrop(String table, String name, Map<String, String> up, Map<String, String> down) {
+		this.table = table;
+		this.name = name;
+		this.up = up;
+		this.down = down;
+	}
+
+	/** The constraint to drop, checked to be of a kind that can be dropped this way. */
+	ConstraintSnapshot constraint(ValidationContext context, VirtualTable target) {
+		context.checkName("name", context.required("name", this.name));
+		ConstraintSnapshot constraint = target.constraint(this.name)
+			.orElseThrow(() -> context.invalid("name", "constraint \"" + this.name + "\" does not exist on table \""
+					+ target.name() + "\""));
+		if (!Set.of("c", "f", "u").contains(constraint.type())) {
+			throw context.invalid("name", "constraint \"" + this.name + "\" is not a check, foreign key or unique "
+					+ "constraint");
+		}
+		return constraint;
+	}
+
+	/** Visible names of the constraint's columns. */
+	static List<String> columns(VirtualTable table, ConstraintSnapshot constraint) {
+		return constraint.columns().stream()
+			.map((physical) -> table.columnByPhysicalName(physical).orElseThrow().name())
+			.toList();
+	}
+
+	void validate(ValidationContext context, VirtualTable target, ConstraintSnapshot constraint) {
+		List<String> columns = columns(target, constraint);
+		if (target.createdInMigration()) {
+			target.removeConstraint(this.name);
+			if (constraint.index() != null) {
+				target.removeIndex(constraint.index());
+			}
+			return;
+		}
+		MultiColumnSql.validate(context, "up", this.up, columns, false);
+		MultiColumnSql.validate(context, "down", this.down, columns, true);
+		ColumnDuplication duplication = duplication(context.schema().table(this.table).orElseThrow(), context, columns);
+		duplication.validate(context, "name");
+		Map<String, String> oldTypes = ValidationContext.columnTypes(target);
+		for (String column : columns) {
+			context.checkValue("up." + column, up(column), this.table, oldTypes, oldTypes.get(column));
+		}
+		duplication.apply(target);
+		Map<String, String> newTypes = ValidationContext.columnTypes(target);
+		for (String column : columns) {
+			context.checkDownValue("down." + column, this.down.get(column), this.table, newTypes, newTypes.get(column));
+		}
+	}
+
+	private ColumnDuplication duplication(VirtualTable before, ValidationContext context, List<String> columns) {
+		return new ColumnDuplication(context.schema(), before, columns, Map.of(), Set.of(this.name));
+	}
+
+	private String up(String column) {
+		String expression = (this.up != null) ? this.up.get(column) : null;
+		return (expression == null || expression.isBlank()) ? Sql.ident(column) : expression;
+	}
+
+	void start(StartContext context) {
+		VirtualTable before = context.before().table(this.table).orElseThrow();
+		if (before.createdInMigration()) {
+			context.execute("ALTER TABLE " + context.qualified(before.physicalName()) + " DROP CONSTRAINT "
+					+ Sql.ident(this.name));
+			return;
+		}
+		List<String> columns = columns(before, before.constraint(this.name).orElseThrow());
+		new ColumnDuplication(context.before(), before, columns, Map.of(), Set.of(this.name)).start(context);
+		VirtualTable after = context.after().table(this.table).orElseThrow();
+		for (String column : columns) {
+			VirtualColumn old = before.column(column).orElseThrow();
+			context.upTrigger(before, ColumnDuplication.temporary(old), up(column));
+			context.downTrigger(after, old.physicalName(), this.down.get(column));
+		}
+		context.backfill(before.physicalName());
+	}
+
+	void complete(CompleteContext context) {
+		VirtualTable before = context.before().table(this.table).orElseThrow();
+		if (!before.createdInMigration()) {
+			List<String> columns = columns(before, before.constraint(this.name).orElseThrow());
+			new ColumnDuplication(context.before(), before, columns, Map.of(), Set.of(this.name)).complete(context);
+		}
+	}
+
+	void rollback(RollbackContext context) {
+		VirtualTable before = context.before().table(this.table).orElseThrow();
+		if (!before.createdInMigration()) {
+			List<String> columns = columns(before, before.constraint(this.name).orElseThrow());
+			new ColumnDuplication(context.before(), before, columns, Map.of(), Set.of(this.name)).rollback(context);
+		}
+	}
+
+	static Map<String, String> single(String column, String sql) {
+		Map<String, String> map = new LinkedHashMap<>();
+		if (sql != null) {
+			map.put(column, sql);
+		}
+		return map;
+	}
+
+}
