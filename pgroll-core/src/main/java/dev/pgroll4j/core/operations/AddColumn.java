@@ -196,6 +196,17 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 				context.backfill(physicalTable);
 			}
 		}
+		if (!before.createdInMigration()) {
+			if (!this.column.isNullable()) {
+				context.validateAfterBackfill(physicalTable, notNullCheck());
+			}
+			if (this.column.check() != null) {
+				context.validateAfterBackfill(physicalTable, this.column.check().name());
+			}
+			if (this.column.references() != null) {
+				context.validateAfterBackfill(physicalTable, this.column.references().name());
+			}
+		}
 	}
 
 	@Override

@@ -235,6 +235,12 @@ public record AlterColumn(String table, String column, String up, String down, S
 		context.upTrigger(before, temporary, upExpression());
 		context.downTrigger(after, current.physicalName(), downExpression());
 		context.backfill(before.physicalName());
+		if (this.check != null) {
+			context.validateAfterBackfill(before.physicalName(), this.check.name());
+		}
+		if (this.references != null) {
+			context.validateAfterBackfill(before.physicalName(), this.references.name());
+		}
 	}
 
 	private void alterInPlace(StartContext context, String table, VirtualColumn current) {

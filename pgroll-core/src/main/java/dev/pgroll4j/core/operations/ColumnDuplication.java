@@ -271,12 +271,27 @@ final class ColumnDuplication {
 		for (IndexSnapshot index : copiedIndexes()) {
 			buildIndexCopy(context, index, InternalNames.duplicate(index.name()), renames);
 		}
+		for (VirtualColumn column : this.columns) {
+			if (!finalNullable(column)) {
+				context.validateAfterBackfill(this.table.physicalName(), notNullCheck(column));
+			}
+		}
+		for (ConstraintSnapshot constraint : concat(copiedConstraints("c"), copiedConstraints("f"))) {
+			if (constraint.validated()) {
+				context.validateAfterBackfill(this.table.physicalName(), InternalNames.duplicate(constraint.name()));
+			}
+		}
 		for (Map.Entry<String, ConstraintSnapshot> inbound : inboundForeignKeys()) {
 			String owner = context.qualified(inbound.getKey());
 			String copy = Sql.ident(InternalNames.duplicate(inbound.getValue().name()));
 			context.executeAfterBackfill("ALTER TABLE " + owner + " ADD CONSTRAINT " + copy + " "
 					+ renameReferencedColumns(withoutNotValid(inbound.getValue().definition()), renames) + " NOT VALID",
 					"ALTER TABLE IF EXISTS " + owner + " DROP CONSTRAINT IF EXISTS " + copy);
+		}
+		for (Map.Entry<String, ConstraintSnapshot> inbound : inboundForeignKeys()) {
+			if (inbound.getValue().validated()) {
+				context.validateAfterBackfill(inbound.getKey(), InternalNames.duplicate(inbound.getValue().name()));
+			}
 		}
 	}
 

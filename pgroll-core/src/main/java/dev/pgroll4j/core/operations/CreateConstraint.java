@@ -234,6 +234,9 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 			context.downTrigger(after, old.physicalName(), this.down.get(column));
 		}
 		context.backfill(before.physicalName());
+		if (this.type.equals("check") || this.type.equals("foreign_key")) {
+			context.validateAfterBackfill(before.physicalName(), this.name);
+		}
 	}
 
 	/** Primary key columns become NOT NULL; the copies of the others keep their nullability. */

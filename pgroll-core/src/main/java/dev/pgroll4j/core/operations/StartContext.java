@@ -35,6 +35,15 @@ public interface StartContext {
 	void executeAfterBackfill(String sql, String undo);
 
 	/**
+	 * Validates a constraint added NOT VALID once the backfill has filled its column, without blocking reads or
+	 * writes; existing rows that violate it fail the start, which is then rolled back. Complete finds it valid.
+	 */
+	default void validateAfterBackfill(String physicalTable, String constraint) {
+		executeAfterBackfill("ALTER TABLE " + qualified(physicalTable) + " VALIDATE CONSTRAINT "
+				+ dev.pgroll4j.core.internal.Sql.ident(constraint), null);
+	}
+
+	/**
 	 * Runs user SQL from a {@code sql} operation. With {@code inferUndo}, the relations, types and functions it
 	 * creates in the schema are recorded, so that a rollback can drop exactly those.
 	 */
