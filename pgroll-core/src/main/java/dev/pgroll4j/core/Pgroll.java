@@ -76,6 +76,20 @@ public final class Pgroll {
 		return this.engine.rollback();
 	}
 
+	/**
+	 * Brings the schema up to date with the given local migrations, as an application does at start-up: the
+	 * history and the files must agree; a migration left active by an earlier deployment is completed first
+	 * (unless the options say otherwise); every pending migration but the last is started and completed; the last
+	 * is started and left active so the previous application version keeps working. If the database is ahead of
+	 * the files (an older instance restarting during a rollout) nothing changes, provided the files' version
+	 * schema still exists.
+	 * @param migrations the local migrations, sorted by name as {@link dev.pgroll4j.core.migration.MigrationLoader}
+	 * returns them
+	 */
+	public MigrateResult migrate(java.util.List<Migration> migrations, MigrateOptions options) {
+		return this.engine.migrate(migrations, options);
+	}
+
 	/** The state of the schema's migrations. */
 	public MigrationStatus status() {
 		return this.engine.status();

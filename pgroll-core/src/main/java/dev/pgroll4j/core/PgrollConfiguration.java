@@ -23,13 +23,14 @@ import dev.pgroll4j.core.internal.Identifiers;
  * @param hooks callbacks around start and complete DDL
  * @param sqlTransformer rewrites or rejects user SQL fragments
  * @param backfillListener receives backfill progress
+ * @param listener learns of every start, complete and rollback
  * @param strictDownExpressions whether a {@code down} expression naming a column, function or table that does not
  * exist fails validation (pgroll accepts such files; by default it is a warning)
  */
 public record PgrollConfiguration(DataSource dataSource, String schema, String stateSchema, Duration lockTimeout,
 		Duration lockRetryTimeout, Duration migrationLockWait, String role, int backfillBatchSize,
 		Duration backfillBatchDelay, MigrationHooks hooks, SqlTransformer sqlTransformer,
-		BackfillListener backfillListener, boolean strictDownExpressions) {
+		BackfillListener backfillListener, MigrationListener listener, boolean strictDownExpressions) {
 
 	public PgrollConfiguration {
 		Objects.requireNonNull(dataSource, "dataSource");
@@ -51,6 +52,7 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 		Objects.requireNonNull(hooks, "hooks");
 		Objects.requireNonNull(sqlTransformer, "sqlTransformer");
 		Objects.requireNonNull(backfillListener, "backfillListener");
+		Objects.requireNonNull(listener, "listener");
 	}
 
 	private static void requireIdentifier(String what, String name) {
@@ -98,6 +100,8 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 		private SqlTransformer sqlTransformer = SqlTransformer.IDENTITY;
 
 		private BackfillListener backfillListener = BackfillListener.NONE;
+
+		private MigrationListener listener = MigrationListener.NONE;
 
 		private boolean strictDownExpressions;
 
@@ -164,6 +168,11 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 			return this;
 		}
 
+		public Builder listener(MigrationListener listener) {
+			this.listener = listener;
+			return this;
+		}
+
 		public Builder strictDownExpressions(boolean strictDownExpressions) {
 			this.strictDownExpressions = strictDownExpressions;
 			return this;
@@ -172,7 +181,7 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 		public PgrollConfiguration build() {
 			return new PgrollConfiguration(this.dataSource, this.schema, this.stateSchema, this.lockTimeout,
 					this.lockRetryTimeout, this.migrationLockWait, this.role, this.backfillBatchSize,
-					this.backfillBatchDelay, this.hooks, this.sqlTransformer, this.backfillListener,
+					this.backfillBatchDelay, this.hooks, this.sqlTransformer, this.backfillListener, this.listener,
 					this.strictDownExpressions);
 		}
 

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.CompleteResult;
 import dev.pgroll4j.core.MigrationExecutionException;
+import dev.pgroll4j.core.MigrateOptions;
+import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationHooks;
+import dev.pgroll4j.core.MigrationListener;
 import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.MigrationStatus;
@@ -92,6 +95,58 @@ public final class MigrationEngine {
 
 	public StartResult start(Migration migration) {
 		long started = System.nanoTime();
+		try {
+			StartResult result = doStart(migration);
+			notifyListener((listener) -> listener.started(result));
+			return result;
+		}
+		catch (RuntimeException ex) {
+			notifyListener((listener) -> listener.failed("start", migration.name(), since(started), ex));
+			throw ex;
+		}
+	}
+
+	public CompleteResult complete() {
+		long started = System.nanoTime();
+		try {
+			CompleteResult result = doComplete();
+			notifyListener((listener) -> listener.completed(result));
+			return result;
+		}
+		catch (RuntimeException ex) {
+			notifyListener((listener) -> listener.failed("complete", null, since(started), ex));
+			throw ex;
+		}
+	}
+
+	public RollbackResult rollback() {
+		long started = System.nanoTime();
+		try {
+			RollbackResult result = doRollback();
+			notifyListener((listener) -> listener.rolledBack(result));
+			return result;
+		}
+		catch (RuntimeException ex) {
+			notifyListener((listener) -> listener.failed("rollback", null, since(started), ex));
+			throw ex;
+		}
+	}
+
+	private static Duration since(long started) {
+		return Duration.ofNanos(System.nanoTime() - started);
+	}
+
+	private void notifyListener(java.util.function.Consumer<MigrationListener> call) {
+		try {
+			call.accept(this.configuration.listener());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("migration listener failed", ex);
+		}
+	}
+
+	private StartResult doStart(Migration migration) {
+		long started = System.nanoTime();
 		String step = "start of migration \"" + migration.name() + "\"";
 		try (Session session = Session.open(this.configuration)) {
 			Connection connection = session.connection();
@@ -129,6 +184,7 @@ public final class MigrationEngine {
 				return attempt;
 			});
 
+			notifyListener((listener) -> listener.versionSchemaCreated(migration.name(), versionSchema));
 			long rows = 0;
 			try {
 				for (Deferred deferred : run.concurrent) {
@@ -171,7 +227,7 @@ public final class MigrationEngine {
 		}
 	}
 
-	public CompleteResult complete() {
+	private CompleteResult doComplete() {
 		long started = System.nanoTime();
 		try (Session session = Session.open(this.configuration)) {
 			ActiveMigration active = activeMigration(session, "complete");
@@ -219,7 +275,7 @@ public final class MigrationEngine {
 		}
 	}
 
-	public RollbackResult rollback() {
+	private RollbackResult doRollback() {
 		long started = System.nanoTime();
 		try (Session session = Session.open(this.configuration)) {
 			ActiveMigration active = activeMigration(session, "roll back");
@@ -227,6 +283,91 @@ public final class MigrationEngine {
 			logger.info("rolled back migration {}", active.record().name());
 			return new RollbackResult(active.record().name(), active.versionSchema(),
 					Duration.ofNanos(System.nanoTime() - started));
+		}
+	}
+
+	/**
+	 * Brings the schema up to the local migrations (sorted by name): checks that the history and the files agree,
+	 * then completes a migration an earlier deployment left active, starts and completes every pending migration
+	 * but the last, and starts the last. The whole reconciliation holds a lock, so instances starting together
+	 * take turns and the later ones find the work done.
+	 */
+	public MigrateResult migrate(List<Migration> local, MigrateOptions options) {
+		if (local.isEmpty()) {
+			return new MigrateResult(MigrateResult.Outcome.NO_MIGRATIONS, null, List.of(), List.of());
+		}
+		Migration newest = local.get(local.size() - 1);
+		String target = newest.versionSchemaFor(schema());
+		try (Session session = Session.open(this.configuration)) {
+			Connection connection = session.connection();
+			ensureInitialized(session);
+			session.lockReconciliation(options.lockWait());
+			List<StoredMigration> history = this.state.history(connection);
+			checkHistoryMatches(history, local);
+			if (history.size() > local.size()) {
+				if (!schemaExists(connection, target)) {
+					throw new MigrationStateException("the database of schema \"" + schema() + "\" is ahead of this "
+							+ "application: its newest migration is \"" + newest.name() + "\" but \""
+							+ history.get(history.size() - 1).name() + "\" has been applied since, and this "
+							+ "application's version schema \"" + target + "\" no longer exists; deploy a newer "
+							+ "version of the application");
+				}
+				return new MigrateResult(MigrateResult.Outcome.DATABASE_AHEAD, target, List.of(), List.of());
+			}
+			List<Migration> pending = local.subList(history.size(), local.size());
+			List<String> startedNames = new ArrayList<>();
+			List<String> completedNames = new ArrayList<>();
+			boolean active = !history.isEmpty() && !history.get(history.size() - 1).done();
+			if (active && !pending.isEmpty()) {
+				if (!options.completeActiveMigration()) {
+					throw new MigrationStateException("migration \"" + history.get(history.size() - 1).name()
+							+ "\" is still active on schema \"" + schema() + "\"; complete or roll it back before \""
+							+ pending.get(0).name() + "\" can start");
+				}
+				completedNames.add(complete().migration());
+			}
+			for (int i = 0; i < pending.size(); i++) {
+				Migration migration = pending.get(i);
+				start(migration);
+				startedNames.add(migration.name());
+				if (i < pending.size() - 1 || options.completeLast()) {
+					complete();
+					completedNames.add(migration.name());
+				}
+			}
+			if (pending.isEmpty() && active && options.completeLast()) {
+				completedNames.add(complete().migration());
+			}
+			MigrateResult.Outcome outcome = pending.isEmpty() ? MigrateResult.Outcome.UP_TO_DATE
+					: MigrateResult.Outcome.MIGRATED;
+			return new MigrateResult(outcome, target, List.copyOf(startedNames), List.copyOf(completedNames));
+		}
+		catch (SQLException ex) {
+			throw unexpected("migrating schema \"" + schema() + "\"", ex);
+		}
+	}
+
+	/**
+	 * The history and the local files must agree on every migration both have: same names in the same order and,
+	 * for migrations this engine applied, the same content.
+	 */
+	private void checkHistoryMatches(List<StoredMigration> history, List<Migration> local) {
+		for (int i = 0; i < Math.min(history.size(), local.size()); i++) {
+			StoredMigration applied = history.get(i);
+			Migration file = local.get(i);
+			if (!applied.name().equals(file.name())) {
+				throw new MigrationStateException("the history of schema \"" + schema() + "\" and the local migration "
+						+ "files disagree at position " + (i + 1) + ": the database applied \"" + applied.name()
+						+ "\" where the files have \"" + file.name() + "\" (" + file.source() + "); a migration file "
+						+ "was renamed, removed or added out of order");
+			}
+			if ("pgroll".equals(applied.type())
+					&& !JSON.readTree(applied.migrationJson()).equals(JSON.readTree(file.json()))) {
+				throw new MigrationStateException("migration \"" + applied.name() + "\" was changed after it was "
+						+ "applied to schema \"" + schema() + "\": " + file.source() + " now contains "
+						+ file.json() + " but the database applied " + applied.migrationJson()
+						+ "; restore the file and put the change in a new migration");
+			}
 		}
 	}
 

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,7 @@ public final class Session implements AutoCloseable {
 
 	private final int serverMajorVersion;
 
-	private boolean locked;
+	private final List<String> heldLocks = new ArrayList<>();
 
 	private Session(Connection connection, PgrollConfiguration configuration) throws SQLException {
 		this.connection = connection;
@@ -40,6 +42,8 @@ public final class Session implements AutoCloseable {
 		connection.setAutoCommit(true);
 		try (Statement statement = connection.createStatement()) {
 			statement.execute("SET search_path TO " + Sql.ident(configuration.schema()));
+			// Explicitly not a version client, even on a connection an application pinned to one.
+			statement.execute("SET " + Triggers.VERSION_SETTING + " TO " + Sql.literal(configuration.schema()));
 			statement.execute("SET standard_conforming_strings = on");
 			statement.execute("SET application_name = 'pgroll'");
 			if (configuration.role() != null) {
@@ -83,7 +87,20 @@ public final class Session implements AutoCloseable {
 	 * only one process at a time starts, completes or rolls back a migration of it.
 	 */
 	public void lockSchema() {
-		Duration wait = this.configuration.migrationLockWait();
+		lock(lockName(), this.configuration.migrationLockWait(), "another process is migrating schema \""
+				+ this.configuration.schema() + "\"");
+	}
+
+	/**
+	 * Takes the lock that serialises whole reconciliations of the schema (several starts and completes in a row),
+	 * so that application instances starting together migrate one after the other.
+	 */
+	public void lockReconciliation(Duration wait) {
+		lock(lockName() + "#reconcile", wait, "another application instance is migrating schema \""
+				+ this.configuration.schema() + "\"");
+	}
+
+	private void lock(String name, Duration wait, String busy) {
 		try {
 			this.connection.setAutoCommit(false);
 			try (Statement statement = this.connection.createStatement()) {
@@ -93,17 +110,16 @@ public final class Session implements AutoCloseable {
 			try (PreparedStatement statement = this.connection
 				.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
 				statement.setInt(1, LOCK_CLASS);
-				statement.setString(2, lockName());
+				statement.setString(2, name);
 				statement.execute();
 			}
 			this.connection.commit();
-			this.locked = true;
+			this.heldLocks.add(name);
 		}
 		catch (SQLException ex) {
 			rollbackQuietly();
 			if (Transactions.LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
-				throw new MigrationStateException("another process is migrating schema \"" + this.configuration.schema()
-						+ "\" (waited " + wait.toMillis() + " ms for its lock)");
+				throw new MigrationStateException(busy + " (waited " + wait.toMillis() + " ms for its lock)");
 			}
 			throw new PgrollException("cannot take the migration lock of schema \"" + this.configuration.schema()
 					+ "\": " + Transactions.serverMessage(ex), ex);
@@ -129,11 +145,11 @@ public final class Session implements AutoCloseable {
 				this.connection.rollback();
 				this.connection.setAutoCommit(true);
 			}
-			if (this.locked) {
+			for (String name : this.heldLocks) {
 				try (PreparedStatement unlock = this.connection
 					.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
 					unlock.setInt(1, LOCK_CLASS);
-					unlock.setString(2, lockName());
+					unlock.setString(2, name);
 					unlock.execute();
 				}
 			}
