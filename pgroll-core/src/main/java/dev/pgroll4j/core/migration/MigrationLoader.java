@@ -113,6 +113,15 @@ public final class MigrationLoader {
 		}
 	}
 
+	/**
+	 * Parses files already read (for example through a framework's resource abstraction) and sorts them.
+	 * @param files file name or path (its extension picks the format, its base name is the migration name) to
+	 * content
+	 */
+	public static List<Migration> fromContents(Map<String, String> files) {
+		return parseAll(files);
+	}
+
 	private static List<Migration> parseAll(Map<String, String> files) {
 		Map<String, Migration> byName = new TreeMap<>();
 		for (Map.Entry<String, String> file : files.entrySet()) {

@@ -1,0 +1,91 @@
+package dev.pgroll4j.spring.actuate;
+
+import java.util.Collection;
+import java.util.List;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import dev.pgroll4j.core.BackfillProgress;
+import dev.pgroll4j.core.MigrateResult;
+import dev.pgroll4j.core.MigrationRecord;
+import dev.pgroll4j.core.MigrationStatus;
+import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.spring.autoconfigure.PgrollMigrationEvents;
+import dev.pgroll4j.spring.autoconfigure.PgrollMigrationInitializer;
+import dev.pgroll4j.spring.autoconfigure.PgrollMigrations;
+
+/**
+ * {@code /actuator/pgroll}: the state of the migrations (read), and complete or roll back the active migration
+ * (write: {@code POST /actuator/pgroll/complete}, {@code POST /actuator/pgroll/rollback}). Read-only unless
+ * {@code management.endpoint.pgroll.access=unrestricted}, like Boot's shutdown endpoint.
+ */
+@Endpoint(id = "pgroll", defaultAccess = Access.READ_ONLY)
+public class PgrollEndpoint {
+
+	private final Pgroll pgroll;
+
+	private final PgrollMigrations migrations;
+
+	private final PgrollMigrationEvents events;
+
+	private final PgrollMigrationInitializer initializer;
+
+	public PgrollEndpoint(Pgroll pgroll, PgrollMigrations migrations, PgrollMigrationEvents events,
+			PgrollMigrationInitializer initializer) {
+		this.pgroll = pgroll;
+		this.migrations = migrations;
+		this.events = events;
+		this.initializer = initializer;
+	}
+
+	@ReadOperation
+	public PgrollDescriptor status() {
+		MigrationStatus status = this.pgroll.status();
+		return new PgrollDescriptor(status.schema(), status.state().name(), this.migrations.versionSchema(),
+				status.latestVersionSchema(), status.previousVersionSchema(), status.activeMigration(),
+				(this.initializer != null) && this.initializer.isBackfilling(),
+				this.events.backfillProgress().values(), (this.initializer != null) ? this.initializer.result() : null,
+				status.history());
+	}
+
+	/**
+	 * Completes ({@code complete}) or rolls back ({@code rollback}) the active migration.
+	 * @throws InvalidEndpointRequestException for any other action
+	 */
+	@WriteOperation
+	public Object perform(@Selector String action) {
+		return switch (action) {
+			case "complete" -> this.pgroll.complete();
+			case "rollback" -> this.pgroll.rollback();
+			default -> throw new InvalidEndpointRequestException("unknown action '" + action
+					+ "': use complete or rollback", "unknown action");
+		};
+	}
+
+	/**
+	 * What the endpoint shows.
+	 *
+	 * @param schema the migrated schema
+	 * @param state NO_MIGRATIONS, IN_PROGRESS or COMPLETE
+	 * @param applicationVersionSchema the version schema this application instance is pinned to
+	 * @param latestVersionSchema the newest version schema in the database
+	 * @param previousVersionSchema during a migration, the version schema of the previous application version
+	 * @param activeMigration the migration in progress, if any
+	 * @param backfilling whether this instance is still backfilling in the background
+	 * @param backfill progress of the tables this instance backfilled during the active migration
+	 * @param startup what start-up did
+	 * @param history every migration, oldest first
+	 */
+	public record PgrollDescriptor(String schema, String state, String applicationVersionSchema,
+			String latestVersionSchema, String previousVersionSchema, MigrationRecord activeMigration,
+			boolean backfilling, Collection<BackfillProgress> backfill, MigrateResult startup,
+			List<MigrationRecord> history) implements OperationResponseBody {
+	}
+
+}

@@ -1,0 +1,39 @@
+package dev.pgroll4j.spring.actuate;
+
+import java.util.Map;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+
+import dev.pgroll4j.core.MigrationStateException;
+
+/**
+ * HTTP status codes for the write operations: 409 when there is no active migration (or another process is
+ * migrating), 400 for an unknown action, with the reason in the body.
+ */
+@EndpointWebExtension(endpoint = PgrollEndpoint.class)
+public class PgrollEndpointWebExtension {
+
+	private final PgrollEndpoint endpoint;
+
+	public PgrollEndpointWebExtension(PgrollEndpoint endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	@WriteOperation
+	public WebEndpointResponse<Object> perform(@Selector String action) {
+		try {
+			return new WebEndpointResponse<>(this.endpoint.perform(action));
+		}
+		catch (MigrationStateException ex) {
+			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), 409);
+		}
+		catch (InvalidEndpointRequestException ex) {
+			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), WebEndpointResponse.STATUS_BAD_REQUEST);
+		}
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.pgroll4j.spring.actuate;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import dev.pgroll4j.core.MigrationStatus;
+import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.spring.autoconfigure.PgrollMigrations;
+
+/**
+ * UP while this application's version schema exists (an active migration is normal, not a problem); DOWN once it
+ * is gone, for example after the migration this version needs was rolled back, or completed past it.
+ */
+public class PgrollHealthIndicator extends AbstractHealthIndicator {
+
+	private final Pgroll pgroll;
+
+	private final PgrollMigrations migrations;
+
+	public PgrollHealthIndicator(Pgroll pgroll, PgrollMigrations migrations) {
+		super("pgroll health check failed");
+		this.pgroll = pgroll;
+		this.migrations = migrations;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		MigrationStatus status = this.pgroll.status();
+		String own = this.migrations.versionSchema();
+		builder.withDetail("schema", status.schema())
+			.withDetail("state", status.state().name())
+			.withDetail("latestVersionSchema", String.valueOf(status.latestVersionSchema()));
+		if (status.activeMigration() != null) {
+			builder.withDetail("activeMigration", status.activeMigration().name());
+		}
+		if (own == null) {
+			builder.up();
+			return;
+		}
+		builder.withDetail("versionSchema", own);
+		if (own.equals(status.latestVersionSchema()) || own.equals(status.previousVersionSchema())) {
+			builder.up();
+		}
+		else {
+			builder.down().withDetail("reason", "version schema " + own + " of this application does not exist");
+		}
+	}
+
+}

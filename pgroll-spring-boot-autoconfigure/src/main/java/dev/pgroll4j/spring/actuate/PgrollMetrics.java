@@ -1,0 +1,140 @@
+package dev.pgroll4j.spring.actuate;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import dev.pgroll4j.core.BackfillListener;
+import dev.pgroll4j.core.BackfillProgress;
+import dev.pgroll4j.core.CompleteResult;
+import dev.pgroll4j.core.MigrationListener;
+import dev.pgroll4j.core.MigrationStatus;
+import dev.pgroll4j.core.RollbackResult;
+import dev.pgroll4j.core.StartResult;
+
+/**
+ * Micrometer meters:
+ * <ul>
+ * <li>{@code pgroll.migration} timer, tags {@code operation} (start, complete, rollback), {@code migration},
+ * {@code outcome} (success, failure);</li>
+ * <li>{@code pgroll.backfill.rows} counter and {@code pgroll.backfill.progress} gauge (0 to 1), tag
+ * {@code table};</li>
+ * <li>{@code pgroll.migration.active} gauge: 1 while a migration of the schema is active, tag {@code schema}.</li>
+ * </ul>
+ */
+public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillListener {
+
+	private static final Duration STATUS_CACHE = Duration.ofSeconds(5);
+
+	private final String schema;
+
+	private final Supplier<MigrationStatus> status;
+
+	private final Map<String, BackfillProgress> progress = new ConcurrentHashMap<>();
+
+	private volatile MeterRegistry registry;
+
+	private volatile double active = Double.NaN;
+
+	private volatile long statusReadAt;
+
+	public PgrollMetrics(String schema, Supplier<MigrationStatus> status) {
+		this.schema = schema;
+		this.status = status;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registry = registry;
+		Gauge.builder("pgroll.migration.active", this, PgrollMetrics::activeMigrations)
+			.tag("schema", this.schema)
+			.description("Whether a migration of the schema is active (1) or not (0)")
+			.register(registry);
+	}
+
+	private double activeMigrations() {
+		long now = System.nanoTime();
+		if (Double.isNaN(this.active) || now - this.statusReadAt > STATUS_CACHE.toNanos()) {
+			try {
+				this.active = (this.status.get().activeMigration() != null) ? 1 : 0;
+			}
+			catch (RuntimeException ex) {
+				this.active = Double.NaN;
+			}
+			this.statusReadAt = now;
+		}
+		return this.active;
+	}
+
+	@Override
+	public void started(StartResult result) {
+		record("start", result.migration(), "success", result.duration());
+		this.active = 1;
+	}
+
+	@Override
+	public void completed(CompleteResult result) {
+		record("complete", result.migration(), "success", result.duration());
+		this.active = 0;
+	}
+
+	@Override
+	public void rolledBack(RollbackResult result) {
+		record("rollback", result.migration(), "success", result.duration());
+		this.active = 0;
+	}
+
+	@Override
+	public void failed(String operation, String migration, Duration duration, RuntimeException failure) {
+		record(operation, (migration != null) ? migration : "unknown", "failure", duration);
+	}
+
+	private void record(String operation, String migration, String outcome, Duration duration) {
+		MeterRegistry meters = this.registry;
+		if (meters != null) {
+			Timer.builder("pgroll.migration")
+				.description("Time taken by pgroll start, complete and rollback")
+				.tag("operation", operation)
+				.tag("migration", migration)
+				.tag("outcome", outcome)
+				.register(meters)
+				.record(duration);
+		}
+	}
+
+	@Override
+	public void onProgress(BackfillProgress progress) {
+		MeterRegistry meters = this.registry;
+		BackfillProgress previous = this.progress.put(progress.table(), progress);
+		if (meters == null) {
+			return;
+		}
+		long before = (previous != null && previous.migration().equals(progress.migration())) ? previous.rowsDone() : 0;
+		Counter.builder("pgroll.backfill.rows")
+			.description("Rows rewritten by backfills")
+			.tag("table", progress.table())
+			.register(meters)
+			.increment(Math.max(0, progress.rowsDone() - before));
+		if (previous == null) {
+			Gauge.builder("pgroll.backfill.progress", this.progress, (all) -> fraction(all.get(progress.table())))
+				.description("Share of the table's rows backfilled by the current migration")
+				.tag("table", progress.table())
+				.register(meters);
+		}
+	}
+
+	private static double fraction(BackfillProgress progress) {
+		if (progress == null || progress.rowsTotal() == 0) {
+			return (progress != null && progress.finished()) ? 1 : 0;
+		}
+		return Math.min(1, (double) progress.rowsDone() / progress.rowsTotal());
+	}
+
+}

@@ -1,0 +1,150 @@
+package dev.pgroll4j.spring.autoconfigure;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConfigurationCondition;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.util.StringUtils;
+
+import dev.pgroll4j.core.BackfillListener;
+import dev.pgroll4j.core.MigrateOptions;
+import dev.pgroll4j.core.MigrationListener;
+import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.core.PgrollConfiguration;
+
+/**
+ * Auto-configuration of pgroll: loads the migration files, migrates at start-up (before anything else uses the
+ * database) and pins the application's connections to its version schema.
+ */
+@AutoConfiguration(after = DataSourceAutoConfiguration.class)
+@ConditionalOnClass(Pgroll.class)
+@Conditional(PgrollAutoConfiguration.PgrollDataSourceCondition.class)
+@ConditionalOnBooleanProperty(name = "pgroll.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PgrollProperties.class)
+@Import(DatabaseInitializationDependencyConfigurer.class)
+public final class PgrollAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	PgrollMigrations pgrollMigrations(PgrollProperties properties, ResourceLoader resourceLoader) {
+		return PgrollMigrations.load(properties, resourceLoader);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PgrollMigrationEvents pgrollMigrationEvents() {
+		return new PgrollMigrationEvents();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Pgroll pgroll(PgrollProperties properties, PgrollMigrationEvents events, ObjectProvider<DataSource> dataSource,
+			@PgrollDataSource ObjectProvider<DataSource> pgrollDataSource,
+			ObjectProvider<JdbcConnectionDetails> connectionDetails,
+			ObjectProvider<PgrollConfigurationCustomizer> customizers, ObjectProvider<MigrationListener> listeners,
+			ObjectProvider<BackfillListener> backfillListeners) {
+		// Listener beans (such as the metrics) hear everything from the first migration at start-up on.
+		listeners.orderedStream().filter((listener) -> listener != events).forEach(events::register);
+		backfillListeners.orderedStream().filter((listener) -> listener != events).forEach(events::register);
+		PgrollConfiguration.Builder builder = Pgroll.configure()
+			.dataSource(migrationDataSource(properties, dataSource, pgrollDataSource, connectionDetails))
+			.schema(properties.getSchema())
+			.stateSchema(properties.getStateSchema())
+			.lockTimeout(properties.getLockTimeout())
+			.lockRetryTimeout(properties.getLockRetryTimeout())
+			.migrationLockWait(properties.getStartupLockWait())
+			.role(StringUtils.hasText(properties.getRole()) ? properties.getRole() : null)
+			.backfillBatchSize(properties.getBackfill().getBatchSize())
+			.backfillBatchDelay(properties.getBackfill().getBatchDelay())
+			.strictDownExpressions(properties.isStrictDownExpressions())
+			.listener(events)
+			.backfillListener(events);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.load();
+	}
+
+	/**
+	 * DDL runs on a connection of its own, never a pooled one pinned to a version schema: the
+	 * {@link PgrollDataSource} bean, else {@code pgroll.url}, else the application's connection settings with an
+	 * unpooled data source, else (for a data source without connection details) the application's data source.
+	 */
+	private static DataSource migrationDataSource(PgrollProperties properties, ObjectProvider<DataSource> dataSource,
+			ObjectProvider<DataSource> pgrollDataSource, ObjectProvider<JdbcConnectionDetails> connectionDetails) {
+		DataSource qualified = pgrollDataSource.getIfAvailable();
+		if (qualified != null) {
+			return qualified;
+		}
+		JdbcConnectionDetails details = connectionDetails.getIfAvailable();
+		String url = StringUtils.hasText(properties.getUrl()) ? properties.getUrl()
+				: (details != null) ? details.getJdbcUrl() : null;
+		if (url == null) {
+			return dataSource.getObject();
+		}
+		boolean ownCredentials = StringUtils.hasText(properties.getUrl()) || StringUtils.hasText(properties.getUser());
+		String user = ownCredentials ? properties.getUser() : details.getUsername();
+		String password = ownCredentials ? properties.getPassword() : details.getPassword();
+		return DataSourceBuilder.create().type(SimpleDriverDataSource.class).url(url).username(user).password(password)
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PgrollMigrationInitializer pgrollMigrationInitializer(Pgroll pgroll, PgrollMigrations migrations,
+			PgrollMigrationEvents events, PgrollProperties properties,
+			ObjectProvider<PgrollMigrationStrategy> strategy) {
+		MigrateOptions options = new MigrateOptions(properties.isCompleteActiveMigration(),
+				properties.isCompleteOnStart(), properties.getStartupLockWait());
+		PgrollMigrationStrategy defaultStrategy = (engine, local) -> engine.migrate(local, options);
+		return new PgrollMigrationInitializer(pgroll, migrations, strategy.getIfAvailable(() -> defaultStrategy), events,
+				properties.getBackfillStartupWait());
+	}
+
+	/** A post-processor, created early: it reads the properties itself rather than depending on other beans. */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "pgroll.pin-connections", matchIfMissing = true)
+	static PgrollConnectionPinning pgrollConnectionPinning() {
+		return new PgrollConnectionPinning();
+	}
+
+	/** pgroll needs a database: an application data source, JDBC connection details, or {@code pgroll.url}. */
+	static final class PgrollDataSourceCondition extends AnyNestedCondition {
+
+		PgrollDataSourceCondition() {
+			super(ConfigurationCondition.ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBean(DataSource.class)
+		private static final class DataSourceBeanCondition {
+
+		}
+
+		@ConditionalOnBean(JdbcConnectionDetails.class)
+		private static final class JdbcConnectionDetailsCondition {
+
+		}
+
+		@ConditionalOnProperty("pgroll.url")
+		private static final class PgrollUrlCondition {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,52 @@
+package dev.pgroll4j.spring.autoconfigure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.io.support.ResourcePatternResolver;
+import org.springframework.core.io.support.ResourcePatternUtils;
+
+import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.migration.MigrationLoader;
+import dev.pgroll4j.core.migration.MigrationParser;
+
+/**
+ * The migration files this application ships, sorted by name, and the version schema they lead to: the one every
+ * connection of the application is pinned to.
+ *
+ * @param migrations the local migrations
+ * @param versionSchema the version schema of the newest one, or {@code null} when there are none
+ */
+public record PgrollMigrations(List<Migration> migrations, String versionSchema) {
+
+	/** Loads the files of every configured location. */
+	public static PgrollMigrations load(PgrollProperties properties, ResourceLoader resourceLoader) {
+		ResourcePatternResolver resolver = ResourcePatternUtils.getResourcePatternResolver(resourceLoader);
+		Map<String, String> files = new LinkedHashMap<>();
+		for (String location : properties.getLocations()) {
+			String folder = location.endsWith("/") ? location : location + "/";
+			try {
+				for (Resource resource : resolver.getResources(folder + "*")) {
+					String name = resource.getFilename();
+					if (name != null && resource.isReadable() && MigrationParser.Format.of(name) != null) {
+						files.put(folder + name, resource.getContentAsString(StandardCharsets.UTF_8));
+					}
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot read pgroll migrations at " + location, ex);
+			}
+		}
+		List<Migration> migrations = MigrationLoader.fromContents(files);
+		String versionSchema = migrations.isEmpty() ? null
+				: migrations.get(migrations.size() - 1).versionSchemaFor(properties.getSchema());
+		return new PgrollMigrations(migrations, versionSchema);
+	}
+
+}

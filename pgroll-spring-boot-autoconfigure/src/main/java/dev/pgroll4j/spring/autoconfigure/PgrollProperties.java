@@ -1,0 +1,267 @@
+package dev.pgroll4j.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of pgroll migrations at start-up.
+ */
+@ConfigurationProperties("pgroll")
+public class PgrollProperties {
+
+	/**
+	 * Whether to run pgroll migrations at start-up and pin connections to the application's version schema.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Locations of migration files (.json, .yaml, .yml), as Spring resource locations. Files of all locations run
+	 * together, in file name order.
+	 */
+	private List<String> locations = new ArrayList<>(List.of("classpath:db/pgroll"));
+
+	/**
+	 * Schema whose tables are migrated.
+	 */
+	private String schema = "public";
+
+	/**
+	 * Schema that holds the migration history.
+	 */
+	private String stateSchema = "pgroll";
+
+	/**
+	 * Maximum time a DDL statement waits for a lock before its transaction is rolled back and retried.
+	 */
+	private Duration lockTimeout = Duration.ofMillis(500);
+
+	/**
+	 * How long a DDL transaction that keeps hitting the lock timeout is retried before migrating fails.
+	 */
+	private Duration lockRetryTimeout = Duration.ofMinutes(1);
+
+	/**
+	 * Role to switch to (SET ROLE) for migrating, so that the objects created belong to it.
+	 */
+	private String role;
+
+	/**
+	 * JDBC URL of the database to migrate, for a dedicated connection that may run DDL. If not set, the
+	 * application's data source settings are used with a connection of its own.
+	 */
+	private String url;
+
+	/**
+	 * Login user of the database to migrate.
+	 */
+	private String user;
+
+	/**
+	 * Login password of the database to migrate.
+	 */
+	private String password;
+
+	/**
+	 * Whether a migration left active by the previous deployment is completed before pending migrations start.
+	 * When false, its presence fails start-up.
+	 */
+	private boolean completeActiveMigration = true;
+
+	/**
+	 * Whether the newest migration is completed at start-up as well. By default it is left active so that
+	 * instances of the previous application version keep working until it is completed through the actuator.
+	 */
+	private boolean completeOnStart = false;
+
+	/**
+	 * Maximum time start-up waits for another instance that is migrating the same schema.
+	 */
+	private Duration startupLockWait = Duration.ofMinutes(1);
+
+	/**
+	 * How long start-up waits for a migration's backfill once its version schema exists. A longer backfill goes
+	 * on in the background while readiness refuses traffic.
+	 */
+	private Duration backfillStartupWait = Duration.ofSeconds(30);
+
+	/**
+	 * Whether every connection of the application's data source is pinned to the version schema of the newest
+	 * local migration. Turn off when pinning connections another way.
+	 */
+	private boolean pinConnections = true;
+
+	/**
+	 * Whether a down expression naming a column, function or table that does not exist fails validation; by
+	 * default it is a warning, as pgroll accepts such files.
+	 */
+	private boolean strictDownExpressions = false;
+
+	private final Backfill backfill = new Backfill();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<String> getLocations() {
+		return this.locations;
+	}
+
+	public void setLocations(List<String> locations) {
+		this.locations = locations;
+	}
+
+	public String getSchema() {
+		return this.schema;
+	}
+
+	public void setSchema(String schema) {
+		this.schema = schema;
+	}
+
+	public String getStateSchema() {
+		return this.stateSchema;
+	}
+
+	public void setStateSchema(String stateSchema) {
+		this.stateSchema = stateSchema;
+	}
+
+	public Duration getLockTimeout() {
+		return this.lockTimeout;
+	}
+
+	public void setLockTimeout(Duration lockTimeout) {
+		this.lockTimeout = lockTimeout;
+	}
+
+	public Duration getLockRetryTimeout() {
+		return this.lockRetryTimeout;
+	}
+
+	public void setLockRetryTimeout(Duration lockRetryTimeout) {
+		this.lockRetryTimeout = lockRetryTimeout;
+	}
+
+	public String getRole() {
+		return this.role;
+	}
+
+	public void setRole(String role) {
+		this.role = role;
+	}
+
+	public String getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(String url) {
+		this.url = url;
+	}
+
+	public String getUser() {
+		return this.user;
+	}
+
+	public void setUser(String user) {
+		this.user = user;
+	}
+
+	public String getPassword() {
+		return this.password;
+	}
+
+	public void setPassword(String password) {
+		this.password = password;
+	}
+
+	public boolean isCompleteActiveMigration() {
+		return this.completeActiveMigration;
+	}
+
+	public void setCompleteActiveMigration(boolean completeActiveMigration) {
+		this.completeActiveMigration = completeActiveMigration;
+	}
+
+	public boolean isCompleteOnStart() {
+		return this.completeOnStart;
+	}
+
+	public void setCompleteOnStart(boolean completeOnStart) {
+		this.completeOnStart = completeOnStart;
+	}
+
+	public Duration getStartupLockWait() {
+		return this.startupLockWait;
+	}
+
+	public void setStartupLockWait(Duration startupLockWait) {
+		this.startupLockWait = startupLockWait;
+	}
+
+	public Duration getBackfillStartupWait() {
+		return this.backfillStartupWait;
+	}
+
+	public void setBackfillStartupWait(Duration backfillStartupWait) {
+		this.backfillStartupWait = backfillStartupWait;
+	}
+
+	public boolean isPinConnections() {
+		return this.pinConnections;
+	}
+
+	public void setPinConnections(boolean pinConnections) {
+		this.pinConnections = pinConnections;
+	}
+
+	public boolean isStrictDownExpressions() {
+		return this.strictDownExpressions;
+	}
+
+	public void setStrictDownExpressions(boolean strictDownExpressions) {
+		this.strictDownExpressions = strictDownExpressions;
+	}
+
+	public Backfill getBackfill() {
+		return this.backfill;
+	}
+
+	/** Backfill settings. */
+	public static class Backfill {
+
+		/**
+		 * Rows rewritten per backfill batch; each batch is its own short transaction.
+		 */
+		private int batchSize = 1000;
+
+		/**
+		 * Pause between backfill batches, to spare a busy primary or its replicas.
+		 */
+		private Duration batchDelay = Duration.ZERO;
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getBatchDelay() {
+			return this.batchDelay;
+		}
+
+		public void setBatchDelay(Duration batchDelay) {
+			this.batchDelay = batchDelay;
+		}
+
+	}
+
+}

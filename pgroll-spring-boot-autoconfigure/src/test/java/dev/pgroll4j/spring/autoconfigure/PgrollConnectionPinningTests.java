@@ -1,0 +1,173 @@
+package dev.pgroll4j.spring.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.test.PostgresTest;
+import dev.pgroll4j.test.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every connection the application gets is on its own version schema, however the pool reuses it. */
+@PostgresTest
+class PgrollConnectionPinningTests {
+
+	private static int schemas;
+
+	private ApplicationContextRunner contextRunner;
+
+	private String versionSchema;
+
+	@BeforeEach
+	void useAFreshSchema(TestDatabase database) {
+		String schema = "pin" + (++schemas);
+		this.versionSchema = schema + "_01_create_books";
+		this.contextRunner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PgrollAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=" + database.jdbcUrl(),
+					"spring.datasource.username=" + database.user(), "spring.datasource.password=" + database.password(),
+					"spring.datasource.hikari.maximum-pool-size=1", "pgroll.schema=" + schema,
+					"pgroll.locations=classpath:pgroll/v1");
+	}
+
+	@Test
+	void pooledConnectionsStayPinnedThroughReuseRollbackAndDiscardAll() {
+		this.contextRunner.run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			assertThat(dataSource).isInstanceOf(HikariDataSource.class);
+			try (Connection connection = dataSource.getConnection()) {
+				assertPinned(connection);
+				connection.setAutoCommit(false);
+				execute(connection, "SET search_path TO public");
+				execute(connection, "SET pgroll.version_schema TO 'elsewhere'");
+				connection.rollback();
+				assertPinned(connection);
+				connection.setAutoCommit(true);
+				execute(connection, "SET search_path TO public");
+				execute(connection, "DISCARD ALL");
+				assertPinned(connection);
+				execute(connection, "SET search_path TO public");
+				execute(connection, "RESET ALL");
+				assertPinned(connection);
+			}
+			// With a pool of one, this is the same physical connection again.
+			try (Connection reused = dataSource.getConnection()) {
+				assertPinned(reused);
+				execute(reused, "INSERT INTO books VALUES (1, 'through the version view')");
+			}
+		});
+	}
+
+	@Test
+	void optionsTheApplicationSetsItselfAreKept() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.hikari.data-source-properties.options=-c statement_timeout=4321")
+			.run((context) -> {
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					assertPinned(connection);
+					assertThat(setting(connection, "statement_timeout")).isEqualTo("4321ms");
+				}
+			});
+	}
+
+	@Test
+	void optionsInTheJdbcUrlAreKeptToo(TestDatabase database) {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + database.jdbcUrl()
+					+ (database.jdbcUrl().contains("?") ? "&" : "?") + "options=-c%20statement_timeout%3D1234")
+			.run((context) -> {
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					assertPinned(connection);
+					assertThat(setting(connection, "statement_timeout")).isEqualTo("1234ms");
+				}
+			});
+	}
+
+	@Test
+	void otherDataSourcesArePinnedWhenConnectionsAreBorrowedEvenWithAutoCommitOff() {
+		this.contextRunner.withUserConfiguration(PlainDataSourceConfiguration.class).run((context) -> {
+			DataSource dataSource = context.getBean(DataSource.class);
+			assertThat(dataSource).isInstanceOf(PinnedDataSource.class);
+			try (Connection connection = dataSource.getConnection()) {
+				connection.setAutoCommit(false);
+				// A fresh connection with auto-commit off: the pin was committed, so a rollback keeps it.
+				try (Connection second = dataSource.getConnection()) {
+					second.setAutoCommit(false);
+					assertPinned(second);
+					second.rollback();
+					assertPinned(second);
+				}
+			}
+		});
+	}
+
+	@Test
+	void theMigrationConnectionIsNeverPinned() {
+		this.contextRunner.run((context) -> {
+			DataSource migrationDataSource = context.getBean(Pgroll.class).configuration().dataSource();
+			assertThat(migrationDataSource).isNotSameAs(context.getBean(DataSource.class));
+			try (Connection connection = migrationDataSource.getConnection()) {
+				assertThat(setting(connection, "search_path")).doesNotContain(this.versionSchema);
+			}
+		});
+	}
+
+	@Test
+	void pinningCanBeTurnedOff() {
+		this.contextRunner.withPropertyValues("pgroll.pin-connections=false").run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				assertThat(setting(connection, "search_path")).doesNotContain(this.versionSchema);
+			}
+		});
+	}
+
+	private void assertPinned(Connection connection) throws SQLException {
+		assertThat(setting(connection, "search_path")).isEqualTo("\"" + this.versionSchema + "\"");
+		assertThat(setting(connection, "pgroll.version_schema")).isEqualTo(this.versionSchema);
+	}
+
+	private static String setting(Connection connection, String name) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT current_setting('" + name + "', true)")) {
+			rs.next();
+			return rs.getString(1);
+		}
+	}
+
+	private static void execute(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PlainDataSourceConfiguration {
+
+		@Bean
+		DataSource dataSource(Environment environment) {
+			return new SimpleDriverDataSource(new Driver(), environment.getProperty("spring.datasource.url"),
+					environment.getProperty("spring.datasource.username"),
+					environment.getProperty("spring.datasource.password"));
+		}
+
+	}
+
+}
