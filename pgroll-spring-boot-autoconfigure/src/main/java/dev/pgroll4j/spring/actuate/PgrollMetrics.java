@@ -1,8 +1,11 @@
 package dev.pgroll4j.spring.actuate;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -39,7 +42,10 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 
 	private final Map<String, BackfillProgress> progress = new ConcurrentHashMap<>();
 
-	private volatile MeterRegistry registry;
+	private MeterRegistry registry;
+
+	/** Start-up migrates before Boot binds the registry; what happens until then is recorded on binding. */
+	private final List<Consumer<MeterRegistry>> pending = new ArrayList<>();
 
 	private volatile double active = Double.NaN;
 
@@ -52,7 +58,13 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		this.registry = registry;
+		List<Consumer<MeterRegistry>> recorded;
+		synchronized (this) {
+			this.registry = registry;
+			recorded = List.copyOf(this.pending);
+			this.pending.clear();
+		}
+		recorded.forEach((record) -> record.accept(registry));
 		Gauge.builder("pgroll.migration.active", this, PgrollMetrics::activeMigrations)
 			.tag("schema", this.schema)
 			.description("Whether a migration of the schema is active (1) or not (0)")
@@ -97,37 +109,43 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 	}
 
 	private void record(String operation, String migration, String outcome, Duration duration) {
-		MeterRegistry meters = this.registry;
-		if (meters != null) {
-			Timer.builder("pgroll.migration")
-				.description("Time taken by pgroll start, complete and rollback")
-				.tag("operation", operation)
-				.tag("migration", migration)
-				.tag("outcome", outcome)
-				.register(meters)
-				.record(duration);
+		whenBound((meters) -> Timer.builder("pgroll.migration")
+			.description("Time taken by pgroll start, complete and rollback")
+			.tag("operation", operation)
+			.tag("migration", migration)
+			.tag("outcome", outcome)
+			.register(meters)
+			.record(duration));
+	}
+
+	private void whenBound(Consumer<MeterRegistry> record) {
+		MeterRegistry meters;
+		synchronized (this) {
+			meters = this.registry;
+			if (meters == null) {
+				this.pending.add(record);
+				return;
+			}
 		}
+		record.accept(meters);
 	}
 
 	@Override
 	public void onProgress(BackfillProgress progress) {
-		MeterRegistry meters = this.registry;
 		BackfillProgress previous = this.progress.put(progress.table(), progress);
-		if (meters == null) {
-			return;
-		}
 		long before = (previous != null && previous.migration().equals(progress.migration())) ? previous.rowsDone() : 0;
-		Counter.builder("pgroll.backfill.rows")
-			.description("Rows rewritten by backfills")
-			.tag("table", progress.table())
-			.register(meters)
-			.increment(Math.max(0, progress.rowsDone() - before));
-		if (previous == null) {
+		long rows = Math.max(0, progress.rowsDone() - before);
+		whenBound((meters) -> {
+			Counter.builder("pgroll.backfill.rows")
+				.description("Rows rewritten by backfills")
+				.tag("table", progress.table())
+				.register(meters)
+				.increment(rows);
 			Gauge.builder("pgroll.backfill.progress", this.progress, (all) -> fraction(all.get(progress.table())))
 				.description("Share of the table's rows backfilled by the current migration")
 				.tag("table", progress.table())
 				.register(meters);
-		}
+		});
 	}
 
 	private static double fraction(BackfillProgress progress) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
@@ -53,6 +54,8 @@ public class PgrollMigrationInitializer implements InitializingBean, Ordered, Ap
 	private volatile boolean backfilling;
 
 	private boolean refusingTraffic;
+
+	private ApplicationAvailability availability;
 
 	public PgrollMigrationInitializer(Pgroll pgroll, PgrollMigrations migrations, PgrollMigrationStrategy strategy,
 			PgrollMigrationEvents events, Duration backfillStartupWait) {
@@ -137,13 +140,37 @@ public class PgrollMigrationInitializer implements InitializingBean, Ordered, Ap
 		}
 	}
 
-	/** Boot declares the application ready once started; while the backfill runs, that is not true yet. */
+	/**
+	 * Boot declares the application ready once started; while the backfill runs, that is not true yet. The override
+	 * is published once Boot's own event has been recorded (listeners of one event run in turn, and the
+	 * availability bean is unordered), so readiness reads ACCEPTING_TRAFFIC for a moment at most.
+	 */
 	@Override
 	public synchronized void onApplicationEvent(AvailabilityChangeEvent<?> event) {
-		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && event.getSource() != this && this.backfilling) {
-			this.refusingTraffic = true;
-			publish(ReadinessState.REFUSING_TRAFFIC);
+		if (event.getState() != ReadinessState.ACCEPTING_TRAFFIC || event.getSource() == this || !this.backfilling
+				|| this.availability == null) {
+			return;
 		}
+		Thread override = new Thread(() -> {
+			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (this.availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC
+					&& System.nanoTime() < deadline) {
+				Thread.onSpinWait();
+			}
+			synchronized (this) {
+				if (this.backfilling) {
+					this.refusingTraffic = true;
+					publish(ReadinessState.REFUSING_TRAFFIC);
+				}
+			}
+		}, "pgroll-readiness");
+		override.setDaemon(true);
+		override.start();
+	}
+
+	/** Where readiness is recorded; without it (no Boot availability support) readiness is left alone. */
+	public void setApplicationAvailability(ApplicationAvailability availability) {
+		this.availability = availability;
 	}
 
 	private void publish(Object state) {

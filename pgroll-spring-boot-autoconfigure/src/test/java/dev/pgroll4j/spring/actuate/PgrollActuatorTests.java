@@ -1,0 +1,180 @@
+package dev.pgroll4j.spring.actuate;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import dev.pgroll4j.test.PostgresTest;
+import dev.pgroll4j.test.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pgroll endpoint, health and metrics in a running web application. */
+@PostgresTest
+class PgrollActuatorTests {
+
+	private static int schemas;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final List<ConfigurableApplicationContext> running = new ArrayList<>();
+
+	@AfterEach
+	void stopApplications() {
+		this.running.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private ConfigurableApplicationContext start(TestDatabase database, String schema, String release,
+			String... properties) {
+		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.datasource.url=" + database.jdbcUrl(),
+				"spring.datasource.username=" + database.user(), "spring.datasource.password=" + database.password(),
+				"pgroll.schema=" + schema, "pgroll.locations=classpath:pgroll/" + release,
+				"management.endpoints.web.exposure.include=health,pgroll,metrics",
+				"management.endpoint.health.show-details=always"));
+		all.addAll(List.of(properties));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
+			.web(WebApplicationType.SERVLET)
+			.properties(all.toArray(String[]::new))
+			.run();
+		this.running.add(context);
+		return context;
+	}
+
+	private static String schema() {
+		return "act" + (++schemas);
+	}
+
+	@Test
+	void statusIsReadableButCompleteAndRollbackNeedWriteAccess(TestDatabase database) throws Exception {
+		String schema = schema();
+		ConfigurableApplicationContext context = start(database, schema, "v1");
+		HttpResponse<String> status = get(context, "/actuator/pgroll");
+		assertThat(status.statusCode()).isEqualTo(200);
+		assertThat(status.body()).contains("\"applicationVersionSchema\":\"" + schema + "_01_create_books\"")
+			.contains("\"state\":\"IN_PROGRESS\"")
+			.contains("\"activeMigration\":{\"name\":\"01_create_books\"");
+		assertThat(post(context, "/actuator/pgroll/complete").statusCode()).as("read-only by default")
+			.isIn(404, 405);
+	}
+
+	@Test
+	void withWriteAccessCompleteAndRollbackWorkAndReportConflicts(TestDatabase database) throws Exception {
+		String schema = schema();
+		start(database, schema, "v1", "management.endpoint.pgroll.access=unrestricted").close();
+		ConfigurableApplicationContext context = start(database, schema, "v2",
+				"management.endpoint.pgroll.access=unrestricted");
+		HttpResponse<String> completed = post(context, "/actuator/pgroll/complete");
+		assertThat(completed.statusCode()).isEqualTo(200);
+		assertThat(completed.body()).contains("\"migration\":\"02_add_isbn\"")
+			.contains("\"droppedVersionSchema\":\"" + schema + "_01_create_books\"");
+		HttpResponse<String> again = post(context, "/actuator/pgroll/complete");
+		assertThat(again.statusCode()).isEqualTo(409);
+		assertThat(again.body()).contains("there is no active migration");
+		assertThat(post(context, "/actuator/pgroll/explode").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void rollbackThroughTheEndpointTurnsTheNewVersionsHealthDown(TestDatabase database) throws Exception {
+		String schema = schema();
+		start(database, schema, "v1").close();
+		ConfigurableApplicationContext context = start(database, schema, "v2",
+				"management.endpoint.pgroll.access=unrestricted");
+		HttpResponse<String> health = get(context, "/actuator/health/pgroll");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"activeMigration\":\"02_add_isbn\"");
+		HttpResponse<String> rolledBack = post(context, "/actuator/pgroll/rollback");
+		assertThat(rolledBack.statusCode()).isEqualTo(200);
+		assertThat(rolledBack.body()).contains("\"migration\":\"02_add_isbn\"");
+		HttpResponse<String> down = get(context, "/actuator/health/pgroll");
+		assertThat(down.statusCode()).isEqualTo(503);
+		assertThat(down.body()).contains("\"status\":\"DOWN\"").contains(schema + "_02_add_isbn of this application");
+	}
+
+	@Test
+	void theEndpointIsAbsentUnlessExposed(TestDatabase database) throws Exception {
+		ConfigurableApplicationContext context = start(database, schema(), "v1",
+				"management.endpoints.web.exposure.include=health");
+		assertThat(get(context, "/actuator/pgroll").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void migrationsAreTimedAndBackfillRowsCounted(TestDatabase database) {
+		String schema = schema();
+		start(database, schema, "v1").close();
+		database.execute("INSERT INTO " + schema + ".books SELECT g, 'b' || g FROM generate_series(1, 30) g");
+		ConfigurableApplicationContext context = start(database, schema, "v2");
+		MeterRegistry registry = context.getBean(MeterRegistry.class);
+		assertThat(registry.get("pgroll.migration").tag("operation", "start").tag("migration", "02_add_isbn")
+			.tag("outcome", "success").timer().count()).isEqualTo(1);
+		assertThat(registry.get("pgroll.migration").tag("operation", "complete").tag("migration", "01_create_books")
+			.timer().count()).isEqualTo(1);
+		assertThat(registry.get("pgroll.backfill.rows").tag("table", "books").counter().count()).isEqualTo(30);
+		assertThat(registry.get("pgroll.backfill.progress").tag("table", "books").gauge().value()).isEqualTo(1.0);
+		assertThat(registry.get("pgroll.migration.active").tag("schema", schema).gauge().value()).isEqualTo(1.0);
+	}
+
+	@Test
+	void aLongBackfillGoesOnAfterStartUpWhileReadinessRefusesTraffic(TestDatabase database) throws Exception {
+		String schema = schema();
+		start(database, schema, "v1").close();
+		database.execute("INSERT INTO " + schema + ".books SELECT g, 'b' || g FROM generate_series(1, 400) g");
+		// 40 batches, 25 ms apart: about a second of backfill, ten times the start-up wait.
+		ConfigurableApplicationContext slow = start(database, schema, "slow", "pgroll.backfill.batch-size=10",
+				"pgroll.backfill.batch-delay=25ms", "pgroll.backfill-startup-wait=100ms");
+		ApplicationAvailability availability = slow.getBean(ApplicationAvailability.class);
+		assertThat(get(slow, "/actuator/pgroll").body()).contains("\"backfilling\":true");
+		// Boot declares readiness when started; pgroll withdraws it a moment later, while the backfill runs.
+		long refusedBy = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+		while (availability.getReadinessState() != ReadinessState.REFUSING_TRAFFIC && System.nanoTime() < refusedBy) {
+			Thread.sleep(5);
+		}
+		assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
+		assertThat(get(slow, "/actuator/pgroll").body()).contains("\"backfilling\":false");
+		assertThat(database.queryForLong("SELECT count(*) FROM " + schema + "_02_add_isbn.books WHERE isbn IS NULL"))
+			.isZero();
+	}
+
+	private HttpResponse<String> get(ConfigurableApplicationContext context, String path) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(context, path)).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> post(ConfigurableApplicationContext context, String path) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(uri(context, path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static URI uri(ConfigurableApplicationContext context, String path) {
+		return URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port") + path);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class TestApplication {
+
+	}
+
+}
