@@ -1,0 +1,190 @@
+package dev.pgroll4j.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.pgroll4j.test.PostgresTest;
+import dev.pgroll4j.test.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A rolling deployment: release 1 runs, release 2 starts against the same database and starts its migration, both
+ * serve requests side by side, the old instance is retired and the migration completed through the actuator. No
+ * request may fail and every book must end as its last writer left it.
+ */
+@PostgresTest
+class TwoVersionRolloutTests {
+
+	private static final Duration TRAFFIC = Duration.ofSeconds(4);
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	@Test
+	void releaseOneAndReleaseTwoServeTogetherAndNothingIsLost(TestDatabase database) throws Exception {
+		try (ConfigurableApplicationContext releaseOne = start(database, "v1")) {
+			for (int i = 0; i < 20; i++) {
+				assertThat(send(releaseOne, "POST", "/books", book("Seed " + i, "Author " + i, null)).statusCode())
+					.isEqualTo(201);
+			}
+			try (ConfigurableApplicationContext releaseTwo = start(database, "default")) {
+				assertThat(body(releaseTwo, "/actuator/pgroll").path("activeMigration").path("name").asString())
+					.isEqualTo("02_author_name_and_status");
+
+				Map<Long, Book> expected = new ConcurrentHashMap<>();
+				AtomicInteger requests = new AtomicInteger();
+				List<String> failures = serveTogether(releaseOne, releaseTwo, expected, requests);
+				assertThat(failures).as("failed requests out of " + requests.get()).isEmpty();
+				assertThat(requests.get()).isGreaterThan(100);
+
+				// Both releases see every book the same way while the migration is active.
+				for (Map.Entry<Long, Book> book : expected.entrySet()) {
+					JsonNode old = body(releaseOne, "/books/" + book.getKey());
+					JsonNode current = body(releaseTwo, "/books/" + book.getKey());
+					assertThat(old.path("title").asString()).isEqualTo(book.getValue().title());
+					assertThat(old.path("author").asString()).isEqualTo(book.getValue().author());
+					assertThat(current.path("title").asString()).isEqualTo(book.getValue().title());
+					assertThat(current.path("author").asString()).isEqualTo(book.getValue().author());
+					assertThat(current.path("status").asString()).isEqualTo(book.getValue().status());
+				}
+
+				// Rolling deployment done: the old instance is gone, so the old version can be retired.
+				releaseOne.close();
+				HttpResponse<String> completed = send(releaseTwo, "POST", "/actuator/pgroll/complete", "{}");
+				assertThat(completed.statusCode()).isEqualTo(200);
+				assertThat(completed.body()).contains("\"droppedVersionSchema\":\"public_01_create_books\"");
+
+				JsonNode all = body(releaseTwo, "/books");
+				assertThat(all.size()).isEqualTo(expected.size() + 20);
+				for (JsonNode book : all) {
+					Book want = expected.get(book.path("id").asLong());
+					if (want != null) {
+						assertThat(book.path("title").asString()).isEqualTo(want.title());
+						assertThat(book.path("author").asString()).isEqualTo(want.author());
+						assertThat(book.path("status").asString()).isEqualTo(want.status());
+					}
+					else {
+						assertThat(book.path("title").asString()).startsWith("Seed ");
+						assertThat(book.path("status").asString()).isEqualTo("available");
+					}
+				}
+				assertThat(database.queryForLong("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'public\\_0%'"))
+					.isEqualTo(1);
+			}
+		}
+	}
+
+	/**
+	 * Each worker creates books through one release and updates only its own, so the expected final state is
+	 * known whatever the interleaving: release 1 writes title and author, release 2 also a status.
+	 */
+	private List<String> serveTogether(ConfigurableApplicationContext releaseOne,
+			ConfigurableApplicationContext releaseTwo, Map<Long, Book> expected, AtomicInteger requests)
+			throws Exception {
+		List<String> failures = new ArrayList<>();
+		ExecutorService workers = Executors.newFixedThreadPool(4);
+		long end = System.nanoTime() + TRAFFIC.toNanos();
+		List<Future<?>> running = new ArrayList<>();
+		for (int w = 0; w < 4; w++) {
+			ConfigurableApplicationContext release = (w % 2 == 0) ? releaseOne : releaseTwo;
+			boolean isReleaseTwo = release == releaseTwo;
+			int worker = w;
+			running.add(workers.submit(() -> {
+				List<Long> mine = new ArrayList<>();
+				for (int n = 0; System.nanoTime() < end; n++) {
+					try {
+						if (mine.isEmpty() || n % 3 == 0) {
+							String status = isReleaseTwo ? "lent" : null;
+							HttpResponse<String> created = send(release, "POST", "/books",
+									book("Book " + worker + "-" + n, "Writer " + worker, status));
+							check(created, 201, failures);
+							long id = this.json.readTree(created.body()).path("id").asLong();
+							mine.add(id);
+							expected.put(id, new Book(id, "Book " + worker + "-" + n, "Writer " + worker,
+									isReleaseTwo ? "lent" : "available"));
+						}
+						else {
+							long id = mine.get(n % mine.size());
+							Book before = expected.get(id);
+							String status = isReleaseTwo ? "lost" : null;
+							check(send(release, "PUT", "/books/" + id,
+									book(before.title() + "'", "Editor " + worker, status)), 200, failures);
+							expected.put(id, new Book(id, before.title() + "'", "Editor " + worker,
+									isReleaseTwo ? "lost" : before.status()));
+						}
+						check(send(release, "GET", "/books", null), 200, failures);
+						requests.addAndGet(2);
+					}
+					catch (Exception ex) {
+						synchronized (failures) {
+							failures.add(ex.toString());
+						}
+					}
+				}
+				return null;
+			}));
+		}
+		for (Future<?> worker : running) {
+			worker.get();
+		}
+		workers.shutdown();
+		return failures;
+	}
+
+	private static void check(HttpResponse<String> response, int status, List<String> failures) {
+		if (response.statusCode() != status) {
+			synchronized (failures) {
+				failures.add(response.statusCode() + " " + response.uri() + ": " + response.body());
+			}
+		}
+	}
+
+	private ConfigurableApplicationContext start(TestDatabase database, String profile) {
+		return new SpringApplicationBuilder(SampleApplication.class).profiles(profile)
+			.properties("server.port=0", "spring.datasource.url=" + database.jdbcUrl(),
+					"spring.datasource.username=" + database.user(), "spring.datasource.password=" + database.password())
+			.run();
+	}
+
+	private String book(String title, String author, String status) {
+		return this.json.writeValueAsString(new Book(null, title, author, status));
+	}
+
+	private JsonNode body(ConfigurableApplicationContext context, String path) throws Exception {
+		HttpResponse<String> response = send(context, "GET", path, null);
+		assertThat(response.statusCode()).as(path).isEqualTo(200);
+		return this.json.readTree(response.body());
+	}
+
+	private HttpResponse<String> send(ConfigurableApplicationContext context, String method, String path, String body)
+			throws Exception {
+		HttpRequest.Builder request = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port")
+					+ path))
+			.header("Content-Type", "application/json");
+		request.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
+				: HttpRequest.BodyPublishers.noBody());
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
