@@ -74,9 +74,29 @@ class BadInputTests {
 			      name: tags
 			      columns:
 			        - {name: label, type: text, pk: true}
+			  - create_table:
+			      name: ledger
+			      columns:
+			        - {name: id, type: integer, pk: true}
+			        - {name: net, type: numeric}
+			        - {name: gross, type: numeric, generated: {expression: net * 1.2}}
+			        - {name: code, type: text, nullable: true}
+			  - create_table:
+			      name: routes
+			      columns:
+			        - {name: id, type: integer, pk: true}
+			        - {name: origin, type: text}
+			        - {name: destination, type: text}
+			        - {name: weight, type: integer, nullable: true}
+			      constraints:
+			        - {name: routes_distinct_check, type: check, check: origin <> destination}
+			        - {name: routes_route_key, type: unique, columns: [origin, destination]}
 			""";
 
-	/** Two users share a name, so a unique index on it cannot be built; the canary counts executed injections. */
+	/**
+	 * Two users share a name, so a unique index on it cannot be built; the canary counts executed injections; a
+	 * view outside the version schemas uses {@code ledger.code}.
+	 */
 	private static final String ROWS = """
 			operations:
 			  - sql:
@@ -86,6 +106,9 @@ class BadInputTests {
 			          (2, 'b@example.com', 'bob', 40, 'bobby'), (3, 'c@example.com', 'bob', NULL, NULL);
 			        INSERT INTO app.orders (user_id, amount, note) VALUES (1, 10, 'first'), (2, 20, NULL);
 			        INSERT INTO app.tags VALUES ('red'), ('green');
+			        INSERT INTO app.ledger (id, net, code) VALUES (1, 10, 'L-1');
+			        INSERT INTO app.routes VALUES (1, 'a', 'b', 10), (2, 'b', 'a', NULL);
+			        CREATE VIEW app.ledger_codes AS SELECT id, code FROM app.ledger;
 			""";
 
 	/** A valid migration with triggers and a backfill, started under the name of a failed one. */
@@ -200,7 +223,8 @@ class BadInputTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "add_column_missing_table.yaml", "sql_up_second_statement_fails.json",
 			"create_index_unique_over_duplicate_rows.yaml", "create_index_second_of_two_fails.yaml",
-			"add_column_up_fails_during_backfill.yaml" })
+			"add_column_up_fails_during_backfill.yaml", "create_constraint_unique_up_produces_duplicates.json",
+			"create_constraint_check_violated_after_up.yaml", "alter_column_not_null_up_leaves_nulls.yaml" })
 	void aValidMigrationOfTheSameNameStartsAfterAFailedStart(String file, TestDatabase database) {
 		CatalogSnapshot catalogBefore = database.catalogSnapshot();
 		MigrationStatus statusBefore = pgroll.status();
@@ -556,7 +580,90 @@ class BadInputTests {
 		failed("sql_up_second_statement_fails.json", 0, "sql", "up"),
 		failed("create_index_unique_over_duplicate_rows.yaml", 0, "create_index", null),
 		failed("create_index_second_of_two_fails.yaml", 2, "create_index", null),
-		failed("add_column_up_fails_during_backfill.yaml", 0, "add_column", "up")
+		failed("add_column_up_fails_during_backfill.yaml", 0, "add_column", "up"),
+		// alter_column: what it changes must exist and be a change
+		invalid("alter_column_unknown_table.yaml", 0, "alter_column", "table"),
+		invalid("alter_column_unknown_column.json", 0, "alter_column", "column"),
+		invalid("alter_column_missing_column.yaml", 0, "alter_column", "column"),
+		invalid("alter_column_changes_nothing.yaml", 0, "alter_column", null),
+		invalid("alter_column_not_null_on_not_null_column.yaml", 0, "alter_column", "nullable"),
+		invalid("alter_column_nullable_on_nullable_column.json", 0, "alter_column", "nullable"),
+		// Rows holding NULL need a value from up; NULLs the new version writes need one from down.
+		invalid("alter_column_not_null_without_up.yaml", 0, "alter_column", "up"),
+		invalid("alter_column_nullable_without_down.json", 0, "alter_column", "down"),
+		// default and comment take a string or null (to drop them), nothing else.
+		invalid("alter_column_default_number.yaml", 0, "alter_column", "default"),
+		invalid("alter_column_default_list.json", 0, "alter_column", "default"),
+		invalid("alter_column_comment_number.json", 0, "alter_column", "comment"),
+		invalid("alter_column_comment_list.yaml", 0, "alter_column", "comment"),
+		invalid("alter_column_unique_name_exists.yaml", 0, "alter_column", "unique.name"),
+		// The unique constraint's index would need the name of an existing index.
+		invalid("alter_column_unique_name_taken_by_index.json", 0, "alter_column", "unique.name"),
+		invalid("alter_column_check_name_exists.json", 0, "alter_column", "check.name"),
+		invalid("alter_column_references_name_exists.yaml", 0, "alter_column", "references.name"),
+		invalid("alter_column_check_syntax_error.yaml", 0, "alter_column", "check.constraint"),
+		invalid("alter_column_check_not_boolean.json", 0, "alter_column", "check.constraint"),
+		invalid("alter_column_unknown_type.yaml", 0, "alter_column", "type"),
+		invalid("alter_column_up_text_for_integer.yaml", 0, "alter_column", "up"),
+		// up defaults to the column itself, which does not fit the new type either.
+		invalid("alter_column_type_change_without_up.json", 0, "alter_column", "up"),
+		invalid("alter_column_fk_to_unknown_table.yaml", 0, "alter_column", "references.table"),
+		invalid("alter_column_fk_to_unknown_column.json", 0, "alter_column", "references.column"),
+		invalid("alter_column_fk_to_non_unique_column.yaml", 0, "alter_column", "references.column"),
+		// Replacing these columns would need a table rewrite, or be blocked by the view at complete.
+		invalid("alter_column_generated_column.yaml", 0, "alter_column", "column"),
+		invalid("alter_column_used_by_generated_column.json", 0, "alter_column", "column"),
+		invalid("alter_column_used_by_view.yaml", 0, "alter_column", "column"),
+		invalid("alter_column_same_column_twice.yaml", 1, "alter_column", "column"),
+		// alter_column: rows the new column's constraints reject fail start (in the backfill, whose writes are
+		// checked, or when the index is built or the constraint validated at its end), which is rolled back
+		failed("alter_column_unique_over_duplicate_rows.yaml", 0, "alter_column", null),
+		failed("alter_column_check_violated_by_existing_rows.json", 0, "alter_column", null),
+		failed("alter_column_not_null_up_leaves_nulls.yaml", 0, "alter_column", null),
+		// create_constraint
+		invalid("create_constraint_unknown_table.yaml", 0, "create_constraint", "table"),
+		invalid("create_constraint_unknown_column.json", 0, "create_constraint", "columns[1]"),
+		invalid("create_constraint_missing_up_entry.yaml", 0, "create_constraint", "up.nickname"),
+		invalid("create_constraint_without_down.json", 0, "create_constraint", "down"),
+		invalid("create_constraint_blank_down_entry.yaml", 0, "create_constraint", "down.nickname"),
+		invalid("create_constraint_up_for_other_column.yaml", 0, "create_constraint", "up.age"),
+		invalid("create_constraint_duplicate_columns.yaml", 0, "create_constraint", "columns[1]"),
+		// pgroll's create_constraint has no exclude type.
+		invalid("create_constraint_unknown_type.json", 0, "create_constraint", "type"),
+		invalid("create_constraint_missing_type.yaml", 0, "create_constraint", "type"),
+		invalid("create_constraint_primary_key_when_table_has_one.yaml", 0, "create_constraint", "type"),
+		invalid("create_constraint_check_without_check.json", 0, "create_constraint", "check"),
+		invalid("create_constraint_foreign_key_without_references.yaml", 0, "create_constraint", "references"),
+		invalid("create_constraint_fk_column_count_mismatch.json", 0, "create_constraint", "references.columns"),
+		// users has keys on (id) and (email), none on (id, name).
+		invalid("create_constraint_fk_to_non_unique_columns.yaml", 0, "create_constraint", "references.columns"),
+		invalid("create_constraint_fk_to_unknown_table.json", 0, "create_constraint", "references.table"),
+		invalid("create_constraint_fk_to_unknown_column.yaml", 0, "create_constraint", "references.columns[1]"),
+		invalid("create_constraint_name_exists.yaml", 0, "create_constraint", "name"),
+		invalid("create_constraint_check_not_boolean.json", 0, "create_constraint", "check"),
+		invalid("create_constraint_check_unknown_column.yaml", 0, "create_constraint", "check"),
+		invalid("create_constraint_up_text_for_integer.yaml", 0, "create_constraint", "up.age"),
+		invalid("create_constraint_index_parameters_on_check.json", 0, "create_constraint", "index_parameters"),
+		// create_constraint: rows that still violate the constraint after up fail start, as for alter_column
+		failed("create_constraint_check_violated_after_up.yaml", 0, "create_constraint", null),
+		failed("create_constraint_unique_up_produces_duplicates.json", 0, "create_constraint", null),
+		failed("create_constraint_fk_existing_rows_dangle.yaml", 0, "create_constraint", null),
+		// drop_constraint (single column) and drop_multicolumn_constraint
+		invalid("drop_constraint_unknown_table.yaml", 0, "drop_constraint", "table"),
+		invalid("drop_constraint_unknown_constraint.json", 0, "drop_constraint", "name"),
+		// Only check, foreign key and unique constraints can be dropped.
+		invalid("drop_constraint_primary_key.yaml", 0, "drop_constraint", "name"),
+		invalid("drop_constraint_multi_column_constraint.json", 0, "drop_constraint", "name"),
+		invalid("drop_constraint_without_down.yaml", 0, "drop_constraint", "down"),
+		// up and down are single expressions here: the error names the field as the file spells it.
+		invalid("drop_constraint_down_text_for_integer.yaml", 0, "drop_constraint", "down"),
+		invalid("drop_constraint_up_unknown_column.json", 0, "drop_constraint", "up"),
+		invalid("drop_multicolumn_constraint_unknown_constraint.yaml", 0, "drop_multicolumn_constraint", "name"),
+		invalid("drop_multicolumn_constraint_primary_key.json", 0, "drop_multicolumn_constraint", "name"),
+		invalid("drop_multicolumn_constraint_missing_down_entry.yaml", 0, "drop_multicolumn_constraint", "down.destination"),
+		invalid("drop_multicolumn_constraint_without_down.json", 0, "drop_multicolumn_constraint", "down"),
+		invalid("drop_multicolumn_constraint_up_for_other_column.yaml", 0, "drop_multicolumn_constraint", "up.weight"),
+		invalid("drop_multicolumn_constraint_down_for_other_column.json", 0, "drop_multicolumn_constraint", "down.id")
 	);
 	// @formatter:on
 

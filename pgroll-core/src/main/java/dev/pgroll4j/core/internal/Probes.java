@@ -187,7 +187,8 @@ public final class Probes {
 				return null;
 			}
 			catch (SQLException ex) {
-				return new Problem(ex.getSQLState(), Transactions.serverMessage(ex));
+				// Hints may name the scratch table; the user knows the columns by their own names.
+				return new Problem(ex.getSQLState(), Transactions.serverMessage(ex).replace("_pgroll_probe.", ""));
 			}
 			finally {
 				this.connection.rollback();

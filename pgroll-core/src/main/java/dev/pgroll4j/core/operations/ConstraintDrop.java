@@ -25,11 +25,23 @@ final class ConstraintDrop {
 
 	private final Map<String, String> down;
 
-	ConstraintDrop(String table, String name, Map<String, String> up, Map<String, String> down) {
+	private final boolean singleExpressions;
+
+	/**
+	 * @param singleExpressions whether the file gives one {@code up} and one {@code down} (drop_constraint), so
+	 * errors name those fields rather than {@code up.<column>}
+	 */
+	ConstraintDrop(String table, String name, Map<String, String> up, Map<String, String> down,
+			boolean singleExpressions) {
 		this.table = table;
 		this.name = name;
 		this.up = up;
 		this.down = down;
+		this.singleExpressions = singleExpressions;
+	}
+
+	private String field(String field, String column) {
+		return this.singleExpressions ? field : field + "." + column;
 	}
 
 	/** The constraint to drop, checked to be of a kind that can be dropped this way. */
@@ -67,12 +79,13 @@ final class ConstraintDrop {
 		duplication.validate(context, "name");
 		Map<String, String> oldTypes = ValidationContext.columnTypes(target);
 		for (String column : columns) {
-			context.checkValue("up." + column, up(column), this.table, oldTypes, oldTypes.get(column));
+			context.checkValue(field("up", column), up(column), this.table, oldTypes, oldTypes.get(column));
 		}
 		duplication.apply(target);
 		Map<String, String> newTypes = ValidationContext.columnTypes(target);
 		for (String column : columns) {
-			context.checkDownValue("down." + column, this.down.get(column), this.table, newTypes, newTypes.get(column));
+			context.checkDownValue(field("down", column), this.down.get(column), this.table, newTypes,
+					newTypes.get(column));
 		}
 	}
 

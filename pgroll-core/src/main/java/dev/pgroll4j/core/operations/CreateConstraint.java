@@ -222,7 +222,8 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 			.toList();
 		switch (this.type) {
 			case "unique", "primary_key" -> context.executeConcurrently("CREATE UNIQUE INDEX CONCURRENTLY "
-					+ Sql.ident(this.name) + " ON " + table + " (" + Sql.idents(temporary) + ")" + indexOptions(),
+					+ Sql.ident(this.name) + " ON " + table + " (" + Sql.idents(temporary) + ")"
+					+ indexOptions(before, true),
 					"DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(context.schemaName(), this.name));
 			default -> context.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(this.name) + " "
 					+ definition(context, before, temporary) + " NOT VALID");
@@ -255,8 +256,8 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 	/** The constraint clause over the given physical columns. */
 	private String definition(StartContext context, VirtualTable before, List<String> physical) {
 		return switch (this.type) {
-			case "unique" -> "UNIQUE (" + Sql.idents(physical) + ")" + indexOptions();
-			case "primary_key" -> "PRIMARY KEY (" + Sql.idents(physical) + ")" + indexOptions();
+			case "unique" -> "UNIQUE (" + Sql.idents(physical) + ")" + indexOptions(before, false);
+			case "primary_key" -> "PRIMARY KEY (" + Sql.idents(physical) + ")" + indexOptions(before, false);
 			case "check" -> {
 				Map<String, String> renames = new LinkedHashMap<>(before.physicalNamesByColumn());
 				for (int i = 0; i < this.columns.size(); i++) {
@@ -297,14 +298,22 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 		return oldPhysical;
 	}
 
-	/** INCLUDE, WITH and TABLESPACE of the constraint's index, which pgroll accepts but ignores. */
-	private String indexOptions() {
+	/**
+	 * INCLUDE, WITH and TABLESPACE of the constraint's index, which pgroll accepts but ignores. Included columns are
+	 * named as the table physically has them; with {@code duplicated}, a column of the constraint is its copy.
+	 */
+	private String indexOptions(VirtualTable before, boolean duplicated) {
 		if (this.indexParameters == null) {
 			return "";
 		}
 		StringBuilder sql = new StringBuilder();
 		if (this.indexParameters.includeColumns() != null && !this.indexParameters.includeColumns().isEmpty()) {
-			sql.append(" INCLUDE (").append(Sql.idents(this.indexParameters.includeColumns())).append(')');
+			List<String> included = this.indexParameters.includeColumns().stream().map((name) -> {
+				VirtualColumn column = before.column(name).orElseThrow();
+				return (duplicated && this.columns.contains(name)) ? ColumnDuplication.temporary(column)
+						: column.physicalName();
+			}).toList();
+			sql.append(" INCLUDE (").append(Sql.idents(included)).append(')');
 		}
 		if (this.indexParameters.storageParameters() != null && !this.indexParameters.storageParameters().isBlank()) {
 			sql.append(" WITH (").append(this.indexParameters.storageParameters()).append(')');

@@ -26,13 +26,13 @@ public record DropConstraint(String table, String name, String up, String down) 
 		ConstraintSnapshot constraint = target.constraint(this.name).orElseThrow();
 		String column = ConstraintDrop.columns(target, constraint).get(0);
 		return new ConstraintDrop(this.table, this.name, ConstraintDrop.single(column, this.up),
-				ConstraintDrop.single(column, this.down));
+				ConstraintDrop.single(column, this.down), true);
 	}
 
 	@Override
 	public void validate(ValidationContext context) {
 		VirtualTable target = context.existingTable("table", this.table);
-		ConstraintSnapshot constraint = new ConstraintDrop(this.table, this.name, null, null).constraint(context,
+		ConstraintSnapshot constraint = new ConstraintDrop(this.table, this.name, null, null, true).constraint(context,
 				target);
 		if (constraint.columns().size() != 1) {
 			throw context.invalid("name", "constraint \"" + this.name + "\" covers " + constraint.columns().size()

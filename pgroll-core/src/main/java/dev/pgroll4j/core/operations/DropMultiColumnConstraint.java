@@ -25,7 +25,7 @@ public record DropMultiColumnConstraint(String table, String name, Map<String, S
 	}
 
 	private ConstraintDrop drop() {
-		return new ConstraintDrop(this.table, this.name, this.up, this.down);
+		return new ConstraintDrop(this.table, this.name, this.up, this.down, false);
 	}
 
 	@Override
