@@ -37,6 +37,11 @@ public final class InternalNames {
 		return fit("_pgroll_trigger_", table);
 	}
 
+	/** PostgreSQL 18's name for a column's NOT NULL constraint, shortened with a hash when too long. */
+	public static String notNullConstraint(String table, String column) {
+		return fit("", table + "_" + column + "_not_null");
+	}
+
 	/** A copy of an index, constraint or sequence made for a duplicated column; renamed back at complete. */
 	public static String duplicate(String name) {
 		return fit("_pgroll_dup_", name);

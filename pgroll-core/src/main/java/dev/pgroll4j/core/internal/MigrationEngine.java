@@ -559,6 +559,7 @@ public final class MigrationEngine {
 				       || ' DROP COLUMN IF EXISTS ' || quote_ident(a.attname)
 				FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 				WHERE n.nspname = ? AND a.attname = ? AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+				  AND a.attinhcount = 0
 				""")) {
 			query.setString(1, schema());
 			query.setString(2, schema());
@@ -1052,15 +1053,17 @@ public final class MigrationEngine {
 		}
 
 		@Override
-		public List<String> viewsUsing(String physicalTable, String physicalColumn) {
+		public List<String> dependentsOf(String physicalTable, String physicalColumn, boolean includeLostOnDrop) {
 			if (this.probes == null) {
 				return List.of();
 			}
 			try {
-				return this.probes.viewsUsing(Sql.qualified(this.schema.name(), physicalTable), physicalColumn)
+				return this.probes.dependentsOf(Sql.qualified(this.schema.name(), physicalTable), physicalColumn)
 					.stream()
-					.filter((view) -> !this.versionSchemas.contains(view.schema()))
-					.map(Probes.QualifiedName::toString)
+					.filter((dependent) -> !(dependent.kind().equals("view")
+							&& this.versionSchemas.contains(dependent.schema())))
+					.filter((dependent) -> includeLostOnDrop || !dependent.kind().equals("statistics"))
+					.map(Probes.Dependent::toString)
 					.toList();
 			}
 			catch (SQLException ex) {

@@ -90,29 +90,60 @@ public final class Probes {
 		return "CREATE TEMPORARY TABLE \"_pgroll_probe\" (" + list + extra + ")";
 	}
 
-	/** Views and materialized views whose definition uses the column, with their schemas. */
-	public List<QualifiedName> viewsUsing(String qualifiedTable, String column) throws SQLException {
-		List<QualifiedName> views = new ArrayList<>();
+	/**
+	 * Objects that depend on a column and would block dropping it or be lost with it: views and materialized views,
+	 * row-level security policies, triggers (such as {@code UPDATE OF column}) and extended statistics.
+	 */
+	public List<Dependent> dependentsOf(String qualifiedTable, String column) throws SQLException {
+		List<Dependent> dependents = new ArrayList<>();
 		try (PreparedStatement statement = this.connection.prepareStatement("""
-				SELECT DISTINCT n.nspname, v.relname
-				FROM pg_depend d
-				JOIN pg_rewrite r ON r.oid = d.objid
-				JOIN pg_class v ON v.oid = r.ev_class
-				JOIN pg_namespace n ON n.oid = v.relnamespace
-				JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-				WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass
-				  AND d.refobjid = to_regclass(?) AND a.attname = ? AND v.oid <> d.refobjid
-				ORDER BY 1, 2
+				WITH col AS (
+				  SELECT attrelid, attnum FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = ?
+				), deps AS (
+				  SELECT d.classid, d.objid FROM pg_depend d JOIN col
+				    ON d.refclassid = 'pg_class'::regclass AND d.refobjid = col.attrelid AND d.refobjsubid = col.attnum
+				)
+				SELECT 'view', n.nspname, v.relname FROM deps
+				  JOIN pg_rewrite r ON deps.classid = 'pg_rewrite'::regclass AND r.oid = deps.objid
+				  JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
+				  WHERE v.oid <> to_regclass(?)
+				UNION
+				SELECT 'policy', NULL, p.polname FROM deps
+				  JOIN pg_policy p ON deps.classid = 'pg_policy'::regclass AND p.oid = deps.objid
+				UNION
+				SELECT 'trigger', NULL, t.tgname FROM deps
+				  JOIN pg_trigger t ON deps.classid = 'pg_trigger'::regclass AND t.oid = deps.objid AND NOT t.tgisinternal
+				UNION
+				SELECT 'statistics', n.nspname, x.stxname FROM deps
+				  JOIN pg_statistic_ext x ON deps.classid = 'pg_statistic_ext'::regclass AND x.oid = deps.objid
+				  JOIN pg_namespace n ON n.oid = x.stxnamespace
+				ORDER BY 1, 2, 3
 				""")) {
 			statement.setString(1, qualifiedTable);
 			statement.setString(2, column);
+			statement.setString(3, qualifiedTable);
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					views.add(new QualifiedName(rs.getString(1), rs.getString(2)));
+					dependents.add(new Dependent(rs.getString(1), rs.getString(2), rs.getString(3)));
 				}
 			}
 		}
-		return views;
+		return dependents;
+	}
+
+	/**
+	 * An object that depends on a column.
+	 *
+	 * @param kind {@code view}, {@code policy}, {@code trigger} or {@code statistics}
+	 * @param schema its schema, for views and statistics
+	 */
+	public record Dependent(String kind, String schema, String name) {
+
+		@Override
+		public String toString() {
+			return this.kind + " " + ((this.schema != null) ? this.schema + "." : "") + this.name;
+		}
+
 	}
 
 	/**

@@ -26,6 +26,21 @@ public final class Sql {
 		return (value == null) ? "NULL" : "'" + value.replace("'", "''") + "'";
 	}
 
+	/**
+	 * On PostgreSQL 18, where NOT NULL constraints have names, renames the one of {@code column} to
+	 * {@code wanted}; it would otherwise keep the temporary column's name. Leaves it when another constraint
+	 * (say, of a column renamed in the same migration) has that name. Does nothing on earlier versions.
+	 */
+	public static String renameNotNullConstraint(String qualifiedTable, String column, String wanted) {
+		return "DO $pgroll$ DECLARE current_name name; BEGIN SELECT c.conname INTO current_name FROM pg_constraint c "
+				+ "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) WHERE c.conrelid = "
+				+ literal(qualifiedTable) + "::regclass AND c.contype = 'n' AND a.attname = " + literal(column)
+				+ "; IF current_name IS NOT NULL AND current_name <> " + literal(wanted)
+				+ " AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + literal(qualifiedTable)
+				+ "::regclass AND conname = " + literal(wanted) + ") THEN EXECUTE format('ALTER TABLE %s RENAME CONSTRAINT %I TO %I', " + literal(qualifiedTable)
+				+ ", current_name, " + literal(wanted) + "); END IF; END $pgroll$";
+	}
+
 	/** Wraps an expression in parentheses unless it already is one parenthesised group. */
 	public static String parenthesised(String expression) {
 		String trimmed = expression.strip();

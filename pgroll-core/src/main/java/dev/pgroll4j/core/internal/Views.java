@@ -18,6 +18,12 @@ import dev.pgroll4j.core.schema.VirtualTable;
  */
 public final class Views {
 
+	/**
+	 * "No default" for a view column whose table column has one: a constant NULL would count as no default at all
+	 * and let the table's default through.
+	 */
+	private static final String NO_DEFAULT = "CASE WHEN false THEN NULL END";
+
 	private final String schema;
 
 	private final boolean securityInvoker;
@@ -44,16 +50,18 @@ public final class Views {
 	}
 
 	/**
-	 * Defaults and comments that only this version has (a default or comment change that needs no new column):
-	 * set on the view, so inserts through this version get its default and the physical column keeps the old one.
+	 * Column defaults and comments of the view. Defaults are copied from the columns because an updatable view
+	 * only falls back to the table's default for omitted INSERT columns, not for {@code DEFAULT} in an UPDATE; a
+	 * default or comment that only this version has (a change that needed no new column) goes here too.
 	 */
 	private static List<String> viewSettings(String versionSchema, VirtualTable table) {
 		List<String> statements = new ArrayList<>();
 		String view = Sql.qualified(versionSchema, table.name());
 		for (VirtualColumn column : table.columns()) {
-			if (column.viewDefault() != null) {
+			String defaultValue = ("NULL".equals(column.viewDefault())) ? NO_DEFAULT : column.defaultExpression();
+			if (defaultValue != null) {
 				statements.add("ALTER VIEW " + view + " ALTER COLUMN " + Sql.ident(column.name()) + " SET DEFAULT "
-						+ column.viewDefault());
+						+ defaultValue);
 			}
 			if (column.viewComment() != null && !column.viewComment().isEmpty()) {
 				statements.add("COMMENT ON COLUMN " + view + "." + Sql.ident(column.name()) + " IS "
@@ -82,6 +90,9 @@ public final class Views {
 				tx.execute("DROP VIEW " + Sql.qualified(versionSchema, table.name()), origin);
 			}
 			tx.execute(createView(versionSchema, table), origin);
+			for (String sql : viewSettings(versionSchema, table)) {
+				tx.execute(sql, origin);
+			}
 		}
 		for (String stale : existing.keySet()) {
 			tx.execute("DROP VIEW " + Sql.qualified(versionSchema, stale), origin);

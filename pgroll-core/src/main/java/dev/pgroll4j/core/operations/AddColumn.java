@@ -49,6 +49,12 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 			throw context.invalid("column.name", "table \"" + this.table + "\" still has a column \""
 					+ temporaryColumn() + "\" from an earlier migration");
 		}
+		if (!target.createdInMigration()) {
+			Clauses.requireTriggerableTable(context, "table", target, "adding a column");
+			if (this.column.isUnique()) {
+				Clauses.requireConcurrentIndexes(context, "column.unique", target, "a unique column");
+			}
+		}
 		if (this.column.isPrimaryKey()) {
 			throw context.invalid("column.pk", "adding a primary key column to an existing table is not supported; "
 					+ "add the column, then create the primary key with create_constraint");
@@ -115,7 +121,7 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 			target.addConstraint(new ConstraintSnapshot(uniqueName, "u", List.of(physical), null, true, null, null,
 					List.of(), uniqueName));
 			target.addIndex(new IndexSnapshot(uniqueName, true, false, true, List.of(physical), null, "btree", null,
-					uniqueName));
+					uniqueName, null));
 			schema.occupy(uniqueName);
 			schema.occupy(InternalNames.uniqueIndex(target.physicalName(), this.column.name()));
 		}
@@ -234,6 +240,10 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 					+ " UNIQUE USING INDEX " + Sql.ident(InternalNames.uniqueIndex(physicalTable, this.column.name())));
 		}
 		context.renameColumn(physicalTable, temporary, this.column.name());
+		if (!this.column.isNullable()) {
+			context.execute(Sql.renameNotNullConstraint(context.table(physicalTable), this.column.name(),
+					InternalNames.notNullConstraint(before.name(), this.column.name())));
+		}
 	}
 
 	@Override

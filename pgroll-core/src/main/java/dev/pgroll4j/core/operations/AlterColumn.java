@@ -100,6 +100,10 @@ public record AlterColumn(String table, String column, String up, String down, S
 			context.checkType("type", this.type);
 		}
 		String finalType = (this.type != null) ? this.type : current.type();
+		if (newDefault() != null && current.isIdentity()) {
+			throw context.invalid("default", "column \"" + this.column + "\" is an identity column, which draws its "
+					+ "values from its sequence and cannot have a default");
+		}
 		if (newDefault() != null) {
 			context.checkDefault("default", newDefault(), finalType);
 		}
@@ -192,7 +196,7 @@ public record AlterColumn(String table, String column, String up, String down, S
 			target.addConstraint(new ConstraintSnapshot(this.unique.name(), "u", List.of(physicalColumn), null, true,
 					null, null, List.of(), this.unique.name()));
 			target.addCreatedIndex(new IndexSnapshot(this.unique.name(), true, false, true, List.of(physicalColumn),
-					null, "btree", null, this.unique.name()));
+					null, "btree", null, this.unique.name(), null));
 		}
 		if (this.check != null) {
 			target.addConstraint(new ConstraintSnapshot(this.check.name(), "c", List.of(physicalColumn), null, false,

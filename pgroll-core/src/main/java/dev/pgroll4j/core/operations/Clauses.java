@@ -3,6 +3,7 @@ package dev.pgroll4j.core.operations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 import dev.pgroll4j.core.internal.ColumnTypes;
@@ -26,6 +27,26 @@ final class Clauses {
 	static final Set<String> INDEX_METHODS = Set.of("BTREE", "HASH", "GIST", "SPGIST", "GIN", "BRIN");
 
 	private Clauses() {
+	}
+
+	/**
+	 * Refuses tables where a sync trigger or a concurrent index build cannot do its job: with table inheritance a
+	 * trigger on the parent does not see the children's rows; partitioned tables cannot build indexes
+	 * CONCURRENTLY.
+	 */
+	static void requireTriggerableTable(ValidationContext context, String field, VirtualTable table, String what) {
+		if (!table.inheritanceTables().isEmpty()) {
+			throw context.invalid(field, "table \"" + table.name() + "\" takes part in table inheritance (with "
+					+ String.join(", ", table.inheritanceTables()) + "); " + what + " needs a trigger on the table, "
+					+ "which would not see the rows of inheriting tables, so this is not supported");
+		}
+	}
+
+	static void requireConcurrentIndexes(ValidationContext context, String field, VirtualTable table, String what) {
+		if (table.isPartitioned() && !table.createdInMigration()) {
+			throw context.invalid(field, "table \"" + table.name() + "\" is partitioned; " + what
+					+ " needs an index built CONCURRENTLY, which PostgreSQL does not support on partitioned tables");
+		}
 	}
 
 	/** Upper-cases an enumerated option, or fails naming the allowed values. Null and empty mean the default. */
@@ -131,7 +152,7 @@ final class Clauses {
 		boolean unique = target.constraints().stream()
 			.anyMatch((c) -> (c.type().equals("p") || c.type().equals("u")) && Set.copyOf(c.columns()).equals(wanted))
 				|| target.indexes().stream()
-					.anyMatch((i) -> i.unique() && i.predicate() == null && !i.columns().contains(null)
+					.anyMatch((i) -> i.unique() && i.predicate() == null && i.columns().stream().allMatch(Objects::nonNull)
 							&& Set.copyOf(i.columns()).equals(wanted));
 		if (!unique) {
 			throw context.invalid(field, "a foreign key must reference a primary key or unique columns, and table \""

@@ -91,7 +91,7 @@ final class ColumnDuplication {
 
 	private boolean touches(List<String> physical) {
 		Set<String> duplicated = physicalColumns();
-		return physical.stream().anyMatch(duplicated::contains);
+		return physical.stream().anyMatch((column) -> column != null && duplicated.contains(column));
 	}
 
 	/** Constraints of the table the copies get, of the given types (p, u, c, f). */
@@ -103,7 +103,7 @@ final class ColumnDuplication {
 
 	/** Indexes that belong to no constraint and cover a duplicated column. */
 	private List<IndexSnapshot> copiedIndexes() {
-		return this.table.indexes().stream().filter((i) -> i.constraint() == null && touches(i.columns())).toList();
+		return this.table.indexes().stream().filter((i) -> i.constraint() == null && touches(i.allColumns())).toList();
 	}
 
 	/**
@@ -128,6 +128,8 @@ final class ColumnDuplication {
 
 	/** Refuses what cannot be duplicated without blocking clients or losing something. */
 	void validate(ValidationContext context, String field) {
+		Clauses.requireTriggerableTable(context, field, this.table, "replacing a column");
+		Clauses.requireConcurrentIndexes(context, field, this.table, "replacing a column");
 		for (VirtualColumn column : this.columns) {
 			if (column.createdInMigration()) {
 				throw context.invalid(field, "column \"" + column.name() + "\" is added or already changed earlier in "
@@ -143,11 +145,11 @@ final class ColumnDuplication {
 							+ other.name() + "\", which would have to be rebuilt with a table rewrite");
 				}
 			}
-			List<String> views = context.viewsUsing(this.table.physicalName(), column.physicalName());
-			if (!views.isEmpty()) {
-				throw context.invalid(field, "column \"" + column.name() + "\" is used by view(s) "
-						+ String.join(", ", views) + ", which would block replacing it at complete; drop or change "
-						+ "them first");
+			List<String> dependents = context.dependentsOf(this.table.physicalName(), column.physicalName(), true);
+			if (!dependents.isEmpty()) {
+				throw context.invalid(field, "column \"" + column.name() + "\" is used by "
+						+ String.join(", ", dependents) + ", which cannot move to the column's replacement; drop or "
+						+ "change them first, then recreate them in a later migration");
 			}
 		}
 		for (ConstraintSnapshot constraint : this.table.constraints()) {
@@ -213,15 +215,19 @@ final class ColumnDuplication {
 			}
 		}
 		for (IndexSnapshot index : List.copyOf(target.indexes())) {
-			if (touches(index.columns())) {
+			if (touches(index.allColumns())) {
 				target.removeIndex(index.name());
 				target.addIndex(new IndexSnapshot(index.name(), index.unique(), index.primary(), index.valid(),
 						rename(index.columns(), renames), index.predicate(), index.method(), index.definition(),
-						index.constraint()));
+						index.constraint(), renameNullable(index.usedColumns(), renames)));
 			}
 		}
 		target.setPrimaryKey(rename(target.primaryKey(), renames));
 		copies.forEach((name) -> this.schema.occupy(InternalNames.duplicate(name)));
+	}
+
+	private static List<String> renameNullable(List<String> columns, Map<String, String> renames) {
+		return (columns != null) ? rename(columns, renames) : null;
 	}
 
 	private static List<String> rename(List<String> columns, Map<String, String> renames) {
@@ -298,6 +304,15 @@ final class ColumnDuplication {
 	private boolean finalNullable(VirtualColumn column) {
 		Change change = change(column);
 		return (change.nullable() != null) ? change.nullable() : column.nullable();
+	}
+
+	/** The NOT NULL constraint's name the column had (PostgreSQL 18), else the one PostgreSQL would give it. */
+	private String notNullConstraintName(VirtualColumn column) {
+		return this.table.constraints().stream()
+			.filter((c) -> c.type().equals("n") && c.columns().equals(List.of(column.physicalName())))
+			.map(ConstraintSnapshot::name)
+			.findFirst()
+			.orElse(InternalNames.notNullConstraint(this.table.name(), column.name()));
 	}
 
 	private static String notNullCheck(VirtualColumn column) {
@@ -389,6 +404,10 @@ final class ColumnDuplication {
 		}
 		for (VirtualColumn column : this.columns) {
 			context.renameColumn(physicalTable, temporary(column), column.name());
+			if (!finalNullable(column)) {
+				context.execute(Sql.renameNotNullConstraint(context.table(physicalTable), column.name(),
+						notNullConstraintName(column)));
+			}
 		}
 		for (IndexSnapshot index : copiedIndexes()) {
 			context.execute("ALTER INDEX " + Sql.qualified(context.schemaName(), InternalNames.duplicate(index.name()))
@@ -432,8 +451,21 @@ final class ColumnDuplication {
 		String newSequence = Sql.qualified(context.schemaName(), InternalNames.duplicate(column.ownedSequence()));
 		String kind = column.identity().equals("a") ? "ALWAYS" : "BY DEFAULT";
 		context.execute("ALTER TABLE " + table + " ALTER COLUMN " + temporary + " DROP DEFAULT");
-		context.execute("ALTER TABLE " + table + " ALTER COLUMN " + temporary + " ADD GENERATED " + kind
-				+ " AS IDENTITY (SEQUENCE NAME " + newSequence + ")");
+		// The old sequence's options carry over; bounds that are just its type's defaults follow a type change.
+		context.execute("""
+				DO $pgroll$ DECLARE s pg_sequence; type_min bigint; type_max bigint; BEGIN
+				  SELECT * INTO s FROM pg_sequence WHERE seqrelid = %1$s::regclass;
+				  type_max := CASE s.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647
+				                ELSE 9223372036854775807 END;
+				  type_min := CASE s.seqtypid WHEN 'int2'::regtype THEN -32768 WHEN 'int4'::regtype THEN -2147483648
+				                ELSE -9223372036854775808 END;
+				  EXECUTE format('ALTER TABLE %%s ALTER COLUMN %%s ADD GENERATED %2$s AS IDENTITY (SEQUENCE NAME %%s '
+				      || 'START WITH %%s INCREMENT BY %%s CACHE %%s %%s %%s %%s)', %3$s, %4$s, %5$s,
+				      s.seqstart, s.seqincrement, s.seqcache, CASE WHEN s.seqcycle THEN 'CYCLE' ELSE 'NO CYCLE' END,
+				      CASE WHEN s.seqmin IN (1, type_min) THEN '' ELSE 'MINVALUE ' || s.seqmin END,
+				      CASE WHEN s.seqmax IN (-1, type_max) THEN '' ELSE 'MAXVALUE ' || s.seqmax END);
+				END $pgroll$""".formatted(Sql.literal(oldSequence), kind, Sql.literal(table), Sql.literal(temporary),
+				Sql.literal(newSequence)));
 		context.execute("SELECT setval(" + Sql.literal(newSequence) + ", last_value, is_called) FROM " + oldSequence);
 	}
 

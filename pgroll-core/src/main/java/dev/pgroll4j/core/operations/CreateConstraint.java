@@ -195,7 +195,7 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 				&& !code.equals("f"), null, referencedTable, referencedColumns, buildsIndex ? this.name : null));
 		if (buildsIndex) {
 			target.addCreatedIndex(new IndexSnapshot(this.name, true, code.equals("p"), true, physicalColumns, null,
-					"btree", null, this.name));
+					"btree", null, this.name, null));
 		}
 		if (code.equals("p")) {
 			target.setPrimaryKey(physicalColumns);

@@ -61,6 +61,7 @@ public record CreateIndex(String table, String name, List<IndexColumn> columns, 
 					+ context.schema().name() + "\"");
 		}
 		VirtualTable target = context.existingTable("table", this.table);
+		Clauses.requireConcurrentIndexes(context, "table", target, "create_index");
 		if (this.columns == null || this.columns.isEmpty()) {
 			throw context.invalid("columns", "an index needs at least one column");
 		}
@@ -83,7 +84,7 @@ public record CreateIndex(String table, String name, List<IndexColumn> columns, 
 			context.checkPredicate("predicate", this.predicate, ValidationContext.columnTypes(target));
 		}
 		target.addCreatedIndex(new IndexSnapshot(this.name, isUnique(), false, true, physical, this.predicate,
-				methodName(), null, null));
+				methodName(), null, null, null));
 		context.schema().occupy(this.name);
 	}
 

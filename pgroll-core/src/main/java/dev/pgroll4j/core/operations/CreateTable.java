@@ -332,7 +332,7 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 				}
 				if (buildsIndex) {
 					table.addIndex(new IndexSnapshot(constraint.name(), !type.equals("x"), type.equals("p"), true,
-							constraintColumns, null, null, null, constraint.name()));
+							constraintColumns, null, null, null, constraint.name(), null));
 				}
 			}
 		}

@@ -29,6 +29,9 @@ public record DropColumn(String table, String column, String down) implements Op
 	public void validate(ValidationContext context) {
 		VirtualTable target = context.existingTable("table", this.table);
 		VirtualColumn dropped = context.existingColumn("column", target, this.column);
+		if (this.down != null && !this.down.isBlank() && !target.createdInMigration()) {
+			Clauses.requireTriggerableTable(context, "down", target, "down");
+		}
 		for (VirtualTable other : context.schema().tables()) {
 			for (ConstraintSnapshot constraint : other.constraints()) {
 				if (constraint.type().equals("f") && target.physicalName().equals(constraint.referencedTable())
@@ -45,10 +48,10 @@ public record DropColumn(String table, String column, String down) implements Op
 			}
 		}
 		if (!target.createdInMigration()) {
-			List<String> views = context.viewsUsing(target.physicalName(), dropped.physicalName());
-			if (!views.isEmpty()) {
-				throw context.invalid("column", "column \"" + this.column + "\" is used by view(s) "
-						+ String.join(", ", views) + ", which would block dropping it at complete; drop or change "
+			List<String> dependents = context.dependentsOf(target.physicalName(), dropped.physicalName(), false);
+			if (!dependents.isEmpty()) {
+				throw context.invalid("column", "column \"" + this.column + "\" is used by "
+						+ String.join(", ", dependents) + ", which would block dropping it at complete; drop or change "
 						+ "them first");
 			}
 		}

@@ -47,7 +47,7 @@ public record RenameConstraint(String table, String from, String to) implements 
 			if (index != null) {
 				target.removeIndex(index.name());
 				target.addIndex(new IndexSnapshot(this.to, index.unique(), index.primary(), index.valid(),
-						index.columns(), index.predicate(), index.method(), index.definition(), this.to));
+						index.columns(), index.predicate(), index.method(), index.definition(), this.to, index.usedColumns()));
 			}
 			context.schema().occupy(this.to);
 		}

@@ -79,10 +79,11 @@ public interface ValidationContext {
 	void checkPredicate(String field, String sql, Map<String, String> columns);
 
 	/**
-	 * Views outside this tool's version schemas whose definition uses a physical column; they would block dropping
-	 * or replacing it. Empty when replaying.
+	 * Objects that depend on a physical column and would block dropping it at complete (views outside this tool's
+	 * version schemas, policies, triggers), and with {@code includeLostOnDrop} also those that would silently go
+	 * with it (extended statistics). Described as "view s.v", "policy p", ...; empty when replaying.
 	 */
-	java.util.List<String> viewsUsing(String physicalTable, String physicalColumn);
+	java.util.List<String> dependentsOf(String physicalTable, String physicalColumn, boolean includeLostOnDrop);
 
 	/** Column name to type, for {@link #checkExpression}: the visible columns of {@code table}. */
 	static Map<String, String> columnTypes(VirtualTable table) {

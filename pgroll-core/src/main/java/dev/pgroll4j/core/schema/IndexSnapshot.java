@@ -7,7 +7,16 @@ import java.util.List;
  *
  * @param columns key columns in order; {@code null} entries stand for expressions
  * @param constraint the constraint this index backs, if any
+ * @param usedColumns every column the index uses: keys, INCLUDE columns, and columns in its expressions and
+ * predicate
  */
 public record IndexSnapshot(String name, boolean unique, boolean primary, boolean valid, List<String> columns,
-		String predicate, String method, String definition, String constraint) {
+		String predicate, String method, String definition, String constraint, List<String> usedColumns) {
+
+	/** Every column the index uses; for indexes described without that list, its key columns. */
+	public List<String> allColumns() {
+		return (this.usedColumns != null) ? this.usedColumns
+				: this.columns.stream().filter((column) -> column != null).toList();
+	}
+
 }

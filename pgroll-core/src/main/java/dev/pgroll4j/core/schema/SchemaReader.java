@@ -17,7 +17,11 @@ public final class SchemaReader {
 	private static final String TABLES = """
 			SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class') AS comment, c.relreplident,
 			       (SELECT ri.relname FROM pg_index i JOIN pg_class ri ON ri.oid = i.indexrelid
-			         WHERE i.indrelid = c.oid AND i.indisreplident) AS replident_index
+			         WHERE i.indrelid = c.oid AND i.indisreplident) AS replident_index,
+			       c.relkind = 'p' AS partitioned,
+			       ARRAY(SELECT other.oid::regclass::text FROM pg_inherits h
+			             JOIN pg_class other ON other.oid = CASE WHEN h.inhparent = c.oid THEN h.inhrelid ELSE h.inhparent END
+			             WHERE c.relkind = 'r' AND (h.inhparent = c.oid OR h.inhrelid = c.oid) ORDER BY 1) AS inheritance
 			FROM pg_class c
 			WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
 			  AND c.relkind IN ('r', 'p') AND NOT c.relispartition
@@ -68,7 +72,12 @@ public final class SchemaReader {
 			             WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) AS columns,
 			       pg_get_expr(i.indpred, i.indrelid) AS predicate, am.amname, pg_get_indexdef(i.indexrelid) AS definition,
 			       (SELECT con.conname FROM pg_constraint con WHERE con.conindid = i.indexrelid
-			          AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) AS constraint_name
+			          AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) AS constraint_name,
+			       ARRAY(SELECT DISTINCT a.attname FROM pg_depend d
+			             JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+			             WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+			               AND d.refclassid = 'pg_class'::regclass AND d.refobjid = i.indrelid AND d.refobjsubid > 0
+			             ORDER BY 1) AS used_columns
 			FROM pg_index i
 			JOIN pg_class ic ON ic.oid = i.indexrelid
 			JOIN pg_class c ON c.oid = i.indrelid
@@ -90,10 +99,13 @@ public final class SchemaReader {
 	public static SchemaSnapshot read(Connection connection, String schema) throws SQLException {
 		Map<Long, String> tableNames = new LinkedHashMap<>();
 		Map<Long, String[]> tableDetails = new LinkedHashMap<>();
+		Map<Long, List<String>> inheritance = new LinkedHashMap<>();
 		query(connection, TABLES, List.of(schema), (rs) -> {
 			long oid = rs.getLong(1);
 			tableNames.put(oid, rs.getString(2));
-			tableDetails.put(oid, new String[] { rs.getString(3), rs.getString(4), rs.getString(5) });
+			tableDetails.put(oid, new String[] { rs.getString(3), rs.getString(4), rs.getString(5),
+					String.valueOf(rs.getBoolean("partitioned")) });
+			inheritance.put(oid, strings(rs.getArray("inheritance")));
 		});
 		Map<Long, List<ColumnSnapshot>> columns = new LinkedHashMap<>();
 		query(connection, COLUMNS, List.of(schema), (rs) -> {
@@ -118,7 +130,7 @@ public final class SchemaReader {
 			.add(new IndexSnapshot(rs.getString("relname"), rs.getBoolean("indisunique"),
 					rs.getBoolean("indisprimary"), rs.getBoolean("indisvalid"), strings(rs.getArray("columns")),
 					rs.getString("predicate"), rs.getString("amname"), rs.getString("definition"),
-					rs.getString("constraint_name"))));
+					rs.getString("constraint_name"), strings(rs.getArray("used_columns")))));
 		boolean exists;
 		try (PreparedStatement statement = connection
 			.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
@@ -142,7 +154,8 @@ public final class SchemaReader {
 				.map(ConstraintSnapshot::columns)
 				.orElse(List.of());
 			tables.add(new TableSnapshot(entry.getValue(), details[0], columns.getOrDefault(oid, List.of()),
-					primaryKey, tableConstraints, indexes.getOrDefault(oid, List.of()), details[1], details[2]));
+					primaryKey, tableConstraints, indexes.getOrDefault(oid, List.of()), details[1], details[2],
+					Boolean.parseBoolean(details[3]), inheritance.get(oid)));
 		}
 		return new SchemaSnapshot(schema, exists, tables, occupied);
 	}

@@ -6,8 +6,10 @@ import java.util.List;
  * A table as read from the catalog. Column lists in constraints and indexes use column names.
  *
  * @param replicaIdentity {@code d}efault, {@code n}othing, {@code f}ull or {@code i}ndex, as in pg_class
+ * @param partitioned whether it is a partitioned table
+ * @param inheritanceTables the tables it inherits from and those that inherit from it (not partitioning)
  */
 public record TableSnapshot(String name, String comment, List<ColumnSnapshot> columns, List<String> primaryKey,
 		List<ConstraintSnapshot> constraints, List<IndexSnapshot> indexes, String replicaIdentity,
-		String replicaIdentityIndex) {
+		String replicaIdentityIndex, boolean partitioned, List<String> inheritanceTables) {
 }

@@ -42,6 +42,10 @@ public final class VirtualTable {
 
 	private String replicaIdentityIndex;
 
+	private boolean partitioned;
+
+	private List<String> inheritanceTables = List.of();
+
 	public VirtualTable(String name, String physicalName, boolean createdInMigration, String comment,
 			List<String> primaryKey) {
 		this.name = name;
@@ -63,6 +67,8 @@ public final class VirtualTable {
 			.toList();
 		result.replicaIdentity = table.replicaIdentity();
 		result.replicaIdentityIndex = table.replicaIdentityIndex();
+		result.partitioned = table.partitioned();
+		result.inheritanceTables = (table.inheritanceTables() != null) ? table.inheritanceTables() : List.of();
 		return result;
 	}
 
@@ -77,6 +83,8 @@ public final class VirtualTable {
 		copy.ownedSequences = this.ownedSequences;
 		copy.replicaIdentity = this.replicaIdentity;
 		copy.replicaIdentityIndex = this.replicaIdentityIndex;
+		copy.partitioned = this.partitioned;
+		copy.inheritanceTables = this.inheritanceTables;
 		return copy;
 	}
 
@@ -216,6 +224,16 @@ public final class VirtualTable {
 	/** Sequences owned by the table's serial and identity columns, as read from the catalog. */
 	public List<String> ownedSequences() {
 		return this.ownedSequences;
+	}
+
+	/** Whether the table is partitioned. */
+	public boolean isPartitioned() {
+		return this.partitioned;
+	}
+
+	/** Tables this one inherits from or that inherit from it (table inheritance, not partitioning). */
+	public List<String> inheritanceTables() {
+		return this.inheritanceTables;
 	}
 
 	public String replicaIdentity() {
