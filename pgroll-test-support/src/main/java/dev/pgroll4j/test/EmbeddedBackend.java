@@ -29,8 +29,9 @@ final class EmbeddedBackend {
 			throw new UncheckedIOException("Cannot start embedded PostgreSQL (requested major version "
 					+ requestedMajor + ")", e);
 		}
-		return PostgresServer.started("embedded", null, postgres.getJdbcUrl("postgres", "postgres"), null, null,
-				() -> close(postgres));
+		// Credentials stay out of the URL: a user parameter there would override the user a test connects as.
+		return PostgresServer.started("embedded", null, "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres",
+				"postgres", "postgres", () -> close(postgres));
 	}
 
 	private static void close(EmbeddedPostgres postgres) {

@@ -136,6 +136,37 @@ class PgrollAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void aSeparateDdlConnectionRunsTheMigrationsAsItsOwnUser(TestDatabase database) {
+		database.execute("DO $$ BEGIN CREATE ROLE pgroll_ddl LOGIN PASSWORD 'ddl-secret'; "
+				+ "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+				"GRANT CREATE ON DATABASE \"" + database.name() + "\" TO pgroll_ddl");
+		this.contextRunner
+			.withPropertyValues("pgroll.url=" + database.jdbcUrl(), "pgroll.user=pgroll_ddl",
+					"pgroll.password=ddl-secret", "pgroll.state-schema=" + this.schema + "_state")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(owner(database, "books")).isEqualTo("pgroll_ddl");
+			});
+	}
+
+	@Test
+	void theDdlCanRunAsAnotherRole(TestDatabase database) {
+		database.execute("DO $$ BEGIN CREATE ROLE pgroll_owner NOLOGIN; "
+				+ "EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+				"GRANT CREATE ON DATABASE \"" + database.name() + "\" TO pgroll_owner");
+		this.contextRunner.withPropertyValues("pgroll.role=pgroll_owner", "pgroll.state-schema=" + this.schema + "_st")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(owner(database, "books")).isEqualTo("pgroll_owner");
+			});
+	}
+
+	private String owner(TestDatabase database, String table) {
+		return database.queryForString("SELECT tableowner FROM pg_tables WHERE schemaname = ? AND tablename = ?",
+				this.schema, table);
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class CustomizerConfiguration {
 
