@@ -39,6 +39,7 @@ import dev.pgroll4j.core.migration.Migration;
 import dev.pgroll4j.core.migration.MigrationParser;
 import dev.pgroll4j.core.operations.CompleteContext;
 import dev.pgroll4j.core.operations.Operation;
+import dev.pgroll4j.core.operations.OperationContext;
 import dev.pgroll4j.core.operations.RollbackContext;
 import dev.pgroll4j.core.operations.SqlMapper;
 import dev.pgroll4j.core.operations.StartContext;
@@ -700,11 +701,9 @@ public final class MigrationEngine {
 
 	}
 
-	private final class StartSteps implements StartContext {
+	private final class StartSteps extends StepContext implements StartContext {
 
 		private final StartRun run;
-
-		private final Step step;
 
 		private final String origin;
 
@@ -715,26 +714,11 @@ public final class MigrationEngine {
 		private final List<String> upOrigins = new ArrayList<>();
 
 		StartSteps(StartRun run, Step step, String origin, Transactions.Tx tx, Probes probes) {
+			super(schema(), step);
 			this.run = run;
-			this.step = step;
 			this.origin = origin;
 			this.tx = tx;
 			this.probes = probes;
-		}
-
-		@Override
-		public String schemaName() {
-			return schema();
-		}
-
-		@Override
-		public VirtualSchema before() {
-			return this.step.before();
-		}
-
-		@Override
-		public VirtualSchema after() {
-			return this.step.after();
 		}
 
 		@Override
@@ -828,96 +812,79 @@ public final class MigrationEngine {
 		}
 
 		CompleteContext forStep(Step step, String origin) {
-			return new CompleteContext() {
+			return new OperationStep(step, origin);
+		}
 
-				@Override
-				public String schemaName() {
-					return CompleteSteps.this.schema;
-				}
+		/** One operation's view of the complete; names resolve through the renames collected so far. */
+		private final class OperationStep extends StepContext implements CompleteContext {
 
-				@Override
-				public VirtualSchema before() {
-					return step.before();
-				}
+			private final String origin;
 
-				@Override
-				public VirtualSchema after() {
-					return step.after();
-				}
+			OperationStep(Step step, String origin) {
+				super(CompleteSteps.this.schema, step);
+				this.origin = origin;
+			}
 
-				@Override
-				public String table(String physicalTable) {
-					return Sql.qualified(CompleteSteps.this.schema, tableNames.getOrDefault(physicalTable, physicalTable));
-				}
+			@Override
+			public String table(String physicalTable) {
+				return Sql.qualified(CompleteSteps.this.schema, tableNames.getOrDefault(physicalTable, physicalTable));
+			}
 
-				@Override
-				public String column(String physicalTable, String physicalColumn) {
-					return Sql.ident(columnNames.getOrDefault(physicalTable, Map.of())
-						.getOrDefault(physicalColumn, physicalColumn));
-				}
+			@Override
+			public String column(String physicalTable, String physicalColumn) {
+				return Sql.ident(columnNames.getOrDefault(physicalTable, Map.of())
+					.getOrDefault(physicalColumn, physicalColumn));
+			}
 
-				@Override
-				public void validateConstraint(String physicalTable, String constraint) {
-					validations.add(new Statement("ALTER TABLE " + Sql.qualified(CompleteSteps.this.schema, physicalTable)
-							+ " VALIDATE CONSTRAINT " + Sql.ident(constraint), origin));
-				}
+			@Override
+			public void validateConstraint(String physicalTable, String constraint) {
+				validations.add(new Statement("ALTER TABLE " + Sql.qualified(CompleteSteps.this.schema, physicalTable)
+						+ " VALIDATE CONSTRAINT " + Sql.ident(constraint), this.origin));
+			}
 
-				@Override
-				public void execute(String sql) {
-					statements.add(new Statement(sql, origin));
-				}
+			@Override
+			public void execute(String sql) {
+				statements.add(new Statement(sql, this.origin));
+			}
 
-				@Override
-				public void renameTable(String physicalTable, String newName) {
-					statements.add(new Statement("ALTER TABLE " + table(physicalTable) + " RENAME TO "
-							+ Sql.ident(newName), origin));
-					tableNames.put(physicalTable, newName);
-				}
+			@Override
+			public void renameTable(String physicalTable, String newName) {
+				statements.add(new Statement("ALTER TABLE " + table(physicalTable) + " RENAME TO " + Sql.ident(newName),
+						this.origin));
+				tableNames.put(physicalTable, newName);
+			}
 
-				@Override
-				public void renameColumn(String physicalTable, String physicalColumn, String newName) {
-					statements.add(new Statement("ALTER TABLE " + table(physicalTable) + " RENAME COLUMN "
-							+ column(physicalTable, physicalColumn) + " TO " + Sql.ident(newName), origin));
-					columnNames.computeIfAbsent(physicalTable, (k) -> new HashMap<>())
-						.put(physicalColumn, newName);
-				}
+			@Override
+			public void renameColumn(String physicalTable, String physicalColumn, String newName) {
+				statements.add(new Statement("ALTER TABLE " + table(physicalTable) + " RENAME COLUMN "
+						+ column(physicalTable, physicalColumn) + " TO " + Sql.ident(newName), this.origin));
+				columnNames.computeIfAbsent(physicalTable, (k) -> new HashMap<>()).put(physicalColumn, newName);
+			}
 
-				@Override
-				public void executeUserSql(String sql) {
-					statements.add(new Statement(sql, origin + ", field up"));
-				}
+			@Override
+			public void executeUserSql(String sql) {
+				statements.add(new Statement(sql, this.origin + ", field up"));
+			}
 
-			};
 		}
 
 	}
 
-	private final class RollbackSteps implements RollbackContext {
+	/** The schema accessors every phase context shares. */
+	private abstract static class StepContext implements OperationContext {
 
-		private final List<Statement> statements;
+		private final String schemaName;
 
 		private final Step step;
 
-		private final String origin;
-
-		private final List<String> inferredUndo;
-
-		RollbackSteps(List<Statement> statements, Step step, String origin, List<String> inferredUndo) {
-			this.statements = statements;
+		StepContext(String schemaName, Step step) {
+			this.schemaName = schemaName;
 			this.step = step;
-			this.origin = origin;
-			this.inferredUndo = inferredUndo;
-		}
-
-		@Override
-		public void undoInferred() {
-			this.inferredUndo.forEach((sql) -> this.statements.add(new Statement(sql, this.origin
-					+ ", undoing what up created")));
 		}
 
 		@Override
 		public String schemaName() {
-			return schema();
+			return this.schemaName;
 		}
 
 		@Override
@@ -928,6 +895,30 @@ public final class MigrationEngine {
 		@Override
 		public VirtualSchema after() {
 			return this.step.after();
+		}
+
+	}
+
+
+	private final class RollbackSteps extends StepContext implements RollbackContext {
+
+		private final List<Statement> statements;
+
+		private final String origin;
+
+		private final List<String> inferredUndo;
+
+		RollbackSteps(List<Statement> statements, Step step, String origin, List<String> inferredUndo) {
+			super(schema(), step);
+			this.statements = statements;
+			this.origin = origin;
+			this.inferredUndo = inferredUndo;
+		}
+
+		@Override
+		public void undoInferred() {
+			this.inferredUndo.forEach((sql) -> this.statements.add(new Statement(sql, this.origin
+					+ ", undoing what up created")));
 		}
 
 		@Override

@@ -235,14 +235,23 @@ public final class SqlText {
 	}
 
 	private static int endOfString(String sql, int quote, boolean backslashEscapes) {
+		return endOfQuoted(sql, quote, '\'', backslashEscapes, "string literal");
+	}
+
+	private static int endOfQuotedIdentifier(String sql, int quote) {
+		return endOfQuoted(sql, quote, '"', false, "quoted identifier");
+	}
+
+	/** The end of a quoted token, where a doubled quote character stands for itself. */
+	private static int endOfQuoted(String sql, int quote, char quoteChar, boolean backslashEscapes, String what) {
 		int i = quote + 1;
 		while (i < sql.length()) {
 			char c = sql.charAt(i);
 			if (backslashEscapes && c == '\\') {
 				i += 2;
 			}
-			else if (c == '\'') {
-				if (i + 1 < sql.length() && sql.charAt(i + 1) == '\'') {
+			else if (c == quoteChar) {
+				if (i + 1 < sql.length() && sql.charAt(i + 1) == quoteChar) {
 					i += 2;
 				}
 				else {
@@ -253,25 +262,7 @@ public final class SqlText {
 				i++;
 			}
 		}
-		throw new IllegalArgumentException("has an unterminated string literal");
-	}
-
-	private static int endOfQuotedIdentifier(String sql, int quote) {
-		int i = quote + 1;
-		while (i < sql.length()) {
-			if (sql.charAt(i) == '"') {
-				if (i + 1 < sql.length() && sql.charAt(i + 1) == '"') {
-					i += 2;
-				}
-				else {
-					return i + 1;
-				}
-			}
-			else {
-				i++;
-			}
-		}
-		throw new IllegalArgumentException("has an unterminated quoted identifier");
+		throw new IllegalArgumentException("has an unterminated " + what);
 	}
 
 	private static int endOfDollarQuote(String sql, int start) {

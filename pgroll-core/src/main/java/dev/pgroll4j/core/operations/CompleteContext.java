@@ -1,19 +1,11 @@
 package dev.pgroll4j.core.operations;
 
-import dev.pgroll4j.core.schema.VirtualSchema;
-
 /**
  * What an operation can do while its migration completes. Operations address objects by the physical names they
  * had during the migration; renames done by earlier operations are tracked here, so {@link #table} and
  * {@link #column} always return the current name.
  */
-public interface CompleteContext {
-
-	String schemaName();
-
-	VirtualSchema before();
-
-	VirtualSchema after();
+public interface CompleteContext extends OperationContext {
 
 	/** The current qualified name of a table, given its physical name during the migration. */
 	String table(String physicalTable);

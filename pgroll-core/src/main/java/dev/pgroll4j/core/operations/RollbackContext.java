@@ -1,19 +1,7 @@
 package dev.pgroll4j.core.operations;
 
-import dev.pgroll4j.core.schema.VirtualSchema;
-
 /** What an operation can do while its migration rolls back; statements run in one transaction. */
-public interface RollbackContext {
-
-	String schemaName();
-
-	VirtualSchema before();
-
-	VirtualSchema after();
-
-	default String qualified(String physicalTable) {
-		return dev.pgroll4j.core.internal.Sql.qualified(schemaName(), physicalTable);
-	}
+public interface RollbackContext extends OperationContext {
 
 	void execute(String sql);
 

@@ -1,24 +1,10 @@
 package dev.pgroll4j.core.operations;
 
-import dev.pgroll4j.core.schema.VirtualSchema;
+import dev.pgroll4j.core.internal.Sql;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /** What an operation can do while a migration starts. Statements run in the start transaction, in order. */
-public interface StartContext {
-
-	/** The physical schema being migrated. */
-	String schemaName();
-
-	/** The schema as the earlier operations left it. */
-	VirtualSchema before();
-
-	/** The schema after this operation. */
-	VirtualSchema after();
-
-	/** {@code "schema"."table"} for a physical table name. */
-	default String qualified(String physicalTable) {
-		return dev.pgroll4j.core.internal.Sql.qualified(schemaName(), physicalTable);
-	}
+public interface StartContext extends OperationContext {
 
 	void execute(String sql);
 
@@ -40,7 +26,7 @@ public interface StartContext {
 	 */
 	default void validateAfterBackfill(String physicalTable, String constraint) {
 		executeAfterBackfill("ALTER TABLE " + qualified(physicalTable) + " VALIDATE CONSTRAINT "
-				+ dev.pgroll4j.core.internal.Sql.ident(constraint), null);
+				+ Sql.ident(constraint), null);
 	}
 
 	/**
