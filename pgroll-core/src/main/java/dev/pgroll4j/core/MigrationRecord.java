@@ -10,7 +10,9 @@ import java.time.OffsetDateTime;
  * @param parent the migration before it, {@code null} for the first
  * @param done whether it is complete; the one migration that is not is the active one
  * @param type {@code pgroll}, or {@code inferred}/{@code baseline} for rows written by pgroll itself
+ * @param startFinished false while its start is still building indexes, backfilling or validating, or if the
+ * process running that start died (then {@code repair} rolls it back)
  */
 public record MigrationRecord(String name, String versionSchema, String parent, boolean done,
-		OffsetDateTime createdAt, OffsetDateTime updatedAt, String type) {
+		OffsetDateTime createdAt, OffsetDateTime updatedAt, String type, boolean startFinished) {
 }

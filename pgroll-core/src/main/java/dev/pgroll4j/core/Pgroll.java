@@ -1,5 +1,8 @@
 package dev.pgroll4j.core;
 
+import java.util.List;
+import java.util.Optional;
+
 import dev.pgroll4j.core.internal.MigrationEngine;
 import dev.pgroll4j.core.migration.Migration;
 
@@ -86,8 +89,18 @@ public final class Pgroll {
 	 * @param migrations the local migrations, sorted by name as {@link dev.pgroll4j.core.migration.MigrationLoader}
 	 * returns them
 	 */
-	public MigrateResult migrate(java.util.List<Migration> migrations, MigrateOptions options) {
+	public MigrateResult migrate(List<Migration> migrations, MigrateOptions options) {
 		return this.engine.migrate(migrations, options);
+	}
+
+	/**
+	 * Rolls back a migration whose start stopped half-way because its process died or lost its connection (during
+	 * index builds, the backfill or validation; the start's DDL itself is one transaction). {@link #migrate} does
+	 * this by itself. Safe to call at any time: a start still running elsewhere is waited for, not touched.
+	 * @return the rollback, or empty when there was nothing to repair
+	 */
+	public Optional<RollbackResult> repair() {
+		return this.engine.repair();
 	}
 
 	/** The state of the schema's migrations. */

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import tools.jackson.databind.ObjectMapper;
@@ -207,6 +208,10 @@ public final class MigrationEngine {
 				for (Deferred deferred : run.afterBackfill) {
 					transactions.outsideTransaction(step, deferred.origin(), deferred.sql(), deferred.undo());
 				}
+				transactions.inTransaction(step, (tx) -> {
+					this.state.markStartFinished(tx, migration.name());
+					return null;
+				});
 			}
 			catch (RuntimeException ex) {
 				logger.warn("{} failed after its DDL committed; rolling it back", step);
@@ -288,6 +293,37 @@ public final class MigrationEngine {
 	}
 
 	/**
+	 * Rolls back a migration whose start stopped half-way (its process died or lost its connection after the start
+	 * transaction committed, during index builds, the backfill or validation). A start still running elsewhere holds
+	 * the schema's lock, so this waits for it and then finds nothing to repair.
+	 * @return the rollback, or empty when there was nothing to repair
+	 */
+	public Optional<RollbackResult> repair() {
+		long started = System.nanoTime();
+		try (Session session = Session.open(this.configuration)) {
+			Connection connection = session.connection();
+			if (!this.state.isInitialized(connection)) {
+				return Optional.empty();
+			}
+			session.lockSchema();
+			Optional<StoredMigration> unfinished = this.state.active(connection)
+				.filter((row) -> !row.startFinished());
+			if (unfinished.isEmpty()) {
+				return Optional.empty();
+			}
+			logger.warn("the start of migration {} did not finish; rolling it back", unfinished.get().name());
+			ActiveMigration active = activeMigration(session, "repair");
+			rollbackActive(session, active.plan(), active.versionSchema(), active.record().name());
+			RollbackResult result = new RollbackResult(active.record().name(), active.versionSchema(), since(started));
+			notifyListener((listener) -> listener.rolledBack(result));
+			return Optional.of(result);
+		}
+		catch (SQLException ex) {
+			throw unexpected("repairing schema \"" + schema() + "\"", ex);
+		}
+	}
+
+	/**
 	 * Brings the schema up to the local migrations (sorted by name): checks that the history and the files agree,
 	 * then completes a migration an earlier deployment left active, starts and completes every pending migration
 	 * but the last, and starts the last. The whole reconciliation holds a lock, so instances starting together
@@ -303,6 +339,8 @@ public final class MigrationEngine {
 			Connection connection = session.connection();
 			ensureInitialized(session);
 			session.lockReconciliation(options.lockWait());
+			// A start that died half-way is undone first; if its file is still local, it starts again below.
+			repair();
 			List<StoredMigration> history = this.state.history(connection);
 			checkHistoryMatches(history, local);
 			if (history.size() > local.size()) {
@@ -403,7 +441,7 @@ public final class MigrationEngine {
 
 	private MigrationRecord record(StoredMigration row) {
 		return new MigrationRecord(row.name(), schema() + "_" + row.versionName(), row.parent(), row.done(),
-				row.createdAt(), row.updatedAt(), row.type());
+				row.createdAt(), row.updatedAt(), row.type(), row.startFinished());
 	}
 
 	private String versionSchemaOf(List<StoredMigration> history, String name) {
@@ -477,6 +515,10 @@ public final class MigrationEngine {
 				.findFirst()
 				.orElseThrow(() -> new MigrationStateException("cannot " + verb + ": there is no active migration on "
 						+ "schema \"" + schema() + "\""));
+			if (!active.startFinished() && verb.equals("complete")) {
+				throw new MigrationStateException("cannot complete migration \"" + active.name() + "\": its start did "
+						+ "not finish (the process running it stopped); repair rolls it back, then start it again");
+			}
 			if (active.baseSchemaJson() == null) {
 				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name()
 						+ "\": it was started by another tool (no base schema recorded); finish it with that tool");

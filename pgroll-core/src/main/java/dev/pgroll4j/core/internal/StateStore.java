@@ -39,7 +39,7 @@ public final class StateStore {
 	public boolean isInitialized(Connection connection) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("""
 				SELECT EXISTS (SELECT 1 FROM pg_attribute
-				               WHERE attrelid = to_regclass(?) AND attname = 'inferred_undo' AND NOT attisdropped)
+				               WHERE attrelid = to_regclass(?) AND attname = 'start_finished' AND NOT attisdropped)
 				""")) {
 			statement.setString(1, this.table);
 			try (ResultSet rs = statement.executeQuery()) {
@@ -77,6 +77,10 @@ public final class StateStore {
 			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS base_schema JSONB", null);
 			// Statements that undo what a sql operation without down created; run by its rollback.
 			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS inferred_undo JSONB", null);
+			// False while a start is past its DDL but not finished (index builds, backfill, validation); a row that
+			// stays false without a process holding the schema's lock belongs to a start that died.
+			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS start_finished BOOLEAN NOT NULL "
+					+ "DEFAULT true", null);
 			tx.execute("CREATE UNIQUE INDEX IF NOT EXISTS history_is_linear ON " + this.table + " (schema, parent)",
 					null);
 			tx.execute("CREATE UNIQUE INDEX IF NOT EXISTS only_first_migration_without_parent ON " + this.table
@@ -91,14 +95,15 @@ public final class StateStore {
 		List<StoredMigration> rows = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement("SELECT name, migration::text, parent, done, "
 				+ "created_at, updated_at, migration_type, base_schema::text, "
-				+ "coalesce(nullif(migration->>'version_schema', ''), name), inferred_undo::text FROM " + this.table
+				+ "coalesce(nullif(migration->>'version_schema', ''), name), inferred_undo::text, start_finished FROM "
+				+ this.table
 				+ " WHERE schema = ? ORDER BY created_at, name")) {
 			statement.setString(1, this.schema);
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
 					rows.add(new StoredMigration(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
 							rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
-							rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+							rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11)));
 				}
 			}
 		}
@@ -135,7 +140,8 @@ public final class StateStore {
 	public void insert(Transactions.Tx tx, String name, String migrationJson, String parent, String baseSchemaJson)
 			throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("INSERT INTO " + this.table
-				+ " (schema, name, migration, parent, done, base_schema) VALUES (?, ?, ?::jsonb, ?, false, ?::jsonb)")) {
+				+ " (schema, name, migration, parent, done, base_schema, start_finished)"
+				+ " VALUES (?, ?, ?::jsonb, ?, false, ?::jsonb, false)")) {
 			statement.setString(1, this.schema);
 			statement.setString(2, name);
 			statement.setString(3, migrationJson);
@@ -151,6 +157,15 @@ public final class StateStore {
 			statement.setString(1, statementsJson);
 			statement.setString(2, this.schema);
 			statement.setString(3, name);
+			statement.executeUpdate();
+		}
+	}
+
+	public void markStartFinished(Transactions.Tx tx, String name) throws SQLException {
+		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
+				+ " SET start_finished = true WHERE schema = ? AND name = ? AND NOT done")) {
+			statement.setString(1, this.schema);
+			statement.setString(2, name);
 			statement.executeUpdate();
 		}
 	}

@@ -2,8 +2,12 @@ package dev.pgroll4j.core.internal;
 
 import java.time.OffsetDateTime;
 
-/** A row of the migrations table. */
+/**
+ * A row of the migrations table.
+ *
+ * @param startFinished false while (or if, after a crash) a start is past its DDL but not finished
+ */
 public record StoredMigration(String name, String migrationJson, String parent, boolean done,
 		OffsetDateTime createdAt, OffsetDateTime updatedAt, String type, String baseSchemaJson, String versionName,
-		String inferredUndoJson) {
+		String inferredUndoJson, boolean startFinished) {
 }

@@ -14,7 +14,8 @@ import dev.pgroll4j.core.schema.VirtualTable;
 
 /**
  * Version schemas: one view per table, showing each physical column under the name the version uses, in table
- * order. Simple views like these are automatically updatable, so clients read and write through them.
+ * order. Simple views like these are automatically updatable, so clients read and write through them. Each view
+ * and version schema gets the grants of its table and of the physical schema (see {@link Privileges}).
  */
 public final class Views {
 
@@ -41,11 +42,25 @@ public final class Views {
 	public void create(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
 			throws SQLException {
 		tx.execute("CREATE SCHEMA " + Sql.ident(versionSchema), origin);
+		for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
+			tx.execute(grant, origin);
+		}
 		for (VirtualTable table : tables.tables()) {
-			tx.execute(createView(versionSchema, table), origin);
-			for (String sql : viewSettings(versionSchema, table)) {
-				tx.execute(sql, origin);
-			}
+			createView(tx, versionSchema, table, origin);
+		}
+	}
+
+	private void createView(Transactions.Tx tx, String versionSchema, VirtualTable table, String origin)
+			throws SQLException {
+		tx.execute(createView(versionSchema, table), origin);
+		for (String sql : viewSettings(versionSchema, table)) {
+			tx.execute(sql, origin);
+		}
+		Map<String, String> viewColumns = new LinkedHashMap<>();
+		table.columns().forEach((column) -> viewColumns.put(column.physicalName(), column.name()));
+		for (String grant : Privileges.viewGrants(tx, Sql.qualified(this.schema, table.physicalName()),
+				Sql.qualified(versionSchema, table.name()), viewColumns)) {
+			tx.execute(grant, origin);
 		}
 	}
 
@@ -79,6 +94,9 @@ public final class Views {
 	public void synchronize(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
 			throws SQLException {
 		tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(versionSchema), origin);
+		for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
+			tx.execute(grant, origin);
+		}
 		Map<String, List<String>> existing = existingViews(tx, versionSchema);
 		for (VirtualTable table : tables.tables()) {
 			List<String> wanted = table.columns().stream().map(VirtualColumn::name).toList();
@@ -89,10 +107,7 @@ public final class Views {
 			if (current != null) {
 				tx.execute("DROP VIEW " + Sql.qualified(versionSchema, table.name()), origin);
 			}
-			tx.execute(createView(versionSchema, table), origin);
-			for (String sql : viewSettings(versionSchema, table)) {
-				tx.execute(sql, origin);
-			}
+			createView(tx, versionSchema, table, origin);
 		}
 		for (String stale : existing.keySet()) {
 			tx.execute("DROP VIEW " + Sql.qualified(versionSchema, stale), origin);

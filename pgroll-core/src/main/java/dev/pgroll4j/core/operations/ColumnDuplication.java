@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.pgroll4j.core.internal.InternalNames;
+import dev.pgroll4j.core.internal.Privileges;
 import dev.pgroll4j.core.internal.Sql;
 import dev.pgroll4j.core.internal.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
@@ -256,6 +257,7 @@ final class ColumnDuplication {
 			if (comment != null) {
 				context.execute("COMMENT ON COLUMN " + table + "." + temporary + " IS " + Sql.literal(comment));
 			}
+			context.execute(Privileges.copyColumnGrants(table, column.physicalName(), temporary(column)));
 			if (!finalNullable(column)) {
 				context.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(notNullCheck(column))
 						+ " CHECK (" + temporary + " IS NOT NULL) NOT VALID");

@@ -16,13 +16,15 @@ import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.core.RollbackResult;
 import dev.pgroll4j.spring.autoconfigure.PgrollMigrationEvents;
 import dev.pgroll4j.spring.autoconfigure.PgrollMigrationInitializer;
 import dev.pgroll4j.spring.autoconfigure.PgrollMigrations;
 
 /**
- * {@code /actuator/pgroll}: the state of the migrations (read), and complete or roll back the active migration
- * (write: {@code POST /actuator/pgroll/complete}, {@code POST /actuator/pgroll/rollback}). Read-only unless
+ * {@code /actuator/pgroll}: the state of the migrations (read), and complete or roll back the active migration, or
+ * roll back a start whose process died (write: {@code POST /actuator/pgroll/complete}, {@code .../rollback},
+ * {@code .../repair}). Read-only unless
  * {@code management.endpoint.pgroll.access=unrestricted}, like Boot's shutdown endpoint.
  */
 @Endpoint(id = "pgroll", defaultAccess = Access.READ_ONLY)
@@ -55,7 +57,8 @@ public class PgrollEndpoint {
 	}
 
 	/**
-	 * Completes ({@code complete}) or rolls back ({@code rollback}) the active migration.
+	 * Completes ({@code complete}) or rolls back ({@code rollback}) the active migration, or rolls back a start that
+	 * did not finish because its process died ({@code repair}).
 	 * @throws InvalidEndpointRequestException for any other action
 	 */
 	@WriteOperation
@@ -63,9 +66,21 @@ public class PgrollEndpoint {
 		return switch (action) {
 			case "complete" -> this.pgroll.complete();
 			case "rollback" -> this.pgroll.rollback();
+			case "repair" -> this.pgroll.repair()
+				.map((rollback) -> new RepairOutcome(true, rollback))
+				.orElse(new RepairOutcome(false, null));
 			default -> throw new InvalidEndpointRequestException("unknown action '" + action
-					+ "': use complete or rollback", "unknown action");
+					+ "': use complete, rollback or repair", "unknown action");
 		};
+	}
+
+	/**
+	 * What {@code repair} did.
+	 *
+	 * @param repaired whether there was an unfinished start to roll back
+	 * @param rolledBack its rollback, or {@code null} when every start had finished
+	 */
+	public record RepairOutcome(boolean repaired, RollbackResult rolledBack) {
 	}
 
 	/**

@@ -90,6 +90,26 @@ class PgrollActuatorTests {
 	}
 
 	@Test
+	void repairRollsBackAStartWhoseProcessDiedAndOtherwiseDoesNothing(TestDatabase database) throws Exception {
+		String schema = schema();
+		start(database, schema, "v1").close();
+		ConfigurableApplicationContext context = start(database, schema, "v2",
+				"management.endpoint.pgroll.access=unrestricted");
+		HttpResponse<String> nothing = post(context, "/actuator/pgroll/repair");
+		assertThat(nothing.statusCode()).isEqualTo(200);
+		assertThat(nothing.body()).contains("\"repaired\":false");
+		// What a process that died during its backfill leaves: the row says the start has not finished.
+		database.execute("UPDATE pgroll.migrations SET start_finished = false WHERE schema = '" + schema
+				+ "' AND name = '02_add_isbn'");
+		assertThat(get(context, "/actuator/pgroll").body()).contains("\"startFinished\":false");
+		HttpResponse<String> repaired = post(context, "/actuator/pgroll/repair");
+		assertThat(repaired.statusCode()).isEqualTo(200);
+		assertThat(repaired.body()).contains("\"repaired\":true").contains("\"migration\":\"02_add_isbn\"");
+		assertThat(get(context, "/actuator/pgroll").body()).contains("\"state\":\"COMPLETE\"")
+			.doesNotContain("\"activeMigration\":{");
+	}
+
+	@Test
 	void rollbackThroughTheEndpointTurnsTheNewVersionsHealthDown(TestDatabase database) throws Exception {
 		String schema = schema();
 		start(database, schema, "v1").close();

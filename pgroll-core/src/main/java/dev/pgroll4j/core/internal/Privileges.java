@@ -1,0 +1,113 @@
+package dev.pgroll4j.core.internal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carries the privileges granted on physical objects over to what a migration creates in their place, so that an
+ * application role that owns nothing keeps exactly the access it had: a version schema gets the {@code USAGE}
+ * grants of the physical schema, a view the table's grants (table-wide and per column, under the view's column
+ * names), and a column copy the grants of the column it replaces. The owner's own rights are implicit and skipped.
+ */
+public final class Privileges {
+
+	/** What a view can usefully be granted; TRUNCATE and MAINTAIN do not apply to views. */
+	private static final String VIEW_PRIVILEGES = "'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REFERENCES', 'TRIGGER'";
+
+	private Privileges() {
+	}
+
+	/** GRANT statements giving the version schema the USAGE grants of the physical schema. */
+	public static List<String> schemaGrants(Transactions.Tx tx, String physicalSchema, String versionSchema)
+			throws SQLException {
+		List<String> grants = new ArrayList<>();
+		try (PreparedStatement statement = tx.connection().prepareStatement("""
+				SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, a.is_grantable
+				FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+				LEFT JOIN pg_roles r ON r.oid = a.grantee
+				WHERE n.nspname = ? AND a.privilege_type = 'USAGE' AND a.grantee <> n.nspowner
+				ORDER BY 1
+				""")) {
+			statement.setString(1, physicalSchema);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					grants.add("GRANT USAGE ON SCHEMA " + Sql.ident(versionSchema) + " TO " + rs.getString(1)
+							+ grantOption(rs.getBoolean(2)));
+				}
+			}
+		}
+		return grants;
+	}
+
+	/**
+	 * GRANT statements giving a view the privileges held on its table.
+	 * @param viewColumns view column name by physical column name; grants on columns the view hides are dropped
+	 */
+	public static List<String> viewGrants(Transactions.Tx tx, String qualifiedTable, String qualifiedView,
+			Map<String, String> viewColumns) throws SQLException {
+		List<String> grants = new ArrayList<>();
+		try (PreparedStatement statement = tx.connection().prepareStatement("""
+				SELECT NULL, a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END,
+				       a.is_grantable
+				FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+				LEFT JOIN pg_roles r ON r.oid = a.grantee
+				WHERE c.oid = ?::regclass AND a.grantee <> c.relowner AND a.privilege_type IN (%1$s)
+				UNION ALL
+				SELECT att.attname, a.privilege_type,
+				       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END, a.is_grantable
+				FROM pg_attribute att JOIN pg_class c ON c.oid = att.attrelid
+				CROSS JOIN LATERAL aclexplode(att.attacl) a
+				LEFT JOIN pg_roles r ON r.oid = a.grantee
+				WHERE att.attrelid = ?::regclass AND att.attnum > 0 AND NOT att.attisdropped
+				  AND a.grantee <> c.relowner AND a.privilege_type IN (%1$s)
+				ORDER BY 1 NULLS FIRST, 2, 3
+				""".formatted(VIEW_PRIVILEGES))) {
+			statement.setString(1, qualifiedTable);
+			statement.setString(2, qualifiedTable);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					String physicalColumn = rs.getString(1);
+					String columns = "";
+					if (physicalColumn != null) {
+						String viewColumn = viewColumns.get(physicalColumn);
+						if (viewColumn == null) {
+							continue;
+						}
+						columns = " (" + Sql.ident(viewColumn) + ")";
+					}
+					grants.add("GRANT " + rs.getString(2) + columns + " ON " + qualifiedView + " TO " + rs.getString(3)
+							+ grantOption(rs.getBoolean(4)));
+				}
+			}
+		}
+		return grants;
+	}
+
+	/**
+	 * One statement that grants a new column of a table what is granted on an existing one (it runs where only
+	 * statements, not queries, can be issued).
+	 */
+	public static String copyColumnGrants(String qualifiedTable, String fromColumn, String toColumn) {
+		return """
+				DO $pgroll$ DECLARE g record; BEGIN
+				  FOR g IN SELECT a.privilege_type AS privilege, a.is_grantable AS grantable,
+				                  CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END AS grantee
+				           FROM pg_attribute att JOIN pg_class c ON c.oid = att.attrelid
+				           CROSS JOIN LATERAL aclexplode(att.attacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+				           WHERE att.attrelid = %1$s::regclass AND att.attname = %2$s AND a.grantee <> c.relowner
+				  LOOP
+				    EXECUTE format('GRANT %%s (%%I) ON %%s TO %%s', g.privilege, %3$s, %1$s, g.grantee)
+				        || CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END;
+				  END LOOP;
+				END $pgroll$""".formatted(Sql.literal(qualifiedTable), Sql.literal(fromColumn), Sql.literal(toColumn));
+	}
+
+	private static String grantOption(boolean grantable) {
+		return grantable ? " WITH GRANT OPTION" : "";
+	}
+
+}
