@@ -3,10 +3,6 @@ package dev.pgroll4j.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +12,7 @@ import dev.pgroll4j.core.testing.MigrationLifecycle;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
+import static dev.pgroll4j.core.testing.Concurrently.runTogether;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -163,7 +160,7 @@ class MigrateTests {
 	void instancesStartingTogetherMigrateOnceAndAllSucceed(TestDatabase database) throws Exception {
 		Pgroll pgroll = MigrationLifecycle.in(database).pgroll();
 		pgroll.init();
-		List<Future<MigrateResult>> results = together(4,
+		List<Future<MigrateResult>> results = runTogether(4,
 				() -> pgroll.migrate(List.of(V1, V2), this.options.withLockWait(Duration.ofSeconds(60))));
 		List<MigrateResult.Outcome> outcomes = new ArrayList<>();
 		for (Future<MigrateResult> result : results) {
@@ -182,21 +179,6 @@ class MigrateTests {
 		MigrateResult result = pgroll.migrate(List.of(), this.options);
 		assertThat(result.outcome()).isEqualTo(MigrateResult.Outcome.NO_MIGRATIONS);
 		assertThat(result.versionSchema()).isNull();
-	}
-
-	private static <T> List<Future<T>> together(int count, Callable<T> task) throws InterruptedException {
-		ExecutorService executor = Executors.newFixedThreadPool(count);
-		CountDownLatch go = new CountDownLatch(1);
-		List<Future<T>> futures = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			futures.add(executor.submit(() -> {
-				go.await();
-				return task.call();
-			}));
-		}
-		go.countDown();
-		executor.shutdown();
-		return futures;
 	}
 
 }

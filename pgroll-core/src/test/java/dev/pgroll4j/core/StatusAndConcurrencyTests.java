@@ -1,12 +1,7 @@
 package dev.pgroll4j.core;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +11,7 @@ import dev.pgroll4j.core.testing.MigrationLifecycle;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
+import static dev.pgroll4j.core.testing.Concurrently.runTogether;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -151,21 +147,6 @@ class StatusAndConcurrencyTests {
 				.withMessageContaining("another process is migrating schema \"" + lifecycle.schema() + "\"");
 		}
 		pgroll.start(table("01_a", "a"));
-	}
-
-	private static <T> List<Future<T>> runTogether(int count, Callable<T> task) throws InterruptedException {
-		ExecutorService executor = Executors.newFixedThreadPool(count);
-		CountDownLatch ready = new CountDownLatch(1);
-		List<Future<T>> futures = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			futures.add(executor.submit(() -> {
-				ready.await();
-				return task.call();
-			}));
-		}
-		ready.countDown();
-		executor.shutdown();
-		return futures;
 	}
 
 }

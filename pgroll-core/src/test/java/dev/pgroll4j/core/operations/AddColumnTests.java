@@ -1,8 +1,5 @@
 package dev.pgroll4j.core.operations;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,6 +12,7 @@ import dev.pgroll4j.core.BackfillListener;
 import dev.pgroll4j.core.MigrationExecutionException;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.testing.MigrationLifecycle;
+import dev.pgroll4j.core.testing.SchemaVersion;
 import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
@@ -217,16 +215,11 @@ class AddColumnTests {
 		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
 		String newVersion = lifecycle.schema() + "_01_nickname";
 		String newUsers = newVersion + ".users";
+		SchemaVersion next = lifecycle.version(newVersion);
 		// Runs between backfill batches: a new-version client sets the column on a row not backfilled yet.
 		BackfillListener writer = (progress) -> {
 			if (!progress.finished() && written.compareAndSet(false, true)) {
-				try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-					statement.execute("SET search_path TO " + newVersion);
-					statement.execute("UPDATE users SET nickname = 'chosen' WHERE id = 900");
-				}
-				catch (SQLException ex) {
-					throw new IllegalStateException(ex);
-				}
+				next.execute("UPDATE users SET nickname = 'chosen' WHERE id = 900");
 			}
 		};
 		Pgroll pgroll = lifecycle.configure((builder) -> builder.backfillBatchSize(100).backfillListener(writer))

@@ -1,10 +1,6 @@
 package dev.pgroll4j.core.operations;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +21,8 @@ import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
+import static dev.pgroll4j.core.testing.Leftovers.assertNoLeftovers;
+import static dev.pgroll4j.core.testing.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -199,7 +197,7 @@ class AlterColumnTests {
 		}).afterComplete((v) -> {
 			assertThat(shape(v.physical(), "users", "email")).isEqualTo("text not null");
 			v.next().assertFails("23502", "INSERT INTO users VALUES (5, NULL)");
-			assertThat(constraints(v.physical(), "users")).containsExactly("users_pkey p valid");
+			assertThat(v.physical().constraintValidity("users")).containsExactly("users_pkey p valid");
 			assertNoLeftovers(v.physical(), "users");
 		}).run();
 	}
@@ -400,7 +398,7 @@ class AlterColumnTests {
 			v.next().execute("UPDATE users SET email = 'd@x' WHERE id = 3");
 			assertThat(v.previous().value("SELECT email FROM users WHERE id = 3")).isEqualTo("d@x");
 		}).afterComplete((v) -> {
-			assertThat(constraints(v.physical(), "users")).containsExactly("users_email_unique u valid",
+			assertThat(v.physical().constraintValidity("users")).containsExactly("users_email_unique u valid",
 					"users_pkey p valid");
 			v.next().assertFails("23505", "INSERT INTO users VALUES (4, 'd@x')");
 			assertThat(shape(v.physical(), "users", "email")).isEqualTo("text not null");
@@ -428,17 +426,16 @@ class AlterColumnTests {
 				""").afterStart((v) -> {
 			assertThat(v.next().value("SELECT price FROM items WHERE id = 2")).isEqualTo(1);
 			assertThat(v.previous().value("SELECT price FROM items WHERE id = 2")).isEqualTo(-5);
-			assertThat(constraints(v.physical(), "items")).contains("items_price_positive c valid");
+			assertThat(v.physical().constraintValidity("items")).contains("items_price_positive c valid");
 			v.next().assertFails("23514", "INSERT INTO items VALUES (3, 0)");
 			v.previous().execute("INSERT INTO items VALUES (3, -1)");
 			assertThat(v.next().value("SELECT price FROM items WHERE id = 3")).isEqualTo(1);
 			v.next().execute("UPDATE items SET price = 42 WHERE id = 3");
 			assertThat(v.previous().value("SELECT price FROM items WHERE id = 3")).isEqualTo(42);
 		}).afterComplete((v) -> {
-			assertThat(constraints(v.physical(), "items")).containsExactly("items_pkey p valid",
+			assertThat(v.physical().constraintValidity("items")).containsExactly("items_pkey p valid",
 					"items_price_positive c valid");
-			assertThat(v.physical().value("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
-					+ "WHERE conname = 'items_price_positive'")).isEqualTo("CHECK ((price > 0))");
+			assertThat(v.physical().constraintDefinition("items_price_positive")).isEqualTo("CHECK ((price > 0))");
 			v.next().assertFails("23514", "INSERT INTO items VALUES (4, 0)");
 			assertNoLeftovers(v.physical(), "items");
 		}).run();
@@ -508,10 +505,10 @@ class AlterColumnTests {
 				v.previous().assertFails("23503", "DELETE FROM teams WHERE id = 2");
 			})
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "players")).containsExactly("players_pkey p valid",
+				assertThat(v.physical().constraintValidity("players")).containsExactly("players_pkey p valid",
 						"players_team_fk f valid");
-				assertThat(v.physical().value("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
-						+ "WHERE conname = 'players_team_fk'")).isEqualTo("FOREIGN KEY (team_id) REFERENCES teams(id)");
+				assertThat(v.physical().constraintDefinition("players_team_fk"))
+					.isEqualTo("FOREIGN KEY (team_id) REFERENCES teams(id)");
 				v.next().assertFails("23503", "INSERT INTO players VALUES (4, 42)");
 				assertNoLeftovers(v.physical(), "players");
 			})
@@ -558,7 +555,7 @@ class AlterColumnTests {
 		}).afterComplete((v) -> {
 			assertThat(shape(v.physical(), "events", "name")).isEqualTo("text not null default 'untitled'::text");
 			assertThat(comment(v.physical(), "events", "name")).isEqualTo("what the event is called");
-			assertThat(constraints(v.physical(), "events")).containsExactly("events_name_length c valid",
+			assertThat(v.physical().constraintValidity("events")).containsExactly("events_name_length c valid",
 					"events_name_unique u valid", "events_pkey p valid");
 			v.next().assertFails("23505", "INSERT INTO events VALUES (7, 'concert')");
 			v.next().assertFails("23514", "INSERT INTO events VALUES (7, 'ab')");
@@ -606,7 +603,7 @@ class AlterColumnTests {
 				v.next().execute("INSERT INTO products (id, shop, price) VALUES (3, 2, 5)");
 				assertThat(v.next().value("SELECT sku FROM products WHERE id = 3")).isEqualTo("none");
 				assertThat(comment(v.physical(), "products", "sku")).isEqualTo("stock keeping unit");
-				assertThat(constraints(v.physical(), "products")).containsExactly("products_pkey p valid",
+				assertThat(v.physical().constraintValidity("products")).containsExactly("products_pkey p valid",
 						"products_shop_fk f valid", "products_shop_sku_key u valid", "products_sku_length c valid");
 				assertThat(indexes(v.physical(), "products")).containsExactly(
 						"CREATE UNIQUE INDEX products_pkey ON products USING btree (id)",
@@ -765,7 +762,7 @@ class AlterColumnTests {
 				assertThat(shape(v.physical(), "codes", "n")).isEqualTo("bigint");
 				assertThat(v.next().value("SELECT sum(n) FROM codes")).isEqualTo(
 						BigDecimal.valueOf(1000L * 2500 * 2501 / 2 + 7000));
-				assertThat(constraints(v.physical(), "codes")).containsExactly("codes_code_key u valid");
+				assertThat(v.physical().constraintValidity("codes")).containsExactly("codes_code_key u valid");
 				assertNoLeftovers(v.physical(), "codes");
 			})
 			.run();
@@ -835,7 +832,7 @@ class AlterColumnTests {
 			.afterComplete((v) -> {
 				assertThat(shape(v.physical(), "orders", "total")).isEqualTo("numeric(10,2) not null default 0");
 				assertThat(comment(v.physical(), "orders", "total")).isEqualTo("in euros");
-				assertThat(constraints(v.physical(), "orders")).containsExactly("orders_pkey p valid",
+				assertThat(v.physical().constraintValidity("orders")).containsExactly("orders_pkey p valid",
 						"orders_total_positive c valid", "orders_total_unique u valid");
 				v.next().execute("INSERT INTO orders (id) VALUES (1)");
 				assertNoLeftovers(v.physical(), "orders");
@@ -909,7 +906,7 @@ class AlterColumnTests {
 			})
 			.afterComplete((v) -> {
 				assertThat(shape(v.physical(), "things", "id")).isEqualTo("bigint not null identity a");
-				assertThat(constraints(v.physical(), "things")).containsExactly("things_pkey p valid");
+				assertThat(v.physical().constraintValidity("things")).containsExactly("things_pkey p valid");
 				assertThat(v.physical().value("SELECT pg_get_serial_sequence('things', 'id')"))
 					.isEqualTo(v.physical().schema() + ".things_id_seq");
 				assertThat(v.physical().value("SELECT seqtypid::regtype::text FROM pg_sequence "
@@ -958,7 +955,7 @@ class AlterColumnTests {
 			})
 			.afterComplete((v) -> {
 				assertThat(shape(v.physical(), "people", "mood")).isEqualTo("mood not null");
-				assertThat(constraints(v.physical(), "people")).containsExactly("people_not_angry c valid",
+				assertThat(v.physical().constraintValidity("people")).containsExactly("people_not_angry c valid",
 						"people_pkey p valid");
 				v.next().assertFails("23502", "INSERT INTO people VALUES (6, NULL)");
 				v.next().assertFails("23514", "INSERT INTO people VALUES (6, 'angry')");
@@ -996,7 +993,7 @@ class AlterColumnTests {
 			})
 			.afterComplete((v) -> {
 				assertThat(shape(v.physical(), "stock", "qty")).isEqualTo("quantity not null");
-				assertThat(constraints(v.physical(), "stock")).containsExactly("stock_pkey p valid",
+				assertThat(v.physical().constraintValidity("stock")).containsExactly("stock_pkey p valid",
 						"stock_qty_small c valid");
 				v.next().assertFails("23514", "INSERT INTO stock VALUES (5, 0)");
 				v.next().assertFails("23502", "INSERT INTO stock VALUES (5, NULL)");
@@ -1131,8 +1128,8 @@ class AlterColumnTests {
 			})
 			.afterComplete((v) -> {
 				assertThat(shape(v.physical(), "users", "id")).isEqualTo("bigint not null");
-				assertThat(constraints(v.physical(), "users")).containsExactly("users_pkey p valid");
-				assertThat(constraints(v.physical(), "orders")).containsExactly("orders_pkey p valid",
+				assertThat(v.physical().constraintValidity("users")).containsExactly("users_pkey p valid");
+				assertThat(v.physical().constraintValidity("orders")).containsExactly("orders_pkey p valid",
 						"orders_user_fk f valid");
 				assertThat(v.physical().value("SELECT confrelid::regclass::text || '.' || a.attname "
 						+ "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.confrelid "
@@ -1151,17 +1148,12 @@ class AlterColumnTests {
 		AtomicBoolean written = new AtomicBoolean();
 		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
 		String newVersion = lifecycle.schema() + "_01_long_names";
+		SchemaVersion next = lifecycle.version(newVersion);
 		// Between two batches a new-version client writes a row not backfilled yet; down truncates for the old
 		// column, so recomputing the row from it would visibly lose the new version's value.
 		BackfillListener writer = (progress) -> {
 			if (!progress.finished() && written.compareAndSet(false, true)) {
-				try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-					statement.execute("SET search_path TO " + newVersion);
-					statement.execute("UPDATE users SET name = 'a much longer name' WHERE id = 900");
-				}
-				catch (SQLException ex) {
-					throw new IllegalStateException(ex);
-				}
+				next.execute("UPDATE users SET name = 'a much longer name' WHERE id = 900");
 			}
 		};
 		Pgroll pgroll = lifecycle.configure((builder) -> builder.backfillBatchSize(100).backfillListener(writer))
@@ -1195,14 +1187,6 @@ class AlterColumnTests {
 		};
 	}
 
-	private static Map<String, Object> row(Object... namesAndValues) {
-		Map<String, Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < namesAndValues.length; i += 2) {
-			row.put((String) namesAndValues[i], namesAndValues[i + 1]);
-		}
-		return row;
-	}
-
 	/** Type, NOT NULL, default and identity of a column, as one line: "integer not null default 0". */
 	private static String shape(SchemaVersion version, String table, String column) {
 		return (String) version.value("SELECT concat_ws(' ', format_type(a.atttypid, a.atttypmod), "
@@ -1218,13 +1202,6 @@ class AlterColumnTests {
 				+ "WHERE attrelid = to_regclass(?) AND attname = ?", relation, column);
 	}
 
-	/** "name type valid|not_valid" of the table's constraints except PostgreSQL 18's NOT NULL ones, by name. */
-	private static List<Object> constraints(SchemaVersion version, String table) {
-		return version.query("SELECT conname || ' ' || contype::text || ' ' || CASE WHEN convalidated THEN 'valid' "
-				+ "ELSE 'not_valid' END AS c FROM pg_constraint WHERE conrelid = to_regclass(?) AND contype <> 'n' "
-				+ "ORDER BY conname", table).stream().map((r) -> r.get("c")).toList();
-	}
-
 	/** Index definitions of a table, by index name, without the schema qualification. */
 	private static List<Object> indexes(SchemaVersion physical, String table) {
 		return physical.query("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? "
@@ -1237,25 +1214,6 @@ class AlterColumnTests {
 	private static List<Object> triggers(SchemaVersion version, String table) {
 		return version.query("SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(?) AND NOT tgisinternal",
 				table).stream().map((r) -> r.get("tgname")).toList();
-	}
-
-	/** No column, constraint, index, trigger or trigger function of the migration is left on the table. */
-	private static void assertNoLeftovers(SchemaVersion physical, String table) {
-		List<Object> leftovers = physical.query("""
-				SELECT 'column ' || attname AS o FROM pg_attribute
-				WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped AND attname LIKE '\\_pgroll%'
-				UNION ALL SELECT 'constraint ' || conname FROM pg_constraint
-				WHERE conrelid = to_regclass(?) AND conname LIKE '\\_pgroll%'
-				UNION ALL SELECT 'index ' || c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-				WHERE i.indrelid = to_regclass(?) AND c.relname LIKE '\\_pgroll%'
-				UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger
-				WHERE tgrelid = to_regclass(?) AND NOT tgisinternal
-				UNION ALL SELECT 'function ' || proname FROM pg_proc
-				WHERE pronamespace = to_regnamespace(current_schema()) AND proname LIKE '\\_pgroll%'
-				UNION ALL SELECT 'sequence ' || relname FROM pg_class
-				WHERE relkind = 'S' AND relnamespace = to_regnamespace(current_schema()) AND relname LIKE '\\_pgroll%'
-				""", table, table, table, table).stream().map((r) -> r.get("o")).toList();
-		assertThat(leftovers).as("leftovers of the migration on " + table).isEmpty();
 	}
 
 }

@@ -1,8 +1,6 @@
 package dev.pgroll4j.core.operations;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -12,6 +10,8 @@ import dev.pgroll4j.core.testing.SchemaVersion;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
+import static dev.pgroll4j.core.testing.Leftovers.assertNoTriggerFunctionColumnOrRelation;
+import static dev.pgroll4j.core.testing.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @PostgresTest
@@ -68,8 +68,8 @@ class CreateConstraintTests {
 				v.next().execute("UPDATE items SET sku = 'c-7' WHERE id = 4");
 				assertThat(v.previous().value("SELECT sku FROM items WHERE id = 4")).isEqualTo("c");
 				// Until complete the constraint is only the index on the copies.
-				assertThat(constraints(v.physical(), "items")).noneMatch((c) -> c.toString().startsWith("items_sku"));
-				assertThat(indexDefinition(v.physical(), "items_sku_region_key"))
+				assertThat(v.physical().constraints("items")).noneMatch((c) -> c.toString().startsWith("items_sku"));
+				assertThat(v.physical().indexDefinition("items_sku_region_key"))
 					.endsWith("USING btree (_pgroll_new_sku, _pgroll_new_region)");
 			})
 			.afterRollback((v) -> {
@@ -77,15 +77,15 @@ class CreateConstraintTests {
 				v.previous().execute("INSERT INTO items VALUES (8, 'a', 'eu')");
 			})
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "items")).containsExactly("items_pkey p true",
+				assertThat(v.physical().constraints("items")).containsExactly("items_pkey p true",
 						"items_sku_region_key u true");
-				assertThat(definition(v.physical(), "items_sku_region_key")).isEqualTo("UNIQUE (sku, region)");
+				assertThat(v.physical().constraintDefinition("items_sku_region_key")).isEqualTo("UNIQUE (sku, region)");
 				assertThat(skus(v.next())).containsExactly("a-1", "a-2", "b-3", "c-4", "a-6", "a-8");
 				v.next().assertFails("23505", "INSERT INTO items VALUES (10, 'a-1', 'eu')");
 				v.next().execute("INSERT INTO items VALUES (11, 'a-1', 'us')");
 				assertThat(v.next().columns("items")).containsExactly("id", "sku", "region", "label");
 				assertThat(v.physical().columns("items")).containsExactlyInAnyOrder("id", "sku", "region", "label");
-				assertNoMigrationLeftovers(v.physical(), "items");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "items");
 			})
 			.run();
 	}
@@ -118,7 +118,7 @@ class CreateConstraintTests {
 			assertThat(periods(v.next())).containsExactly(List.of(10, 20), List.of(5, 30));
 			assertThat(periods(v.previous())).containsExactly(List.of(10, 20), List.of(30, 5));
 			// Validated at the end of start, once the backfill had fixed the existing rows.
-			assertThat(constraints(v.physical(), "events")).contains("events_period_check c true");
+			assertThat(v.physical().constraints("events")).contains("events_period_check c true");
 
 			v.next().assertFails("23514", "INSERT INTO events VALUES (3, 50, 40)");
 			v.previous().execute("INSERT INTO events VALUES (4, 50, 40)");
@@ -134,14 +134,15 @@ class CreateConstraintTests {
 			.afterRollback((v) -> assertThat(periods(v.previous())).containsExactly(List.of(10, 20), List.of(30, 5),
 					List.of(50, 40), List.of(1, 2)))
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "events")).containsExactly("events_period_check c true",
+				assertThat(v.physical().constraints("events")).containsExactly("events_period_check c true",
 						"events_pkey p true");
-				assertThat(definition(v.physical(), "events_period_check")).isEqualTo("CHECK ((starts_at <= ends_at))");
+				assertThat(v.physical().constraintDefinition("events_period_check"))
+					.isEqualTo("CHECK ((starts_at <= ends_at))");
 				assertThat(periods(v.next())).containsExactly(List.of(10, 20), List.of(5, 30), List.of(40, 50),
 						List.of(1, 2));
 				v.next().assertFails("23514", "INSERT INTO events VALUES (6, 9, 8)");
 				assertThat(v.next().columns("events")).containsExactly("id", "starts_at", "ends_at");
-				assertNoMigrationLeftovers(v.physical(), "events");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "events");
 			})
 			.run();
 	}
@@ -190,7 +191,7 @@ class CreateConstraintTests {
 				// A dangling reference becomes NULL, which MATCH SIMPLE does not check.
 				assertThat(v.next().value("SELECT wh_code FROM stock WHERE id = 2")).isNull();
 				assertThat(v.previous().value("SELECT wh_code FROM stock WHERE id = 2")).isEqualTo("x");
-				assertThat(constraints(v.physical(), "stock")).contains("stock_warehouse_fk f true");
+				assertThat(v.physical().constraints("stock")).contains("stock_warehouse_fk f true");
 
 				v.next().assertFails("23503", "INSERT INTO stock VALUES (3, 'eu', 'zz', 1)");
 				v.previous().execute("INSERT INTO stock VALUES (4, 'eu', 'zz', 1)");
@@ -203,9 +204,9 @@ class CreateConstraintTests {
 				.extracting((r) -> r.get("wh_code"))
 				.containsExactly("a", "x", "zz", "b"))
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "stock")).containsExactly("stock_pkey p true",
+				assertThat(v.physical().constraints("stock")).containsExactly("stock_pkey p true",
 						"stock_warehouse_fk f true");
-				assertThat(definition(v.physical(), "stock_warehouse_fk")).isEqualTo(
+				assertThat(v.physical().constraintDefinition("stock_warehouse_fk")).isEqualTo(
 						"FOREIGN KEY (wh_region, wh_code) REFERENCES warehouses(region, code) ON DELETE CASCADE");
 				assertThat(v.next().query("SELECT wh_code FROM stock ORDER BY id")).extracting((r) -> r.get("wh_code"))
 					.containsExactly("a", null, null, "b");
@@ -213,7 +214,7 @@ class CreateConstraintTests {
 				v.next().execute("DELETE FROM warehouses WHERE code = 'b'");
 				assertThat(v.next().query("SELECT id FROM stock ORDER BY id")).extracting((r) -> r.get("id"))
 					.containsExactly(1, 2, 4);
-				assertNoMigrationLeftovers(v.physical(), "stock");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "stock");
 			})
 			.run();
 	}
@@ -253,15 +254,16 @@ class CreateConstraintTests {
 			.afterRollback((v) -> assertThat(v.previous().value("SELECT count(*) FROM accounts WHERE number IS NULL"))
 				.isEqualTo(2L))
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "accounts")).containsExactly("accounts_pkey p true");
-				assertThat(definition(v.physical(), "accounts_pkey")).isEqualTo("PRIMARY KEY (tenant, number)");
+				assertThat(v.physical().constraints("accounts")).containsExactly("accounts_pkey p true");
+				assertThat(v.physical().constraintDefinition("accounts_pkey"))
+					.isEqualTo("PRIMARY KEY (tenant, number)");
 				assertThat(v.physical().value("SELECT attnotnull FROM pg_attribute WHERE attrelid = "
 						+ "'accounts'::regclass AND attname = 'number'")).isEqualTo(true);
 				v.next().assertFails("23502", "INSERT INTO accounts VALUES ('t9', NULL, 'x')");
 				v.next().assertFails("23505", "INSERT INTO accounts VALUES ('t3', 7, 'again')");
 				assertThat(v.next().value("SELECT count(*) FROM accounts WHERE number = 0")).isEqualTo(2L);
 				assertThat(v.next().columns("accounts")).containsExactly("tenant", "number", "label");
-				assertNoMigrationLeftovers(v.physical(), "accounts");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "accounts");
 			})
 			.run();
 	}
@@ -284,17 +286,17 @@ class CreateConstraintTests {
 					      down: {sku: sku}
 					""")
 			.afterStart((v) -> {
-				assertThat(indexDefinition(v.physical(), "items_sku_key")).contains("INCLUDE (label)")
+				assertThat(v.physical().indexDefinition("items_sku_key")).contains("INCLUDE (label)")
 					.contains("WITH (fillfactor='70')");
 				v.next().assertFails("23505", "INSERT INTO items VALUES (3, 'a', 'us')");
 			})
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "items")).containsExactly("items_pkey p true",
+				assertThat(v.physical().constraints("items")).containsExactly("items_pkey p true",
 						"items_sku_key u true");
-				assertThat(indexDefinition(v.physical(), "items_sku_key"))
+				assertThat(v.physical().indexDefinition("items_sku_key"))
 					.endsWith("USING btree (sku) INCLUDE (label) WITH (fillfactor='70')");
 				v.next().assertFails("23505", "INSERT INTO items VALUES (3, 'a', 'us')");
-				assertNoMigrationLeftovers(v.physical(), "items");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "items");
 			})
 			.run();
 	}
@@ -322,7 +324,7 @@ class CreateConstraintTests {
 				v.next().assertFails("23505", "INSERT INTO items VALUES (3, 'a', 'us', 'x')");
 			})
 			.afterComplete((v) -> {
-				assertThat(indexDefinition(v.physical(), "items_sku_key")).endsWith("USING btree (sku) INCLUDE (title)");
+				assertThat(v.physical().indexDefinition("items_sku_key")).endsWith("USING btree (sku) INCLUDE (title)");
 				assertThat(v.next().columns("items")).containsExactly("id", "sku", "region", "title");
 			})
 			.run();
@@ -368,20 +370,20 @@ class CreateConstraintTests {
 			assertThat(v.next().columns("tasks")).containsExactly("id", "title", "owner", "starts", "ends");
 			// Nothing to duplicate or backfill: the constraints are on the table itself, valid at once.
 			assertThat(v.physical().columns("tasks")).containsExactly("id", "title", "owner", "starts", "ends");
-			assertThat(constraints(v.physical(), "tasks")).containsExactly("tasks_period_check c true",
+			assertThat(v.physical().constraints("tasks")).containsExactly("tasks_period_check c true",
 					"tasks_pkey p true", "tasks_title_owner_key u true");
 			v.next().execute("INSERT INTO tasks (title, owner, starts, ends) VALUES ('write', 'ann', 1, 2)");
 			v.next().assertFails("23505", "INSERT INTO tasks (title, owner) VALUES ('write', 'ann')");
 			v.next().assertFails("23514", "INSERT INTO tasks (title, starts, ends) VALUES ('read', 5, 1)");
 			v.next().assertFails("23505", "INSERT INTO tasks (id, title) VALUES (1, 'other')");
 		}).afterComplete((v) -> {
-			assertThat(constraints(v.physical(), "tasks")).containsExactly("tasks_period_check c true",
+			assertThat(v.physical().constraints("tasks")).containsExactly("tasks_period_check c true",
 					"tasks_pkey p true", "tasks_title_owner_key u true");
-			assertThat(definition(v.physical(), "tasks_pkey")).isEqualTo("PRIMARY KEY (id)");
-			assertThat(definition(v.physical(), "tasks_title_owner_key")).isEqualTo("UNIQUE (title, owner)");
+			assertThat(v.physical().constraintDefinition("tasks_pkey")).isEqualTo("PRIMARY KEY (id)");
+			assertThat(v.physical().constraintDefinition("tasks_title_owner_key")).isEqualTo("UNIQUE (title, owner)");
 			v.next().execute("INSERT INTO tasks (title, owner) VALUES ('write', 'ann')");
 			v.next().assertFails("23505", "INSERT INTO tasks (title, owner) VALUES ('write', 'ann')");
-			assertNoMigrationLeftovers(v.physical(), "tasks");
+			assertNoTriggerFunctionColumnOrRelation(v.physical(), "tasks");
 		}).run();
 	}
 
@@ -431,9 +433,9 @@ class CreateConstraintTests {
 			.afterComplete((v) -> {
 				assertThat(coordinates(v.next())).containsExactly(List.of(40, 100), List.of(10, -170),
 						List.of(10, 150), List.of(-30, 120));
-				assertThat(constraints(v.physical(), "places")).containsExactly("places_coordinates_check c true",
+				assertThat(v.physical().constraints("places")).containsExactly("places_coordinates_check c true",
 						"places_pkey p true");
-				assertNoMigrationLeftovers(v.physical(), "places");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "places");
 			})
 			.run();
 	}
@@ -475,15 +477,15 @@ class CreateConstraintTests {
 				v.next().assertFails("23505", "INSERT INTO teams VALUES (4, 'red', 'south')");
 			})
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "teams")).containsExactly("teams_code_key u true",
+				assertThat(v.physical().constraints("teams")).containsExactly("teams_code_key u true",
 						"teams_league_code_key u true", "teams_pkey p true");
-				assertThat(constraints(v.physical(), "players")).containsExactly("players_pkey p true",
+				assertThat(v.physical().constraints("players")).containsExactly("players_pkey p true",
 						"players_team_fk f true");
-				assertThat(definition(v.physical(), "players_team_fk")).isEqualTo(
+				assertThat(v.physical().constraintDefinition("players_team_fk")).isEqualTo(
 						"FOREIGN KEY (team_code) REFERENCES teams(code)");
 				v.next().assertFails("23503", "INSERT INTO players VALUES (5, 'black')");
 				v.next().assertFails("23503", "DELETE FROM teams WHERE code = 'green'");
-				assertNoMigrationLeftovers(v.physical(), "teams");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "teams");
 			})
 			.run();
 	}
@@ -513,10 +515,11 @@ class CreateConstraintTests {
 			})
 			.afterComplete((v) -> {
 				assertThat(v.physical().columns("items")).containsExactlyInAnyOrder("id", "code", "region", "label");
-				assertThat(definition(v.physical(), "items_code_check")).isEqualTo("CHECK ((length(code) >= 2))");
+				assertThat(v.physical().constraintDefinition("items_code_check"))
+					.isEqualTo("CHECK ((length(code) >= 2))");
 				assertThat(v.next().query("SELECT code FROM items ORDER BY id")).extracting((r) -> r.get("code"))
 					.containsExactly("aa", "bb", "cc");
-				assertNoMigrationLeftovers(v.physical(), "items");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "items");
 			})
 			.run();
 	}
@@ -537,44 +540,6 @@ class CreateConstraintTests {
 			.stream()
 			.map((r) -> List.of(r.get("lat"), r.get("lon")))
 			.toList();
-	}
-
-	/** {@code name contype convalidated} of the table's constraints, NOT NULL ones (PostgreSQL 18) left out. */
-	static List<Object> constraints(SchemaVersion physical, String table) {
-		return physical
-			.query("SELECT conname || ' ' || contype::text || ' ' || convalidated AS c FROM pg_constraint "
-					+ "WHERE conrelid = ?::regclass AND contype <> 'n' ORDER BY conname", table)
-			.stream()
-			.map((r) -> r.get("c"))
-			.toList();
-	}
-
-	static Object definition(SchemaVersion physical, String constraint) {
-		return physical.value("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = ? "
-				+ "AND connamespace = current_schema()::regnamespace", constraint);
-	}
-
-	static String indexDefinition(SchemaVersion physical, String index) {
-		return (String) physical.value("SELECT pg_get_indexdef(to_regclass(?))", index);
-	}
-
-	/** After complete: no trigger, trigger function, temporary column or backfill marker remains. */
-	static void assertNoMigrationLeftovers(SchemaVersion physical, String table) {
-		assertThat(physical.value("SELECT count(*) FROM pg_trigger WHERE tgrelid = ?::regclass AND NOT tgisinternal",
-				table)).isEqualTo(0L);
-		assertThat(physical.value("SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_pgroll%' "
-				+ "AND pronamespace = current_schema()::regnamespace")).isEqualTo(0L);
-		assertThat(physical.columns(table)).noneMatch((column) -> column.startsWith("_pgroll"));
-		assertThat(physical.value("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_pgroll%' "
-				+ "AND relnamespace = current_schema()::regnamespace")).isEqualTo(0L);
-	}
-
-	static Map<String, Object> row(Object... keysAndValues) {
-		Map<String, Object> row = new LinkedHashMap<>();
-		for (int i = 0; i < keysAndValues.length; i += 2) {
-			row.put((String) keysAndValues[i], keysAndValues[i + 1]);
-		}
-		return row;
 	}
 
 }

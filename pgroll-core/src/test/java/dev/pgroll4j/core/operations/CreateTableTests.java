@@ -1,9 +1,6 @@
 package dev.pgroll4j.core.operations;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 import org.junit.jupiter.api.Tag;
@@ -19,7 +16,7 @@ import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 import dev.pgroll4j.test.TestSqlException;
 
-import static dev.pgroll4j.core.operations.DropColumnTests.row;
+import static dev.pgroll4j.core.testing.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -72,7 +69,7 @@ class CreateTableTests {
 						"price_cents");
 				assertThat(notNullColumns(v.physical(), "products")).containsExactly("id", "sku", "title", "price",
 						"price_cents");
-				assertThat(constraints(v.physical(), "products")).containsExactly(
+				assertThat(v.physical().constraintDefinitions("products")).containsExactly(
 						"price_positive c CHECK ((price > (0)::numeric)) NO INHERIT", "products_pkey p PRIMARY KEY (id)",
 						"products_sku_key u UNIQUE (sku)");
 				assertThat(v.physical().value("SELECT obj_description('products'::regclass, 'pg_class')"))
@@ -112,7 +109,7 @@ class CreateTableTests {
 				        - {name: role, type: text, default: "'member'"}
 				""").afterStart((v) -> assertCompositeKey(v.next())).afterComplete((v) -> {
 			assertCompositeKey(v.next());
-			assertThat(constraints(v.physical(), "memberships"))
+			assertThat(v.physical().constraintDefinitions("memberships"))
 				.containsExactly("memberships_pkey p PRIMARY KEY (team, person)");
 		}).run();
 	}
@@ -189,7 +186,7 @@ class CreateTableTests {
 					""")
 			.afterStart((v) -> {
 				v.previous().assertFails("42P01", "INSERT INTO authors VALUES (1)");
-				assertForeignKeys(database, v.next());
+				assertForeignKeys(v.next());
 				// The old version cannot delete a publisher's row away from under a new-version book.
 				v.previous().execute("INSERT INTO publishers VALUES (2, 'orphaned')");
 				v.next().execute("INSERT INTO authors VALUES (5)");
@@ -198,7 +195,7 @@ class CreateTableTests {
 				assertThat(v.next().value("SELECT publisher_id FROM books WHERE id = 5")).isNull();
 			})
 			.afterComplete((v) -> {
-				assertForeignKeys(database, v.next());
+				assertForeignKeys(v.next());
 				assertThat(v.physical()
 					.query("SELECT conname, confrelid::regclass::text AS target, confdeltype::text AS del, "
 							+ "confupdtype::text AS upd, confmatchtype::text AS match, condeferrable, condeferred "
@@ -212,11 +209,10 @@ class CreateTableTests {
 			.run();
 	}
 
-	private static void assertForeignKeys(TestDatabase database, SchemaVersion version) {
+	private static void assertForeignKeys(SchemaVersion version) {
 		// Initially deferred: a book may come before its author within one transaction.
-		inTransaction(database, version, "INSERT INTO books (id, author_id) VALUES (1, 10)",
-				"INSERT INTO authors VALUES (10)");
-		assertThatThrownBy(() -> inTransaction(database, version, "INSERT INTO books (id, author_id) VALUES (2, 11)"))
+		version.inTransaction("INSERT INTO books (id, author_id) VALUES (1, 10)", "INSERT INTO authors VALUES (10)");
+		assertThatThrownBy(() -> version.inTransaction("INSERT INTO books (id, author_id) VALUES (2, 11)"))
 			.isInstanceOf(TestSqlException.class)
 			.satisfies((ex) -> assertThat(((TestSqlException) ex).sqlState()).isEqualTo("23503"));
 		version.execute("UPDATE authors SET id = 20 WHERE id = 10");
@@ -300,13 +296,13 @@ class CreateTableTests {
 				          exclude: {index_method: gist, elements: during WITH &&, predicate: "code <> 'shared'"}
 				""").afterStart((v) -> {
 			v.previous().assertFails("42P01", "INSERT INTO rooms VALUES ('A', 1, 10)");
-			assertTableConstraints(database, v.next());
+			assertTableConstraints(v.next());
 		}).afterComplete((v) -> {
-			assertTableConstraints(database, v.next());
-			assertThat(constraints(v.physical(), "rooms")).containsExactly(
+			assertTableConstraints(v.next());
+			assertThat(v.physical().constraintDefinitions("rooms")).containsExactly(
 					"rooms_capacity_positive c CHECK ((capacity > 0)) NO INHERIT",
 					"rooms_pk p PRIMARY KEY (building, number)");
-			assertThat(constraints(v.physical(), "bookings")).containsExactly(
+			assertThat(v.physical().constraintDefinitions("bookings")).containsExactly(
 					"bookings_code_unique u UNIQUE (code) INCLUDE (owner)",
 					"bookings_no_overlap x EXCLUDE USING gist (during WITH &&) WHERE ((code <> 'shared'::text))",
 					"bookings_pk p PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED",
@@ -317,7 +313,7 @@ class CreateTableTests {
 		}).run();
 	}
 
-	private static void assertTableConstraints(TestDatabase database, SchemaVersion version) {
+	private static void assertTableConstraints(SchemaVersion version) {
 		version.execute("INSERT INTO rooms VALUES ('A', 1, 10), ('A', 2, 20)");
 		version.assertFails("23505", "INSERT INTO rooms VALUES ('A', 1, 5)");
 		version.assertFails("23514", "INSERT INTO rooms VALUES ('B', 1, 0)");
@@ -328,7 +324,7 @@ class CreateTableTests {
 		version.assertFails("23P01", "INSERT INTO bookings VALUES (5, 'w', NULL, NULL, '[3,4)', NULL)");
 		version.execute("INSERT INTO bookings VALUES (6, 'shared', NULL, NULL, '[3,4)', NULL)");
 		// The deferred primary key lets two rows swap ids inside one transaction.
-		inTransaction(database, version, "UPDATE bookings SET id = 2 WHERE code = 'x'",
+		version.inTransaction("UPDATE bookings SET id = 2 WHERE code = 'x'",
 				"UPDATE bookings SET id = 1 WHERE code = 'y'");
 		assertThat(version.value("SELECT code FROM bookings WHERE id = 1")).isEqualTo("y");
 		version.execute("UPDATE rooms SET number = 11 WHERE number = 1");
@@ -372,7 +368,7 @@ class CreateTableTests {
 				            on_delete_set_columns: [account]
 				""").afterStart((v) -> assertPostgres15Constraints(v.next())).afterComplete((v) -> {
 			assertPostgres15Constraints(v.next());
-			assertThat(constraints(v.physical(), "badges")).contains(
+			assertThat(v.physical().constraintDefinitions("badges")).contains(
 					"badges_account_fk f FOREIGN KEY (tenant, account) REFERENCES accounts(tenant, id) "
 							+ "ON DELETE SET NULL (account)",
 					"badges_label_unique u UNIQUE NULLS NOT DISTINCT (label)");
@@ -464,16 +460,6 @@ class CreateTableTests {
 			.hasMessageContaining("pk: true");
 	}
 
-	/** Name, type and definition of each constraint of a table, NOT NULL ones (PostgreSQL 18) left out. */
-	private static List<String> constraints(SchemaVersion physical, String table) {
-		return physical
-			.query("SELECT conname || ' ' || contype::text || ' ' || pg_get_constraintdef(oid) AS c FROM pg_constraint "
-					+ "WHERE conrelid = ?::regclass AND contype <> 'n' ORDER BY conname", table)
-			.stream()
-			.map((r) -> (String) r.get("c"))
-			.toList();
-	}
-
 	private static List<String> notNullColumns(SchemaVersion physical, String table) {
 		return physical
 			.query("SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND attnotnull "
@@ -481,23 +467,6 @@ class CreateTableTests {
 			.stream()
 			.map((r) -> (String) r.get("attname"))
 			.toList();
-	}
-
-	/** Runs statements in one transaction as a client of {@code version}; deferred checks run at commit. */
-	private static void inTransaction(TestDatabase database, SchemaVersion version, String... statements) {
-		try (Connection connection = database.connect()) {
-			connection.setAutoCommit(false);
-			try (Statement statement = connection.createStatement()) {
-				statement.execute("SET search_path TO \"" + version.schema() + "\"");
-				for (String sql : statements) {
-					statement.execute(sql);
-				}
-			}
-			connection.commit();
-		}
-		catch (SQLException ex) {
-			throw new TestSqlException(String.join("; ", statements), ex);
-		}
 	}
 
 }

@@ -1,18 +1,17 @@
 package dev.pgroll4j.core.operations;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.pgroll4j.core.MigrationValidationException;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.testing.MigrationLifecycle;
-import dev.pgroll4j.core.testing.SchemaVersion;
 import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
+import static dev.pgroll4j.core.testing.Leftovers.assertNoTriggerFunctionOrColumn;
+import static dev.pgroll4j.core.testing.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,7 +70,7 @@ class DropColumnTests {
 				v.next().execute("INSERT INTO users VALUES (6, 'frank')");
 				assertThat(v.next().query("SELECT name FROM users ORDER BY id")).extracting((r) -> r.get("name"))
 					.containsExactly("alice", "bobby", "carol", "frank");
-				assertNoMigrationLeftovers(v.physical(), "users");
+				assertNoTriggerFunctionOrColumn(v.physical(), "users");
 			})
 			.run();
 	}
@@ -199,7 +198,7 @@ class DropColumnTests {
 				assertThat(v.physical().columns("people")).containsExactly("id", "full_name");
 				assertThat(v.next().value("SELECT full_name FROM people WHERE id = 32")).isEqualTo("alan turing");
 				assertThat(v.physical().value("SELECT count(*) FROM people WHERE full_name IS NULL")).isEqualTo(0L);
-				assertNoMigrationLeftovers(v.physical(), "people");
+				assertNoTriggerFunctionOrColumn(v.physical(), "people");
 			})
 			.run();
 	}
@@ -326,7 +325,7 @@ class DropColumnTests {
 			.afterComplete((v) -> {
 				assertThat(v.physical().value("SELECT to_regclass('users')")).isNull();
 				assertThat(v.physical().columns("members")).containsExactly("id", "name");
-				assertNoMigrationLeftovers(v.physical(), "members");
+				assertNoTriggerFunctionOrColumn(v.physical(), "members");
 			})
 			.run();
 	}
@@ -405,23 +404,6 @@ class DropColumnTests {
 			.hasMessageStartingWith("500_under_test.yaml: operations[2] (drop_column), field column: ")
 			.hasMessageContaining("foreign key \"players_team_fk\"");
 		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
-	}
-
-	/** After complete: no trigger, trigger function or backfill marker column remains. */
-	static void assertNoMigrationLeftovers(SchemaVersion physical, String table) {
-		assertThat(physical.value("SELECT count(*) FROM pg_trigger WHERE tgrelid = ?::regclass AND NOT tgisinternal",
-				table)).isEqualTo(0L);
-		assertThat(physical.value("SELECT count(*) FROM pg_proc WHERE proname LIKE '\\_pgroll%' "
-				+ "AND pronamespace = current_schema()::regnamespace")).isEqualTo(0L);
-		assertThat(physical.columns(table)).noneMatch((column) -> column.startsWith("_pgroll"));
-	}
-
-	static Map<String, Object> row(Object... keysAndValues) {
-		Map<String, Object> row = new java.util.LinkedHashMap<>();
-		for (int i = 0; i < keysAndValues.length; i += 2) {
-			row.put((String) keysAndValues[i], keysAndValues[i + 1]);
-		}
-		return row;
 	}
 
 }

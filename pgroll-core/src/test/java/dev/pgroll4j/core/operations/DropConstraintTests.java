@@ -7,9 +7,8 @@ import dev.pgroll4j.core.testing.MigrationLifecycle;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
-import static dev.pgroll4j.core.operations.CreateConstraintTests.assertNoMigrationLeftovers;
-import static dev.pgroll4j.core.operations.CreateConstraintTests.constraints;
-import static dev.pgroll4j.core.operations.CreateConstraintTests.row;
+import static dev.pgroll4j.core.testing.Leftovers.assertNoTriggerFunctionColumnOrRelation;
+import static dev.pgroll4j.core.testing.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @PostgresTest
@@ -66,7 +65,7 @@ class DropConstraintTests {
 				assertThat(v.next().value("SELECT age FROM users WHERE id = 2")).isEqualTo(31);
 				// The column's other constraints are untouched: its copy only loses the check.
 				v.next().assertFails("23505", "INSERT INTO users VALUES (5, 'a@x.io', 1, NULL)");
-				assertThat(constraints(v.physical(), "users")).contains("users_age_check c true");
+				assertThat(v.physical().constraints("users")).contains("users_age_check c true");
 			})
 			.afterRollback((v) -> {
 				assertThat(v.previous().query("SELECT age FROM users ORDER BY id")).extracting((r) -> r.get("age"))
@@ -74,13 +73,13 @@ class DropConstraintTests {
 				v.previous().assertFails("23514", "INSERT INTO users VALUES (4, 'd@x.io', -1, NULL)");
 			})
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "users")).containsExactly("users_email_key u true",
+				assertThat(v.physical().constraints("users")).containsExactly("users_email_key u true",
 						"users_pkey p true", "users_team_fk f true");
 				v.next().execute("INSERT INTO users VALUES (6, 'f@x.io', -9, NULL)");
 				assertThat(v.next().query("SELECT age FROM users ORDER BY id")).extracting((r) -> r.get("age"))
 					.containsExactly(0, 31, 0, -9);
 				assertThat(v.next().columns("users")).containsExactly("id", "email", "age", "team_id");
-				assertNoMigrationLeftovers(v.physical(), "users");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "users");
 			})
 			.run();
 	}
@@ -106,13 +105,13 @@ class DropConstraintTests {
 				v.previous().assertFails("23503", "INSERT INTO users VALUES (5, 'e@x.io', NULL, 99)");
 				// The old column still references teams, whoever deletes the team.
 				v.next().assertFails("23503", "DELETE FROM teams WHERE id = 1");
-				assertThat(constraints(v.physical(), "users")).contains("users_team_fk f true");
+				assertThat(v.physical().constraints("users")).contains("users_team_fk f true");
 			})
 			.afterRollback((v) -> assertThat(v.previous().query("SELECT team_id FROM users ORDER BY id"))
 				.extracting((r) -> r.get("team_id"))
 				.containsExactly(1, null, null, 1))
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "users")).containsExactly("users_age_check c true",
+				assertThat(v.physical().constraints("users")).containsExactly("users_age_check c true",
 						"users_email_key u true", "users_pkey p true");
 				v.next().execute("INSERT INTO users VALUES (6, 'f@x.io', NULL, 42)");
 				v.next().execute("DELETE FROM teams WHERE id = 1");
@@ -120,7 +119,7 @@ class DropConstraintTests {
 					.containsExactly(1, null, null, 1, 42);
 				// The table's other constraints are untouched.
 				v.next().assertFails("23514", "INSERT INTO users VALUES (7, 'g@x.io', -1, NULL)");
-				assertNoMigrationLeftovers(v.physical(), "users");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "users");
 			})
 			.run();
 	}
@@ -144,13 +143,13 @@ class DropConstraintTests {
 				v.previous().assertFails("23505", "INSERT INTO users VALUES (4, 'b@x.io', NULL, NULL)");
 				v.previous().execute("INSERT INTO users VALUES (5, 'e@x.io', NULL, NULL)");
 				assertThat(v.next().value("SELECT email FROM users WHERE id = 5")).isEqualTo("e@x.io");
-				assertThat(constraints(v.physical(), "users")).contains("users_email_key u true");
+				assertThat(v.physical().constraints("users")).contains("users_email_key u true");
 			})
 			.afterRollback((v) -> assertThat(v.previous().query("SELECT email FROM users ORDER BY id"))
 				.extracting((r) -> r.get("email"))
 				.containsExactly("a@x.io", "b@x.io", "a+3@x.io", "e@x.io"))
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "users")).containsExactly("users_age_check c true",
+				assertThat(v.physical().constraints("users")).containsExactly("users_age_check c true",
 						"users_pkey p true", "users_team_fk f true");
 				assertThat(v.physical().value("SELECT to_regclass('users_email_key')")).isNull();
 				v.next().execute("INSERT INTO users VALUES (6, 'b@x.io', NULL, NULL)");
@@ -159,7 +158,7 @@ class DropConstraintTests {
 				// Still NOT NULL: the copy keeps everything but the dropped constraint.
 				assertThat(v.physical().value("SELECT attnotnull FROM pg_attribute WHERE attrelid = "
 						+ "'users'::regclass AND attname = 'email'")).isEqualTo(true);
-				assertNoMigrationLeftovers(v.physical(), "users");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "users");
 			})
 			.run();
 	}
@@ -183,7 +182,7 @@ class DropConstraintTests {
 			assertThat(v.physical().columns("labels")).containsExactly("id", "name");
 			v.next().execute("INSERT INTO labels VALUES (1, 'x')");
 		}).afterComplete((v) -> {
-			assertThat(constraints(v.physical(), "labels")).containsExactly("labels_pkey p true");
+			assertThat(v.physical().constraints("labels")).containsExactly("labels_pkey p true");
 			v.next().execute("INSERT INTO labels VALUES (1, 'x')");
 		}).run();
 	}

@@ -10,9 +10,8 @@ import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
-import static dev.pgroll4j.core.operations.CreateConstraintTests.assertNoMigrationLeftovers;
-import static dev.pgroll4j.core.operations.CreateConstraintTests.constraints;
-import static dev.pgroll4j.core.operations.CreateConstraintTests.row;
+import static dev.pgroll4j.core.testing.Leftovers.assertNoTriggerFunctionColumnOrRelation;
+import static dev.pgroll4j.core.testing.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,20 +66,20 @@ class DropMultiColumnConstraintTests {
 				.containsExactly(row("starts", 10, "ends", 20));
 			// The other constraint, over other columns, binds both versions as before.
 			v.next().assertFails("23505", "INSERT INTO bookings VALUES (6, 1, 1, 1, 2)");
-			assertThat(constraints(v.physical(), "bookings")).contains("bookings_period_check c true");
+			assertThat(v.physical().constraints("bookings")).contains("bookings_period_check c true");
 		}).afterRollback((v) -> {
 			assertThat(v.previous().query("SELECT starts, ends FROM bookings WHERE id = 3"))
 				.containsExactly(row("starts", 8, "ends", 18));
 			v.previous().assertFails("23514", "INSERT INTO bookings VALUES (5, 4, 1, 20, 10)");
 		}).afterComplete((v) -> {
-			assertThat(constraints(v.physical(), "bookings")).containsExactly("bookings_pkey p true",
+			assertThat(v.physical().constraints("bookings")).containsExactly("bookings_pkey p true",
 					"bookings_room_day_key u true");
 			v.next().execute("INSERT INTO bookings VALUES (7, 5, 1, 20, 10)");
 			assertThat(v.next().query("SELECT starts, ends FROM bookings ORDER BY id"))
 				.extracting((r) -> r.get("starts") + "-" + r.get("ends"))
 				.containsExactly("9-17", "10-20", "8-18", "5-6", "20-10");
 			assertThat(v.next().columns("bookings")).containsExactly("id", "room", "day", "starts", "ends");
-			assertNoMigrationLeftovers(v.physical(), "bookings");
+			assertNoTriggerFunctionColumnOrRelation(v.physical(), "bookings");
 		}).run();
 	}
 
@@ -110,16 +109,16 @@ class DropMultiColumnConstraintTests {
 				.containsExactly(row("room", 5, "day", 5));
 			// The untouched check still binds the new version.
 			v.next().assertFails("23514", "INSERT INTO bookings VALUES (7, 9, 9, 2, 1)");
-			assertThat(constraints(v.physical(), "bookings")).contains("bookings_room_day_key u true");
+			assertThat(v.physical().constraints("bookings")).contains("bookings_room_day_key u true");
 		}).afterRollback((v) -> assertThat(v.previous().query("SELECT day FROM bookings ORDER BY id"))
 			.extracting((r) -> r.get("day"))
 			.containsExactly(1, 2, -3, 1, 5)).afterComplete((v) -> {
-				assertThat(constraints(v.physical(), "bookings")).containsExactly("bookings_period_check c true",
+				assertThat(v.physical().constraints("bookings")).containsExactly("bookings_period_check c true",
 						"bookings_pkey p true");
 				assertThat(v.physical().value("SELECT to_regclass('bookings_room_day_key')")).isNull();
 				v.next().execute("INSERT INTO bookings VALUES (8, 1, 1, 9, 10)");
 				assertThat(v.next().value("SELECT count(*) FROM bookings WHERE room = 1 AND day = 1")).isEqualTo(2L);
-				assertNoMigrationLeftovers(v.physical(), "bookings");
+				assertNoTriggerFunctionColumnOrRelation(v.physical(), "bookings");
 			}).run();
 	}
 
@@ -152,11 +151,11 @@ class DropMultiColumnConstraintTests {
 				.containsExactly(row("room", null, "day", 7));
 			v.previous().assertFails("23503", "INSERT INTO cleanings VALUES (3, 7, 7)");
 		}).afterComplete((v) -> {
-			assertThat(constraints(v.physical(), "cleanings")).containsExactly("cleanings_pkey p true");
+			assertThat(v.physical().constraints("cleanings")).containsExactly("cleanings_pkey p true");
 			v.next().execute("INSERT INTO cleanings VALUES (4, 8, 8)");
 			// bookings lost nothing: its key no longer has a foreign key pointing at it.
 			v.next().execute("DELETE FROM bookings WHERE id = 1");
-			assertNoMigrationLeftovers(v.physical(), "cleanings");
+			assertNoTriggerFunctionColumnOrRelation(v.physical(), "cleanings");
 		}).run();
 	}
 

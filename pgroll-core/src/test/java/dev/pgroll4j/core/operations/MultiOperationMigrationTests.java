@@ -59,7 +59,7 @@ class MultiOperationMigrationTests {
 			.afterComplete((v) -> {
 				assertThat(v.physical().columns("gadgets")).containsExactly("id", "label", "color");
 				assertThat(v.next().columns("gadgets")).containsExactly("id", "label", "color");
-				assertThat(v.physical().value("SELECT pg_get_indexdef('gadgets_color_label_key'::regclass)").toString())
+				assertThat(v.physical().indexDefinition("gadgets_color_label_key"))
 					.endsWith("USING btree (color, label)");
 				// Rollback dropped the table with the rows written above; this one is the first of its kind.
 				v.next().execute("INSERT INTO gadgets VALUES (4, 'lamp', 'blue')");
@@ -197,8 +197,7 @@ class MultiOperationMigrationTests {
 				v.previous().assertFails("23505", "INSERT INTO people VALUES (51, 'F1', 'L1', 'x')");
 				v.next().assertFails("23505", "INSERT INTO people VALUES (52, 'a', 'b', 'x', 'f2l2')");
 			})
-			.afterComplete((v) -> assertThat(v.physical()
-				.value("SELECT pg_get_indexdef('people_handle_key'::regclass)").toString())
+			.afterComplete((v) -> assertThat(v.physical().indexDefinition("people_handle_key"))
 				.endsWith("USING btree (handle)"))
 			.run();
 	}

@@ -88,7 +88,7 @@ class RawSqlTests {
 				assertThat(v.next().columns("users")).containsExactly("id", "name", "email", "birth_date");
 				v.next().execute("UPDATE users SET birth_date = '2000-01-01', email = 'A@X' WHERE id = 1");
 				// The SQL saw the column under its final name, so it ran after add_column's rename.
-				assertThat(v.physical().value("SELECT pg_get_indexdef('users_email_lower_idx'::regclass)").toString())
+				assertThat(v.physical().indexDefinition("users_email_lower_idx"))
 					.endsWith("USING btree (lower(email))");
 			})
 			.run();

@@ -12,7 +12,8 @@ import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
-import static dev.pgroll4j.core.operations.DropColumnTests.row;
+import static dev.pgroll4j.core.testing.Leftovers.assertNoTriggerFunctionOrColumn;
+import static dev.pgroll4j.core.testing.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,9 +63,7 @@ class RenameColumnTests {
 				assertThat(v.next().value("SELECT count(*) FROM users WHERE state = 'active'")).isEqualTo(3L);
 				v.next().execute("INSERT INTO users (id, name) VALUES (5, 'eve')");
 				assertThat(v.next().value("SELECT state FROM users WHERE id = 5")).isEqualTo("new");
-				assertThat(v.physical().value("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
-						+ "WHERE conrelid = 'users'::regclass AND conname = 'status_known'")).asString()
-					.contains("state")
+				assertThat(v.physical().constraintDefinition("status_known")).contains("state")
 					.doesNotContain("status");
 			})
 			.run();
@@ -96,7 +95,7 @@ class RenameColumnTests {
 			.afterComplete((v) -> {
 				assertThat(v.physical().columns("users")).containsExactly("id", "handle", "status", "shout");
 				assertThat(v.next().value("SELECT count(*) FROM users WHERE shout = upper(handle)")).isEqualTo(12L);
-				DropColumnTests.assertNoMigrationLeftovers(v.physical(), "users");
+				assertNoTriggerFunctionOrColumn(v.physical(), "users");
 			})
 			.run();
 	}

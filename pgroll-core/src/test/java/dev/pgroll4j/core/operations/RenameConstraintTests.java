@@ -53,12 +53,12 @@ class RenameConstraintTests {
 					""".formatted(from, to))
 			.afterStart((v) -> {
 				// The old version may name the constraint (ON CONFLICT ON CONSTRAINT, error handling) until complete.
-				assertThat(constraints(v.physical())).contains(from).doesNotContain(to);
+				assertThat(constraintNames(v.physical())).contains(from).doesNotContain(to);
 				v.previous().assertFails(violation, violating);
 				v.next().assertFails(violation, violating);
 			})
 			.afterComplete((v) -> {
-				assertThat(constraints(v.physical())).contains(to).doesNotContain(from);
+				assertThat(constraintNames(v.physical())).contains(to).doesNotContain(from);
 				assertThat(v.physical().value("SELECT conindid::regclass::text FROM pg_constraint "
 						+ "WHERE conrelid = 'players'::regclass AND conname = ?", to))
 					.as("index the constraint uses (for a foreign key, the referenced key's)")
@@ -77,7 +77,7 @@ class RenameConstraintTests {
 					  - rename_table: {from: players, to: members}
 					  - rename_constraint: {table: members, from: players_pkey, to: members_pkey}
 					""")
-			.afterStart((v) -> assertThat(constraints(v.physical())).contains("players_pkey"))
+			.afterStart((v) -> assertThat(constraintNames(v.physical())).contains("players_pkey"))
 			.afterComplete((v) -> assertThat(v.physical().value("SELECT conindid::regclass::text FROM pg_constraint "
 					+ "WHERE conrelid = 'members'::regclass AND contype = 'p'"))
 				.isEqualTo("members_pkey"))
@@ -149,7 +149,7 @@ class RenameConstraintTests {
 					+ "\"players_nope\" does not exist on table \"players\"");
 	}
 
-	private static List<Object> constraints(SchemaVersion version) {
+	private static List<Object> constraintNames(SchemaVersion version) {
 		return version.query("SELECT conname FROM pg_constraint WHERE conrelid = 'players'::regclass ORDER BY 1")
 			.stream()
 			.map((row) -> row.get("conname"))

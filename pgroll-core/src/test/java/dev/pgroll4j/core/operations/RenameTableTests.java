@@ -11,6 +11,7 @@ import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
+import static dev.pgroll4j.core.testing.Leftovers.assertNoTriggerFunctionOrColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -146,7 +147,7 @@ class RenameTableTests {
 					.isEqualTo("customers");
 				assertThat(v.physical().value("SELECT attnotnull FROM pg_attribute "
 						+ "WHERE attrelid = 'customers'::regclass AND attname = 'label'")).isEqualTo(true);
-				DropColumnTests.assertNoMigrationLeftovers(v.physical(), "customers");
+				assertNoTriggerFunctionOrColumn(v.physical(), "customers");
 			})
 			.run();
 	}

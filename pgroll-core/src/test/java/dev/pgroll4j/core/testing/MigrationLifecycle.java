@@ -144,7 +144,8 @@ public final class MigrationLifecycle {
 		this.afterComplete.accept(new Versions(null, version(next), version(this.schema)));
 	}
 
-	private SchemaVersion version(String searchPath) {
+	/** A client of any schema of this lifecycle, e.g. of a version schema while a test drives pgroll itself. */
+	public SchemaVersion version(String searchPath) {
 		return new SchemaVersion(this.database, searchPath);
 	}
 

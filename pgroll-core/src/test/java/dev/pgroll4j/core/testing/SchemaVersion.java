@@ -85,6 +85,63 @@ public final class SchemaVersion {
 		});
 	}
 
+	/**
+	 * {@code "name type validated"} of each constraint of a table, by name, e.g. {@code "users_pkey p true"}.
+	 * PostgreSQL 18's NOT NULL constraints are left out, so that the lists are the same on every version.
+	 */
+	public List<String> constraints(String table) {
+		return constraintLines(table, "convalidated");
+	}
+
+	/** {@link #constraints} with validity spelled {@code valid} or {@code not_valid}: {@code "users_pkey p valid"}. */
+	public List<String> constraintValidity(String table) {
+		return constraintLines(table, "CASE WHEN convalidated THEN 'valid' ELSE 'not_valid' END");
+	}
+
+	/** {@link #constraints} with the definition instead of validity: {@code "users_pkey p PRIMARY KEY (id)"}. */
+	public List<String> constraintDefinitions(String table) {
+		return constraintLines(table, "pg_get_constraintdef(oid)");
+	}
+
+	private List<String> constraintLines(String table, String detail) {
+		return query("SELECT conname || ' ' || contype::text || ' ' || " + detail + " AS c FROM pg_constraint "
+				+ "WHERE conrelid = ?::regclass AND contype <> 'n' ORDER BY conname", table)
+			.stream()
+			.map((r) -> (String) r.get("c"))
+			.toList();
+	}
+
+	/** The definition of a constraint in this version's schema, e.g. {@code "UNIQUE (sku, region)"}. */
+	public String constraintDefinition(String constraint) {
+		return (String) value("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = ? "
+				+ "AND connamespace = current_schema()::regnamespace", constraint);
+	}
+
+	/** The definition of an index as this version resolves its name: {@code "CREATE INDEX ... USING ..."}. */
+	public String indexDefinition(String index) {
+		return (String) value("SELECT pg_get_indexdef(to_regclass(?))", index);
+	}
+
+	/**
+	 * Runs statements in one transaction on one connection, as a client of this version, so that deferred
+	 * constraints are checked only at the commit.
+	 */
+	public void inTransaction(String... statements) {
+		try (Connection connection = this.database.connect()) {
+			connection.setAutoCommit(false);
+			try (Statement statement = connection.createStatement()) {
+				selectVersion(statement);
+				for (String sql : statements) {
+					statement.execute(sql);
+				}
+			}
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			throw new TestSqlException(String.join("; ", statements), ex);
+		}
+	}
+
 	/** Asserts that the statement fails with the given SQLSTATE. */
 	public void assertFails(String sqlState, String sql, Object... args) {
 		ThrowableAssert.ThrowingCallable call = () -> execute(sql, args);
@@ -97,7 +154,7 @@ public final class SchemaVersion {
 	private <T> T run(String sql, Work<T> work) {
 		try (Connection connection = this.database.connect()) {
 			try (Statement statement = connection.createStatement()) {
-				statement.execute("SET search_path TO \"" + this.searchPath.replace("\"", "\"\"") + "\"");
+				selectVersion(statement);
 			}
 			try (PreparedStatement statement = connection.prepareStatement(sql)) {
 				return work.run(statement);
@@ -106,6 +163,10 @@ public final class SchemaVersion {
 		catch (SQLException ex) {
 			throw new TestSqlException(sql, ex);
 		}
+	}
+
+	private void selectVersion(Statement statement) throws SQLException {
+		statement.execute("SET search_path TO \"" + this.searchPath.replace("\"", "\"\"") + "\"");
 	}
 
 	private static void bind(PreparedStatement statement, Object[] args) throws SQLException {
