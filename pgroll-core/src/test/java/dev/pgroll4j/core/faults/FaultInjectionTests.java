@@ -1,5 +1,8 @@
 package dev.pgroll4j.core.faults;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +18,7 @@ import dev.pgroll4j.core.MigrateOptions;
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.core.RollbackResult;
 import dev.pgroll4j.core.StartResult;
 import dev.pgroll4j.core.migration.Migration;
 import dev.pgroll4j.core.migration.MigrationParser;
@@ -34,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Tag("reliability")
 class FaultInjectionTests {
 
-	private static final String SCHEMA = "shop";
+	static final String SCHEMA = "shop";
 
 	private static final Migration SETUP = MigrationParser.parse("01_setup.yaml", """
 			operations:
@@ -50,7 +54,7 @@ class FaultInjectionTests {
 			""");
 
 	/** Phase A DDL, a concurrent index, a duplicated column with its FK and index, a backfill and validations. */
-	private static final Migration CHANGE = MigrationParser.parse("02_change.yaml", """
+	static final Migration CHANGE = MigrationParser.parse("02_change.yaml", """
 			operations:
 			  - alter_column:
 			      table: orders
@@ -182,6 +186,42 @@ class FaultInjectionTests {
 			.withMessageContaining("cannot complete migration \"02_change\": its start did not finish");
 		var result = pgroll.migrate(List.of(SETUP, CHANGE), MigrateOptions.defaults());
 		assertThat(result.started()).containsExactly("02_change");
+		assertThat(database.queryForLong("SELECT count(*) FROM shop_02_change.orders WHERE label IS NULL")).isZero();
+	}
+
+	@Test
+	void killingTheMigratingJvmMidBackfillIsRepairedByTheNextStartUp(TestDatabase server) throws Exception {
+		TestDatabase database = server.createSibling("jvm");
+		Pgroll pgroll = pgroll(database.dataSource());
+		pgroll.migrate(List.of(SETUP), MigrateOptions.defaults().withCompleteLast(true));
+		CatalogSnapshot before = database.catalogSnapshot();
+		String rows = rows(database);
+
+		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), MigratingProcess.class.getName(), database.jdbcUrl(),
+				database.user(), database.password())
+			.redirectErrorStream(true)
+			.start();
+		String line;
+		try (BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
+			while ((line = output.readLine()) != null && !line.startsWith(MigratingProcess.BACKFILLING)) {
+				// start-up and DDL log lines
+			}
+			assertThat(line).as("the child reached the backfill").isNotNull();
+			child.destroyForcibly();
+			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		}
+		System.out.println("killed the migrating JVM at: " + line);
+		assertThat(pgroll.status().activeMigration().startFinished()).isFalse();
+		assertThat(database.queryForLong("SELECT count(*) FROM shop.orders WHERE _pgroll_needs_backfill"))
+			.as("rows still waiting for the backfill").isPositive();
+
+		// The next application start-up: it sees the dead start, rolls it back, and starts the migration again.
+		assertThat(pgroll.repair()).map(RollbackResult::migration).contains("02_change");
+		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
+		assertThat(rows(database)).isEqualTo(rows);
+		assertThat(pgroll.migrate(List.of(SETUP, CHANGE), MigrateOptions.defaults()).started())
+			.containsExactly("02_change");
 		assertThat(database.queryForLong("SELECT count(*) FROM shop_02_change.orders WHERE label IS NULL")).isZero();
 	}
 

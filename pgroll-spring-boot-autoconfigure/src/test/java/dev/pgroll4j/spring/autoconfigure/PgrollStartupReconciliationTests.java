@@ -1,11 +1,18 @@
 package dev.pgroll4j.spring.autoconfigure;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,31 +143,72 @@ class PgrollStartupReconciliationTests {
 	}
 
 	@Test
-	void fourInstancesStartingTheSameMigrationTogetherMigrateItOnce() throws Exception {
+	void eightInstancesStartingTheSameMigrationTogetherMigrateItOnceAndAllServeTheNewVersion() throws Exception {
 		startUp("v1");
-		ExecutorService executor = Executors.newFixedThreadPool(4);
+		int instances = 8;
+		ExecutorService executor = Executors.newFixedThreadPool(instances);
 		CountDownLatch go = new CountDownLatch(1);
-		List<Future<MigrateResult>> results = new ArrayList<>();
-		for (int i = 0; i < 4; i++) {
+		List<Future<String>> results = new ArrayList<>();
+		for (int i = 0; i < instances; i++) {
 			results.add(executor.submit(() -> {
 				go.await();
-				return startUp("v2");
+				List<String> seen = new ArrayList<>();
+				release("v2").run((context) -> {
+					assertThat(context).hasNotFailed();
+					MigrateResult result = context.getBean(PgrollMigrationInitializer.class).result();
+					try (Connection connection = context.getBean(DataSource.class).getConnection();
+							Statement statement = connection.createStatement();
+							ResultSet rs = statement.executeQuery("SHOW search_path")) {
+						rs.next();
+						seen.add(result.outcome() + " " + result.versionSchema() + " " + rs.getString(1));
+					}
+				});
+				return seen.get(0);
 			}));
 		}
 		go.countDown();
 		executor.shutdown();
-		List<MigrateResult.Outcome> outcomes = new ArrayList<>();
-		for (Future<MigrateResult> result : results) {
-			outcomes.add(result.get().outcome());
-			assertThat(result.get().versionSchema()).isEqualTo(this.schema + "_02_add_isbn");
+		List<String> outcomes = new ArrayList<>();
+		for (Future<String> result : results) {
+			outcomes.add(result.get(5, TimeUnit.MINUTES));
 		}
-		assertThat(outcomes).containsOnlyOnce(MigrateResult.Outcome.MIGRATED);
-		assertThat(outcomes.stream().filter((outcome) -> outcome == MigrateResult.Outcome.UP_TO_DATE)).hasSize(3);
+		// The pin quotes the schema name in search_path.
+		String pinned = " " + this.schema + "_02_add_isbn \"" + this.schema + "_02_add_isbn\"";
+		assertThat(outcomes).containsOnlyOnce(MigrateResult.Outcome.MIGRATED + pinned)
+			.filteredOn((outcome) -> outcome.equals(MigrateResult.Outcome.UP_TO_DATE + pinned))
+			.hasSize(instances - 1);
 		release("v2").run((context) -> {
 			MigrationStatus status = context.getBean(Pgroll.class).status();
 			assertThat(status.history()).hasSize(2);
 			assertThat(status.activeMigration().name()).isEqualTo("02_add_isbn");
 		});
+	}
+
+	@Test
+	void anInstanceThatWaitsLongerThanItsStartupLockWaitFailsSayingWhy(TestDatabase database) {
+		startUp("v1");
+		database.execute("INSERT INTO " + this.schema + ".books SELECT g, 'b' || g FROM generate_series(1, 400) g");
+		// About eight seconds of backfill, which the first instance runs in the background holding the lock.
+		release("v2")
+			.withPropertyValues("pgroll.backfill.batch-size=10", "pgroll.backfill.batch-delay=200ms",
+					"pgroll.backfill-startup-wait=0s")
+			.run((first) -> {
+				assertThat(first).hasNotFailed();
+				assertThat(first.getBean(PgrollMigrationInitializer.class).isBackfilling()).isTrue();
+				release("v2").withPropertyValues("pgroll.startup-lock-wait=500ms").run((second) -> {
+					assertThat(second).hasFailed();
+					assertThat(second.getStartupFailure()).rootCause()
+						.isInstanceOf(MigrationStateException.class)
+						.hasMessage("another application instance is migrating schema \"" + this.schema
+								+ "\" (waited 500 ms for its lock)");
+				});
+				PgrollMigrationInitializer initializer = first.getBean(PgrollMigrationInitializer.class);
+				long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+				while (initializer.isBackfilling() && System.nanoTime() < deadline) {
+					Thread.sleep(100);
+				}
+				assertThat(initializer.result().started()).containsExactly("02_add_isbn");
+			});
 	}
 
 }
