@@ -596,7 +596,8 @@ public final class MigrationEngine {
 		try (PreparedStatement query = tx.connection().prepareStatement("""
 				SELECT 'DROP FUNCTION IF EXISTS ' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '() CASCADE'
 				FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-				WHERE n.nspname = ? AND p.proname LIKE '\\_pgroll\\_trigger\\_%' AND p.prorettype = 'trigger'::regtype
+				WHERE n.nspname = ? AND (p.proname LIKE '\\_pgroll\\_trigger\\_%' OR p.proname = ?)
+				  AND p.prorettype = 'trigger'::regtype
 				UNION ALL
 				SELECT 'ALTER TABLE ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
 				       || ' DROP COLUMN IF EXISTS ' || quote_ident(a.attname)
@@ -605,8 +606,9 @@ public final class MigrationEngine {
 				  AND a.attinhcount = 0
 				""")) {
 			query.setString(1, schema());
-			query.setString(2, schema());
-			query.setString(3, InternalNames.NEEDS_BACKFILL_COLUMN);
+			query.setString(2, Triggers.WRITTEN_FUNCTION);
+			query.setString(3, schema());
+			query.setString(4, InternalNames.NEEDS_BACKFILL_COLUMN);
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
 					statements.add(rs.getString(1));

@@ -41,6 +41,20 @@ public final class Sql {
 				+ ", current_name, " + literal(wanted) + "); END IF; END $pgroll$";
 	}
 
+	/**
+	 * Renames the key columns of the table's indexes that are still called {@code from}: an index names its columns
+	 * after the table's at creation and keeps them through a table column rename, so indexes built on a temporary
+	 * column would otherwise show the temporary name.
+	 */
+	public static String renameIndexColumns(String qualifiedTable, String from, String to) {
+		return "DO $pgroll$ DECLARE i record; BEGIN FOR i IN SELECT x.indexrelid::regclass AS index_name FROM pg_index x "
+				+ "JOIN pg_attribute a ON a.attrelid = x.indexrelid WHERE x.indrelid = " + literal(qualifiedTable)
+				+ "::regclass AND a.attname = " + literal(from) + " AND NOT EXISTS (SELECT 1 FROM pg_attribute b "
+				+ "WHERE b.attrelid = x.indexrelid AND b.attname = " + literal(to) + ") LOOP "
+				+ "EXECUTE format('ALTER TABLE %s RENAME COLUMN %I TO %I', i.index_name, " + literal(from) + ", "
+				+ literal(to) + "); END LOOP; END $pgroll$";
+	}
+
 	/** Wraps an expression in parentheses unless it already is one parenthesised group. */
 	public static String parenthesised(String expression) {
 		String trimmed = expression.strip();

@@ -18,11 +18,22 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * run the {@code up} assignments, new-version writes the {@code down} assignments; each assignment sees the row's
  * columns as variables named as that version names them. Every write clears the row's backfill marker, so the
  * backfill never recomputes a row a client has written since the trigger appeared.
+ *
+ * <p>A new-version update of a row the backfill has not reached yet first fills the {@code up} columns the update
+ * does not set, from the row as it was, so clearing the marker loses nothing. Which columns an update sets is told
+ * by one small {@code BEFORE UPDATE OF} trigger per {@code up} column; comparing values could not tell a column
+ * left alone from one written with the value it already had.
  */
 public final class Triggers {
 
 	/** The version-selecting setting. */
 	public static final String VERSION_SETTING = "pgroll.version_schema";
+
+	/** Transaction-local list of the up columns the current row's update sets, as {@code " <index> "} entries. */
+	private static final String WRITTEN_SETTING = "pgroll.written_columns";
+
+	/** The function of the per-column triggers; its name sorts them before the main trigger, as they must fire. */
+	public static final String WRITTEN_FUNCTION = "_pgroll_set_written";
 
 	private final String schema;
 
@@ -81,8 +92,36 @@ public final class Triggers {
 					+ dollarQuoted(body(trigger)));
 			statements.add("CREATE TRIGGER " + Sql.ident(InternalNames.triggerFunction(trigger.table))
 					+ " BEFORE INSERT OR UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+			if (trigger.marker) {
+				statements.addAll(writtenColumnTriggers(trigger, table));
+			}
 		}
 		return statements;
+	}
+
+	/** One trigger per up target that notes, for rows still to backfill, that an update sets it. */
+	private List<String> writtenColumnTriggers(TableTrigger trigger, String table) {
+		List<String> statements = new ArrayList<>();
+		List<String> targets = upTargets(trigger);
+		if (targets.isEmpty()) {
+			return statements;
+		}
+		String function = Sql.qualified(this.schema, WRITTEN_FUNCTION);
+		statements.add("CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS "
+				+ dollarQuoted("\nBEGIN\n  PERFORM set_config(" + Sql.literal(WRITTEN_SETTING) + ", coalesce("
+						+ "current_setting(" + Sql.literal(WRITTEN_SETTING) + ", true), '') || ' ' || TG_ARGV[0] || ' ', "
+						+ "true);\n  RETURN NEW;\nEND\n"));
+		for (int i = 0; i < targets.size(); i++) {
+			statements.add("CREATE TRIGGER " + Sql.ident(InternalNames.fit("_pgroll_set_" + i + "_", trigger.table))
+					+ " BEFORE UPDATE OF " + Sql.ident(targets.get(i)) + " ON " + table + " FOR EACH ROW WHEN (OLD."
+					+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN) + ") EXECUTE FUNCTION " + function + "('" + i
+					+ "')");
+		}
+		return statements;
+	}
+
+	private static List<String> upTargets(TableTrigger trigger) {
+		return trigger.up.stream().map(Assignment::target).distinct().toList();
 	}
 
 	private String body(TableTrigger trigger) {
@@ -92,12 +131,26 @@ public final class Triggers {
 			.append("current_setting(").append(Sql.literal(VERSION_SETTING)).append(", true), ''), ")
 			.append("(current_schemas(false))[1], '') = ")
 			.append(Sql.literal(this.versionSchema))
-			.append(";\n  pgroll_search_path text;\nBEGIN\n");
+			.append(";\n  pgroll_search_path text;\n  pgroll_written text;\nBEGIN\n");
+		boolean fillsUnbackfilled = trigger.marker && !trigger.up.isEmpty();
+		if (fillsUnbackfilled) {
+			String marker = Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN);
+			body.append("  IF TG_OP = 'UPDATE' AND OLD.").append(marker).append(" THEN\n")
+				.append("    pgroll_written := coalesce(current_setting(").append(Sql.literal(WRITTEN_SETTING))
+				.append(", true), '');\n    PERFORM set_config(").append(Sql.literal(WRITTEN_SETTING))
+				.append(", '', true);\n  END IF;\n");
+		}
 		if (!trigger.down.isEmpty() || !trigger.up.isEmpty()) {
 			body.append("  IF pgroll_new_version THEN\n");
-			appendAll(body, trigger, trigger.down);
+			if (fillsUnbackfilled) {
+				body.append("    IF TG_OP = 'UPDATE' AND OLD.").append(Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN))
+					.append(" THEN\n");
+				appendAll(body, trigger, trigger.up, "OLD", upTargets(trigger));
+				body.append("    END IF;\n");
+			}
+			appendAll(body, trigger, trigger.down, "NEW", null);
 			body.append("  ELSE\n");
-			appendAll(body, trigger, trigger.up);
+			appendAll(body, trigger, trigger.up, "NEW", null);
 			body.append("  END IF;\n");
 		}
 		if (trigger.marker) {
@@ -111,7 +164,8 @@ public final class Triggers {
 	 * Assignments run with the migrated schema on the search path, as validation compiled them, whatever version
 	 * schema the writing client has on its own path; the client's path is restored afterwards.
 	 */
-	private void appendAll(StringBuilder body, TableTrigger trigger, List<Assignment> assignments) {
+	private void appendAll(StringBuilder body, TableTrigger trigger, List<Assignment> assignments, String row,
+			List<String> unlessWritten) {
 		if (assignments.isEmpty()) {
 			return;
 		}
@@ -125,12 +179,24 @@ public final class Triggers {
 				body.append("      ").append(Sql.ident(variable.name())).append(' ')
 					.append(Sql.qualified(this.schema, trigger.table)).append('.')
 					.append(Sql.ident(variable.physicalName()))
-					.append("%TYPE := NEW.")
+					.append("%TYPE := ")
+					.append(row)
+					.append('.')
 					.append(Sql.ident(variable.physicalName()))
 					.append(";\n");
 			}
-			body.append("    BEGIN\n      NEW.").append(Sql.ident(assignment.target)).append(" := ")
-				.append(Sql.parenthesised(assignment.expression)).append(";\n    END;\n");
+			body.append("    BEGIN\n");
+			if (unlessWritten != null) {
+				// Only the columns this update leaves alone; what it sets wins.
+				body.append("      IF strpos(pgroll_written, ' ").append(unlessWritten.indexOf(assignment.target))
+					.append(" ') = 0 THEN\n  ");
+			}
+			body.append("      NEW.").append(Sql.ident(assignment.target)).append(" := ")
+				.append(Sql.parenthesised(assignment.expression)).append(";\n");
+			if (unlessWritten != null) {
+				body.append("      END IF;\n");
+			}
+			body.append("    END;\n");
 		}
 		body.append("    PERFORM set_config('search_path', pgroll_search_path, true);\n");
 	}

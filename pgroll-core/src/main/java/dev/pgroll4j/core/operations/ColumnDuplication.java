@@ -415,6 +415,9 @@ final class ColumnDuplication {
 			context.execute("ALTER INDEX " + Sql.qualified(context.schemaName(), InternalNames.duplicate(index.name()))
 					+ " RENAME TO " + Sql.ident(index.name()));
 		}
+		for (VirtualColumn column : this.columns) {
+			context.execute(Sql.renameIndexColumns(table, temporary(column), column.name()));
+		}
 		for (ConstraintSnapshot key : concat(copiedConstraints("u"), copiedConstraints("p"))) {
 			String kind = key.type().equals("p") ? " PRIMARY KEY" : " UNIQUE";
 			context.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(key.name()) + kind + " USING INDEX "

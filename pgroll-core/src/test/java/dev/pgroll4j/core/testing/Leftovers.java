@@ -33,9 +33,9 @@ public final class Leftovers {
 	}
 
 	/**
-	 * No {@code _pgroll} column, constraint or index on the table and no trigger on it, no {@code _pgroll} function
-	 * or sequence in the schema. One query, so that a failure names every leftover at once; a table that does not
-	 * exist has none.
+	 * No {@code _pgroll} column, constraint, index or index column on the table and no trigger on it, no
+	 * {@code _pgroll} function or sequence in the schema. One query, so that a failure names every leftover at once;
+	 * a table that does not exist has none.
 	 */
 	public static void assertNoLeftovers(SchemaVersion physical, String table) {
 		List<Object> leftovers = physical.query("""
@@ -45,13 +45,16 @@ public final class Leftovers {
 				WHERE conrelid = to_regclass(?) AND conname LIKE '\\_pgroll%'
 				UNION ALL SELECT 'index ' || c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 				WHERE i.indrelid = to_regclass(?) AND c.relname LIKE '\\_pgroll%'
+				UNION ALL SELECT 'index column ' || a.attname FROM pg_index i
+				JOIN pg_attribute a ON a.attrelid = i.indexrelid
+				WHERE i.indrelid = to_regclass(?) AND a.attname LIKE '\\_pgroll%'
 				UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger
 				WHERE tgrelid = to_regclass(?) AND NOT tgisinternal
 				UNION ALL SELECT 'function ' || proname FROM pg_proc
 				WHERE pronamespace = to_regnamespace(current_schema()) AND proname LIKE '\\_pgroll%'
 				UNION ALL SELECT 'sequence ' || relname FROM pg_class
 				WHERE relkind = 'S' AND relnamespace = to_regnamespace(current_schema()) AND relname LIKE '\\_pgroll%'
-				""", table, table, table, table).stream().map((r) -> r.get("o")).toList();
+				""", table, table, table, table, table).stream().map((r) -> r.get("o")).toList();
 		assertThat(leftovers).as("leftovers of the migration on " + table).isEmpty();
 	}
 
