@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.pgroll4j.core.testing.MigrationLifecycle;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** DDL waits at most lock_timeout per attempt, retries while a lock is held, and gives up cleanly. */
 @PostgresTest
+@Tag("reliability")
 class LockTimeoutTests {
 
 	private static final String TABLE = """

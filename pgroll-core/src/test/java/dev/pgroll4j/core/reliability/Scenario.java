@@ -1,0 +1,79 @@
+package dev.pgroll4j.core.reliability;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A migration to run under live traffic: the schema before it (a setup migration), the rows loaded into it, the
+ * migration itself, and the tables clients of each version write.
+ */
+final class Scenario {
+
+	private final String name;
+
+	private String setup;
+
+	private final List<String> rows = new ArrayList<>();
+
+	private String migration;
+
+	private final List<Table> tables = new ArrayList<>();
+
+	private Scenario(String name) {
+		this.name = name;
+	}
+
+	static Scenario named(String name) {
+		return new Scenario(name);
+	}
+
+	/** The setup migration's YAML, started and completed before traffic begins. */
+	Scenario setup(String yaml) {
+		this.setup = yaml;
+		return this;
+	}
+
+	/** SQL run on the physical tables after the setup migration, to load the rows. */
+	Scenario rows(String... statements) {
+		this.rows.addAll(Arrays.asList(statements));
+		return this;
+	}
+
+	/** The YAML of the migration under test. */
+	Scenario migration(String yaml) {
+		this.migration = yaml;
+		return this;
+	}
+
+	Scenario table(Table table) {
+		this.tables.add(table);
+		return this;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	String setup() {
+		return this.setup;
+	}
+
+	List<String> rows() {
+		return this.rows;
+	}
+
+	String migration() {
+		return this.migration;
+	}
+
+	List<Table> tables() {
+		return this.tables;
+	}
+
+	@Override
+	public String toString() {
+		return this.name;
+	}
+
+}

@@ -1,0 +1,430 @@
+package dev.pgroll4j.core.reliability;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The migrations run under traffic: every operation kind and every {@code alter_column} change, each on a table of
+ * {@value #ROWS} rows. Each scenario states in Java what its {@code up} and {@code down} do, so the model knows
+ * what clients of either version must read.
+ */
+final class Scenarios {
+
+	static final int ROWS = 50_000;
+
+	/** {@code items(id, name, qty, note)} plus the given column lines (YAML flow maps). */
+	private static String items(String... extraColumns) {
+		StringBuilder yaml = new StringBuilder("""
+				operations:
+				  - create_table:
+				      name: items
+				      columns:
+				        - {name: id, type: integer, pk: true}
+				        - {name: name, type: text}
+				        - {name: qty, type: integer}
+				        - {name: note, type: text, nullable: true}
+				""");
+		for (String column : extraColumns) {
+			yaml.append("        - ").append(column).append('\n');
+		}
+		return yaml.toString();
+	}
+
+	/** Loads the rows of {@link #items}, with the extra columns' values as SQL over {@code g}, the row number. */
+	private static String itemRows(String... extraValues) {
+		return "INSERT INTO items SELECT g, 'name-' || g, g % 1000, CASE WHEN g % 4 = 0 THEN NULL ELSE 'note-' || g END"
+				+ Arrays.stream(extraValues).map((value) -> ", " + value).reduce("", String::concat)
+				+ " FROM generate_series(1, " + ROWS + ") g";
+	}
+
+	/** What clients write to {@code name}, {@code qty} and {@code note}. */
+	private static Consumer<Table.Side> itemWrites(Consumer<Table.Side> more) {
+		return (side) -> {
+			side.column("name", text("name")).column("qty", number(0, 1000)).column("note", maybe(text("note")));
+			more.accept(side);
+		};
+	}
+
+	private static Consumer<Table.Side> itemWrites() {
+		return itemWrites((side) -> {
+		});
+	}
+
+	/** A table whose migration leaves the data alone: both versions read and write the same values. */
+	private static Table unchangedItems() {
+		return Table.named("items").both(itemWrites());
+	}
+
+	static Table.Values text(String prefix) {
+		return (random, id) -> List.of(prefix + "-" + id + "-" + random.nextInt(1_000_000));
+	}
+
+	/** An integer in {@code [from, to)}. */
+	static Table.Values number(int from, int to) {
+		return (random, id) -> List.of(from + random.nextInt(to - from));
+	}
+
+	static Table.Values numberText(int from, int to) {
+		return (random, id) -> List.of(String.valueOf(from + random.nextInt(to - from)));
+	}
+
+	/** One value in four is NULL. */
+	static Table.Values maybe(Table.Values values) {
+		return (random, id) -> (random.nextInt(4) == 0) ? Arrays.asList((Object) null) : values.next(random, id);
+	}
+
+	// ---- operations other than alter_column ---------------------------------------------------------------------
+
+	static List<Scenario> operations() {
+		return List.of(addColumn(), dropColumn(), renameColumn(), renameTable(), dropTable(), createTable(),
+				createIndex(), dropIndex(), renameConstraint(), setReplicaIdentity(), createConstraint(),
+				dropConstraint(), dropMultiColumnConstraint(), rawSql());
+	}
+
+	private static Scenario addColumn() {
+		return Scenario.named("add_column NOT NULL with up").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - add_column:
+				      table: items
+				      up: "'L-' || name"
+				      column: {name: label, type: text}
+				""")
+			.table(Table.named("items")
+				.old("items", itemWrites())
+				.next("items", itemWrites((side) -> side.column("label", text("label"))))
+				.up((row, previous) -> row.with("label", "L-" + row.text("name")))
+				.down((row, previous) -> row.without("label")));
+	}
+
+	private static Scenario dropColumn() {
+		return Scenario.named("drop_column with down")
+			.setup(items("{name: legacy, type: text}"))
+			.rows(itemRows("'legacy-' || g"))
+			.migration("""
+					operations:
+					  - drop_column: {table: items, column: legacy, down: "'D-' || name"}
+					""")
+			.table(Table.named("items")
+				.old("items", itemWrites((side) -> side.column("legacy", text("legacy"))))
+				.next("items", itemWrites())
+				.up((row, previous) -> row.without("legacy"))
+				.down((row, previous) -> row.with("legacy", "D-" + row.text("name"))));
+	}
+
+	private static Scenario renameColumn() {
+		return Scenario.named("rename_column").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - rename_column: {table: items, from: qty, to: quantity}
+				""")
+			.table(Table.named("items")
+				.old("items", itemWrites())
+				.next("items", (side) -> side.column("name", text("name"))
+					.column("quantity", number(0, 1000))
+					.column("note", maybe(text("note"))))
+				.up((row, previous) -> row.renamed("qty", "quantity"))
+				.down((row, previous) -> row.renamed("quantity", "qty")));
+	}
+
+	private static Scenario renameTable() {
+		return Scenario.named("rename_table").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - rename_table: {from: items, to: goods}
+				""").table(Table.named("items").old("items", itemWrites()).next("goods", itemWrites()));
+	}
+
+	private static Scenario dropTable() {
+		return Scenario.named("drop_table")
+			.setup(items() + """
+					  - create_table:
+					      name: archive
+					      columns:
+					        - {name: id, type: integer, pk: true}
+					        - {name: payload, type: text}
+					""")
+			.rows(itemRows(), "INSERT INTO archive SELECT g, 'payload-' || g FROM generate_series(1, " + ROWS + ") g")
+			.migration("""
+					operations:
+					  - drop_table: {name: archive}
+					""")
+			.table(unchangedItems())
+			.table(Table.named("archive").old("archive", (side) -> side.column("payload", text("payload"))).next(null,
+					(side) -> {
+					}));
+	}
+
+	private static Scenario createTable() {
+		return Scenario.named("create_table, written by the new version").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - create_table:
+				      name: tags
+				      columns:
+				        - {name: id, type: integer, pk: true}
+				        - {name: item_id, type: integer}
+				        - {name: label, type: text, nullable: true}
+				""")
+			.table(unchangedItems())
+			.table(Table.named("tags").old(null, (side) -> {
+			}).next("tags", (side) -> side.column("item_id", number(1, ROWS)).column("label", maybe(text("tag")))));
+	}
+
+	private static Scenario createIndex() {
+		return Scenario.named("create_index").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - create_index:
+				      table: items
+				      name: items_name_idx
+				      columns:
+				        - column: name
+				""").table(unchangedItems());
+	}
+
+	private static Scenario dropIndex() {
+		return Scenario.named("drop_index")
+			.setup(items())
+			.rows(itemRows(), "CREATE INDEX items_qty_idx ON items (qty)")
+			.migration("""
+					operations:
+					  - drop_index: {name: items_qty_idx}
+					""")
+			.table(unchangedItems());
+	}
+
+	private static Scenario renameConstraint() {
+		return Scenario.named("rename_constraint")
+			.setup(items())
+			.rows(itemRows(), "ALTER TABLE items ADD CONSTRAINT items_qty_check CHECK (qty >= 0)")
+			.migration("""
+					operations:
+					  - rename_constraint: {table: items, from: items_qty_check, to: items_qty_not_negative}
+					""")
+			.table(unchangedItems());
+	}
+
+	private static Scenario setReplicaIdentity() {
+		return Scenario.named("set_replica_identity").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - set_replica_identity: {table: items, identity: {type: full}}
+				""").table(unchangedItems());
+	}
+
+	private static Scenario createConstraint() {
+		// Written pairs get a negative seq derived from the row's own id, so they never collide.
+		Table.Values pair = (random, id) -> List.of("g" + random.nextInt(100), -(id * 10 + random.nextInt(10)));
+		Consumer<Table.Side> writes = itemWrites((side) -> side.columns(List.of("grp", "seq"), pair));
+		return Scenario.named("create_constraint unique (grp, seq)")
+			.setup(items("{name: grp, type: text}", "{name: seq, type: integer}"))
+			.rows(itemRows("'g' || (g % 100)", "g"))
+			.migration("""
+					operations:
+					  - create_constraint:
+					      type: unique
+					      table: items
+					      name: items_grp_seq_key
+					      columns: [grp, seq]
+					      up: {grp: grp, seq: seq}
+					      down: {grp: grp, seq: seq}
+					""")
+			.table(Table.named("items").both(writes));
+	}
+
+	private static Scenario dropConstraint() {
+		return Scenario.named("drop_constraint check")
+			.setup(items())
+			.rows(itemRows(), "ALTER TABLE items ADD CONSTRAINT items_qty_check CHECK (qty >= 0)")
+			.migration("""
+					operations:
+					  - drop_constraint: {table: items, name: items_qty_check, up: qty, down: "greatest(qty, 0)"}
+					""")
+			.table(Table.named("items")
+				.old("items", itemWrites())
+				.next("items", (side) -> side.column("name", text("name"))
+					.column("qty", number(-100, 1000))
+					.column("note", maybe(text("note"))))
+				.down((row, previous) -> row.with("qty", Math.max(row.integer("qty"), 0))));
+	}
+
+	private static Scenario dropMultiColumnConstraint() {
+		Table.Values ordered = (random, id) -> {
+			int lo = random.nextInt(100);
+			return List.of(lo, lo + random.nextInt(100));
+		};
+		return Scenario.named("drop_multicolumn_constraint check (lo, hi)")
+			.setup(items("{name: lo, type: integer}", "{name: hi, type: integer}") + """
+				      constraints:
+				        - {name: items_range_check, type: check, check: lo <= hi}
+				""")
+			.rows(itemRows("g % 100", "g % 100 + 5"))
+			.migration("""
+					operations:
+					  - drop_multicolumn_constraint:
+					      table: items
+					      name: items_range_check
+					      up: {lo: lo, hi: hi}
+					      down: {lo: "least(lo, hi)", hi: "greatest(lo, hi)"}
+					""")
+			.table(Table.named("items")
+				.old("items", itemWrites((side) -> side.columns(List.of("lo", "hi"), ordered)))
+				.next("items", itemWrites((side) -> side.column("lo", number(0, 200)).column("hi", number(0, 200))))
+				.down((row, previous) -> row.with("lo", Math.min(row.integer("lo"), row.integer("hi")))
+					.with("hi", Math.max(row.integer("lo"), row.integer("hi")))));
+	}
+
+	private static Scenario rawSql() {
+		return Scenario.named("sql with up and down adding a column").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - sql:
+				      up: ALTER TABLE items ADD COLUMN extra text
+				      down: ALTER TABLE items DROP COLUMN extra
+				""")
+			.table(Table.named("items")
+				.old("items", itemWrites())
+				.next("items", itemWrites((side) -> side.column("extra", maybe(text("extra")))))
+				// No trigger: old writes leave the new column as it was, NULL for rows they insert.
+				.up((row, previous) -> row.with("extra", (previous != null) ? previous.get("extra") : null))
+				.down((row, previous) -> row.without("extra")));
+	}
+
+	// ---- alter_column -------------------------------------------------------------------------------------------
+
+	static List<Scenario> alterColumn() {
+		return List.of(changeType(), setNotNull(), dropNotNull(), setDefault(), setComment(), addCheck(),
+				addForeignKey(), addUnique());
+	}
+
+	private static Scenario changeType() {
+		return Scenario.named("alter_column type text to integer")
+			.setup(items().replace("{name: qty, type: integer}", "{name: qty, type: text}"))
+			.rows(itemRows().replace("g % 1000,", "(g % 1000)::text,"))
+			.migration("""
+					operations:
+					  - alter_column:
+					      table: items
+					      column: qty
+					      type: integer
+					      up: CAST(qty AS integer)
+					      down: CAST(qty AS text)
+					""")
+			.table(Table.named("items")
+				.old("items", (side) -> side.column("name", text("name"))
+					.column("qty", numberText(0, 1000))
+					.column("note", maybe(text("note"))))
+				.next("items", itemWrites())
+				.up((row, previous) -> row.with("qty", Integer.parseInt(row.text("qty"))))
+				.down((row, previous) -> row.with("qty", row.text("qty"))));
+	}
+
+	private static Scenario setNotNull() {
+		return Scenario.named("alter_column set NOT NULL with up").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - alter_column: {table: items, column: note, nullable: false, up: "coalesce(note, 'none')"}
+				""")
+			.table(Table.named("items")
+				.old("items", itemWrites())
+				.next("items", (side) -> side.column("name", text("name"))
+					.column("qty", number(0, 1000))
+					.column("note", text("note")))
+				.up((row, previous) -> row.with("note", (row.text("note") != null) ? row.text("note") : "none")));
+	}
+
+	private static Scenario dropNotNull() {
+		return Scenario.named("alter_column drop NOT NULL with down").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - alter_column: {table: items, column: name, nullable: true, down: "coalesce(name, 'unnamed')"}
+				""")
+			.table(Table.named("items")
+				.old("items", itemWrites())
+				.next("items", (side) -> side.column("name", maybe(text("name")))
+					.column("qty", number(0, 1000))
+					.column("note", maybe(text("note"))))
+				.down((row, previous) -> row.with("name", (row.text("name") != null) ? row.text("name") : "unnamed")));
+	}
+
+	private static Scenario setDefault() {
+		return Scenario.named("alter_column set default")
+			.setup(items("{name: status, type: text, default: \"'fresh'\"}"))
+			.rows(itemRows("'loaded'"))
+			.migration("""
+					operations:
+					  - alter_column: {table: items, column: status, default: "'shiny'"}
+					""")
+			.table(Table.named("items")
+				.old("items", itemWrites((side) -> side.columnOrDefault("status", text("status"), "fresh")))
+				.next("items", itemWrites((side) -> side.columnOrDefault("status", text("status"), "shiny"))));
+	}
+
+	private static Scenario setComment() {
+		return Scenario.named("alter_column comment").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - alter_column: {table: items, column: note, comment: free text about the item}
+				""").table(unchangedItems());
+	}
+
+	private static Scenario addCheck() {
+		return Scenario.named("alter_column add check with fix-up up").setup(items()).rows(itemRows()).migration("""
+				operations:
+				  - alter_column:
+				      table: items
+				      column: qty
+				      check: {name: items_qty_positive, constraint: qty > 0}
+				      up: CASE WHEN qty > 0 THEN qty ELSE 1 END
+				      down: qty
+				""")
+			.table(Table.named("items")
+				.old("items", (side) -> side.column("name", text("name"))
+					.column("qty", number(-100, 1000))
+					.column("note", maybe(text("note"))))
+				.next("items", (side) -> side.column("name", text("name"))
+					.column("qty", number(1, 1000))
+					.column("note", maybe(text("note"))))
+				.up((row, previous) -> row.with("qty", Math.max(row.integer("qty"), 1))));
+	}
+
+	private static Scenario addForeignKey() {
+		return Scenario.named("alter_column add foreign key")
+			.setup("""
+					operations:
+					  - create_table:
+					      name: owners
+					      columns:
+					        - {name: id, type: integer, pk: true}
+					""" + items("{name: owner_id, type: integer, nullable: true}").replace("operations:\n", ""))
+			.rows("INSERT INTO owners SELECT g FROM generate_series(1, 100) g",
+					itemRows("CASE WHEN g % 10 = 0 THEN NULL ELSE g % 120 END"))
+			.migration("""
+					operations:
+					  - alter_column:
+					      table: items
+					      column: owner_id
+					      references: {name: items_owner_fk, table: owners, column: id}
+					      up: (SELECT CASE WHEN EXISTS (SELECT 1 FROM owners o WHERE o.id = owner_id) THEN owner_id END)
+					      down: owner_id
+					""")
+			.table(Table.named("items")
+				// Old clients know no constraint and write owners that do not exist; up clears those.
+				.old("items", itemWrites((side) -> side.column("owner_id", maybe(number(0, 120)))))
+				.next("items", itemWrites((side) -> side.column("owner_id", maybe(number(1, 101)))))
+				.up((row, previous) -> {
+					String owner = row.text("owner_id");
+					boolean exists = owner != null && Integer.parseInt(owner) >= 1 && Integer.parseInt(owner) <= 100;
+					return row.with("owner_id", exists ? owner : null);
+				}));
+	}
+
+	private static Scenario addUnique() {
+		// Codes written by clients carry the row's id, so they are unique without coordination.
+		Table.Values code = (random, id) -> List.of("code-" + id + ":" + random.nextInt(1000));
+		return Scenario.named("alter_column add unique")
+			.setup(items("{name: code, type: text}"))
+			.rows(itemRows("'code-' || g"))
+			.migration("""
+					operations:
+					  - alter_column: {table: items, column: code, unique: {name: items_code_key}, up: code, down: code}
+					""")
+			.table(Table.named("items").both(itemWrites((side) -> side.column("code", code))));
+	}
+
+	private Scenarios() {
+	}
+
+}
