@@ -1,0 +1,111 @@
+package dev.pgroll4j.benchmarks;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.pgroll4j.test.PostgresServer;
+
+/**
+ * Runs the suite against the embedded PostgreSQL 18 (or {@code PGROLL_TEST_JDBC_URL}) and prints a table and a
+ * JSON file. Every figure is compared with its baseline taken on the same server in the same run.
+ *
+ * <p>Options: {@code --ten-million} adds the 10,000,000-row backfill; {@code --sizes=100000,1000000} sets the
+ * backfill sizes; {@code --history=1000000} the status benchmark's history rows; {@code --out=FILE} the JSON file
+ * (default {@code benchmarks.json} in the working directory).
+ */
+public final class Benchmarks {
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		List<Long> sizes = new ArrayList<>(List.of(100_000L, 1_000_000L));
+		long history = 1_000_000;
+		Path out = Path.of("benchmarks.json");
+		for (String arg : args) {
+			if (arg.isBlank()) {
+				continue;
+			}
+			if (arg.equals("--ten-million")) {
+				sizes.add(10_000_000L);
+			}
+			else if (arg.startsWith("--sizes=")) {
+				sizes = Arrays.stream(arg.substring("--sizes=".length()).split(",")).map(Long::valueOf).toList();
+			}
+			else if (arg.startsWith("--history=")) {
+				history = Long.parseLong(arg.substring("--history=".length()));
+			}
+			else if (arg.startsWith("--out=")) {
+				out = Path.of(arg.substring("--out=".length()));
+			}
+			else {
+				throw new IllegalArgumentException("unknown option " + arg
+						+ " (expected --ten-million, --sizes=N,M, --history=N or --out=FILE)");
+			}
+		}
+
+		PostgresServer server = PostgresServer.shared();
+		Report report = new Report(server.description(), "scripts/benchmark " + String.join(" ", args));
+
+		System.out.println("backfill (alter_column type change with up), start + complete vs raw UPDATE");
+		List<BackfillBenchmark.Figures> backfills = new ArrayList<>();
+		for (long rows : sizes) {
+			BackfillBenchmark.Figures figures = BackfillBenchmark.run(server, rows, 1000);
+			backfills.add(figures);
+			String name = String.format("backfill %,d rows", rows);
+			report.add((rows == 1_000_000)
+					? Result.atLeastRatio(name, "rows/s", figures.pgrollRowsPerSecond(), figures.rawRowsPerSecond(),
+							"raw UPDATE", 0.5)
+					: Result.compared(name, "rows/s", figures.pgrollRowsPerSecond(), figures.rawRowsPerSecond(),
+							"raw UPDATE"));
+			System.out.printf("    start %.2f s, complete %.2f s%n", figures.startSeconds(), figures.completeSeconds());
+			report.add(Result.atMost(String.format("peak live heap, backfill of %,d rows", rows), "MiB",
+					figures.peakLiveHeapMiB(), 64));
+		}
+		BackfillBenchmark.Figures small = find(backfills, 100_000);
+		BackfillBenchmark.Figures large = find(backfills, 1_000_000);
+		if (small != null && large != null) {
+			report.add(Result.atLeastRatio("backfill rows/s at 1M vs at 100k", "rows/s", large.pgrollRowsPerSecond(),
+					small.pgrollRowsPerSecond(), "at 100k", 0.8));
+		}
+
+		long clientRows = sizes.contains(1_000_000L) ? 1_000_000 : sizes.get(0);
+		System.out.printf("clients, %,d-row table%n", clientRows);
+		ClientBenchmark.Figures clients = ClientBenchmark.run(server, clientRows);
+		report.add(Result.atLeastRatio("UPDATE of every row while a migration is active", "rows/s",
+				clients.bulkRowsPerSecondWithTriggers(), clients.bulkRowsPerSecondRaw(), "no triggers", 0.6));
+		report.add(Result.compared("single-row UPDATE p50", "µs", clients.updateWithTriggers().p50(),
+				clients.updateRaw().p50(), "no triggers"));
+		report.add(Result.compared("single-row UPDATE p99", "µs", clients.updateWithTriggers().p99(),
+				clients.updateRaw().p99(), "no triggers"));
+		report.add(Result.compared("single-row INSERT p50", "µs", clients.insertWithTriggers().p50(),
+				clients.insertRaw().p50(), "no triggers"));
+		report.add(Result.compared("single-row INSERT p99", "µs", clients.insertWithTriggers().p99(),
+				clients.insertRaw().p99(), "no triggers"));
+		report.add(Result.atLeastRatio("point SELECT by key through the version view", "reads/s",
+				clients.viewReadsPerSecond(), clients.tableReadsPerSecond(), "the table", 0.97));
+
+		System.out.printf("Spring start-up, %d applied migrations, nothing pending%n", StartupBenchmark.MIGRATIONS);
+		StartupBenchmark.Figures startup = StartupBenchmark.run(server);
+		report.add(Result.atMostOver("context start-up with the starter", "ms", startup.withStarterMillis(),
+				startup.withoutStarterMillis(), "without the starter", 100));
+
+		System.out.printf("status with %,d history rows%n", history);
+		StatusBenchmark.Figures status = StatusBenchmark.run(server, history);
+		String statusName = String.format("status() with %,d history rows", history);
+		report.add((status.failure() != null) ? Result.failed(statusName, "ms", 1, status.failure())
+				: Result.atMost(statusName, "ms", status.statusMillis(), 1));
+
+		System.out.println();
+		System.out.println(report.table());
+		report.write(out);
+		System.out.println("written to " + out.toAbsolutePath());
+	}
+
+	private static BackfillBenchmark.Figures find(List<BackfillBenchmark.Figures> figures, long rows) {
+		return figures.stream().filter((f) -> f.rows() == rows).findFirst().orElse(null);
+	}
+
+}
