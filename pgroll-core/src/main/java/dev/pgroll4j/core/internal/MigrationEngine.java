@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +48,7 @@ import dev.pgroll4j.core.operations.StartContext;
 import dev.pgroll4j.core.operations.ValidationContext;
 import dev.pgroll4j.core.schema.SchemaReader;
 import dev.pgroll4j.core.schema.SchemaSnapshot;
+import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
 
@@ -138,6 +140,18 @@ public final class MigrationEngine {
 		return Duration.ofNanos(System.nanoTime() - started);
 	}
 
+	private static boolean resolvesWithCatalogOnly(Probes probes, String table, String expression,
+			List<VirtualColumn> variables) {
+		Map<String, String> columns = new LinkedHashMap<>();
+		variables.forEach((variable) -> columns.put(variable.name(), variable.type()));
+		try {
+			return probes.resolvesWithCatalogOnly(expression, table, columns);
+		}
+		catch (SQLException ex) {
+			throw new Transactions.UncheckedSqlException(ex);
+		}
+	}
+
 	private void notifyListener(java.util.function.Consumer<MigrationListener> call) {
 		try {
 			call.accept(this.configuration.listener());
@@ -176,7 +190,10 @@ public final class MigrationEngine {
 				for (Step planned : plan.steps()) {
 					planned.operation().start(new StartSteps(attempt, planned, origin(migration, planned), tx, probes));
 				}
-				for (String sql : attempt.triggers.createStatements(attempt.backfills)) {
+				boolean ownRoutines = probes.definesRoutinesOrOperators(schema());
+				Triggers.PathIndependence pathIndependence = (table, expression, variables) -> !ownRoutines
+						&& resolvesWithCatalogOnly(probes, table, expression, variables);
+				for (String sql : attempt.triggers.createStatements(attempt.backfills, pathIndependence)) {
 					tx.execute(sql, "creating the triggers that keep both versions in sync");
 				}
 				VirtualSchema shown = (attempt.refreshed != null) ? attempt.refreshed : plan.result();

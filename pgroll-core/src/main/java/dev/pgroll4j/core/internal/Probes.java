@@ -192,6 +192,48 @@ public final class Probes {
 		}
 	}
 
+	/**
+	 * Whether {@code expression}, with these columns in scope, resolves with only {@code pg_catalog} on the search
+	 * path. Asked in a savepoint of the caller's transaction, on a scratch temporary table.
+	 */
+	public boolean resolvesWithCatalogOnly(String expression, String table, Map<String, String> columns)
+			throws SQLException {
+		Savepoint savepoint = this.connection.setSavepoint();
+		try (Statement statement = this.connection.createStatement()) {
+			statement.execute("SET LOCAL search_path = ''");
+			statement.execute(createProbeTable(columns, "").replace("TEMPORARY TABLE \"", "TEMPORARY TABLE pg_temp.\""));
+			statement.execute("SELECT " + Sql.parenthesised(expression) + " FROM pg_temp.\"_pgroll_probe\" AS "
+					+ Sql.ident(table) + " LIMIT 0");
+			return true;
+		}
+		catch (SQLException ex) {
+			return false;
+		}
+		finally {
+			// Also undoes SET LOCAL.
+			this.connection.rollback(savepoint);
+		}
+	}
+
+	/**
+	 * Whether the schema defines functions or operators of its own (the engine's trigger functions aside): with it
+	 * on the search path one of them could win an overload that {@code pg_catalog} alone resolves differently.
+	 */
+	public boolean definesRoutinesOrOperators(String schema) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = to_regnamespace(quote_ident(?))
+				               AND proname NOT LIKE '\\_pgroll\\_%')
+				    OR EXISTS (SELECT 1 FROM pg_operator WHERE oprnamespace = to_regnamespace(quote_ident(?)))
+				""")) {
+			statement.setString(1, schema);
+			statement.setString(2, schema);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
+		}
+	}
+
 	private Problem readOnly(ProbeWork work) {
 		return inRolledBackTransaction(true, work);
 	}
