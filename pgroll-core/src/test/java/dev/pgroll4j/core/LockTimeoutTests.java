@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,6 +142,64 @@ class LockTimeoutTests {
 		// Queued behind a waiting ALTER TABLE for one lock_timeout at most, plus the pause before its retry; had
 		// the DDL waited without a timeout, the client would have stalled for the whole time the lock was held.
 		assertThat(slowestMillis).isLessThan(held.toMillis() / 2);
+	}
+
+	@Test
+	void aValidationAfterTheBackfillWaitsPastDeadlockTimeoutSoAutovacuumCanYield(TestDatabase database)
+			throws Exception {
+		// A large backfill wakes autovacuum, whose SHARE UPDATE EXCLUSIVE blocks VALIDATE CONSTRAINT; autovacuum
+		// yields only to a request that waited deadlock_timeout (1 s). A session holding the same lock for 1.2 s
+		// stands in for it: with 100 ms per try and a 300 ms budget, giving up at lock_timeout would fail the start.
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database).given(TABLE)
+			.givenRows("INSERT INTO accounts SELECT generate_series(1, 10)");
+		CompletableFuture<Void> holding = new CompletableFuture<>();
+		CountDownLatch held = new CountDownLatch(1);
+		lifecycle.configure((builder) -> builder.lockTimeout(Duration.ofMillis(100))
+			.lockRetryTimeout(Duration.ofMillis(300))
+			.backfillListener((progress) -> {
+				if (progress.finished() && held.getCount() > 0) {
+					CompletableFuture.runAsync(() -> holdShareUpdateExclusive(database, lifecycle.schema(), held, holding));
+					awaitQuietly(held);
+				}
+			}));
+		Pgroll pgroll = lifecycle.prepare();
+		StartResult started = pgroll.start(MigrationLifecycle.yaml("01_note_required", """
+				operations:
+				  - add_column:
+				      table: accounts
+				      up: "'none'"
+				      column: {name: note, type: text}
+				"""));
+		holding.get(30, TimeUnit.SECONDS);
+		assertThat(started.backfilledRows()).isEqualTo(10);
+		assertThat(database.queryForString("SELECT convalidated::text FROM pg_constraint WHERE conname = "
+				+ "'_pgroll_check_not_null_note' AND connamespace = '" + lifecycle.schema() + "'::regnamespace"))
+			.isEqualTo("true");
+	}
+
+	private static void holdShareUpdateExclusive(TestDatabase database, String schema, CountDownLatch held,
+			CompletableFuture<Void> holding) {
+		try (Connection holder = database.connect(); Statement statement = holder.createStatement()) {
+			holder.setAutoCommit(false);
+			statement.execute("LOCK TABLE \"" + schema + "\".accounts IN SHARE UPDATE EXCLUSIVE MODE");
+			held.countDown();
+			Thread.sleep(1200);
+			holder.rollback();
+			holding.complete(null);
+		}
+		catch (Exception ex) {
+			held.countDown();
+			holding.completeExceptionally(ex);
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** An open transaction that read the table: it holds ACCESS SHARE, which blocks every ALTER TABLE. */

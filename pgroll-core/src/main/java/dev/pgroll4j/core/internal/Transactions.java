@@ -98,7 +98,7 @@ public final class Transactions {
 		for (int attempt = 1;; attempt++) {
 			Tx tx = new Tx(this.connection);
 			try {
-				tx.execute("SET lock_timeout = '" + this.lockTimeout.toMillis() + "ms'", null);
+				tx.execute(setLockTimeoutFor(sql), null);
 				tx.execute(sql, origin);
 				tx.execute("RESET lock_timeout", null);
 				return;
@@ -121,6 +121,30 @@ public final class Transactions {
 				throw failure(step, tx, ex, attempt);
 			}
 		}
+	}
+
+	/**
+	 * The session's {@code lock_timeout} for a statement outside a transaction. Concurrent index builds and
+	 * constraint validations take SHARE UPDATE EXCLUSIVE, which queues no client reads or writes, but conflicts
+	 * with autovacuum, which a large backfill is sure to wake. Autovacuum yields only to a lock request that has
+	 * waited {@code deadlock_timeout}, so a shorter {@code lock_timeout} would give up before it yields, on every
+	 * try; these statements wait at least twice {@code deadlock_timeout}.
+	 */
+	String setLockTimeoutFor(String sql) {
+		long millis = this.lockTimeout.toMillis();
+		if (!queuesNoClients(sql)) {
+			return "SET lock_timeout = '" + millis + "ms'";
+		}
+		return "SELECT set_config('lock_timeout', greatest(" + millis + ", 2 * extract(epoch FROM "
+				+ "current_setting('deadlock_timeout')::interval) * 1000)::bigint || 'ms', false)";
+	}
+
+	static boolean queuesNoClients(String sql) {
+		String normalized = sql.strip().replaceAll("\\s+", " ").toUpperCase(java.util.Locale.ROOT);
+		return normalized.startsWith("CREATE INDEX CONCURRENTLY ")
+				|| normalized.startsWith("CREATE UNIQUE INDEX CONCURRENTLY ")
+				|| (normalized.startsWith("ALTER TABLE ") && normalized.contains(" VALIDATE CONSTRAINT ")
+						&& !normalized.contains(","));
 	}
 
 	private static boolean isRetryable(SQLException ex) {
