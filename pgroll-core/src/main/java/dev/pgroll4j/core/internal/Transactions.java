@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.postgresql.util.PSQLException;
@@ -140,7 +141,7 @@ public final class Transactions {
 	}
 
 	static boolean queuesNoClients(String sql) {
-		String normalized = sql.strip().replaceAll("\\s+", " ").toUpperCase(java.util.Locale.ROOT);
+		String normalized = sql.strip().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
 		return normalized.startsWith("CREATE INDEX CONCURRENTLY ")
 				|| normalized.startsWith("CREATE UNIQUE INDEX CONCURRENTLY ")
 				|| (normalized.startsWith("ALTER TABLE ") && normalized.contains(" VALIDATE CONSTRAINT ")

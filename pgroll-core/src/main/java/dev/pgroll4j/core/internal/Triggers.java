@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;
@@ -85,10 +86,9 @@ public final class Triggers {
 		List<String> statements = new ArrayList<>();
 		for (TableTrigger trigger : this.tables.values()) {
 			trigger.marker = backfilledTables.contains(trigger.table);
-			for (Assignment assignment : concat(trigger.up, trigger.down)) {
-				assignment.needsSearchPath = !pathIndependence.test(trigger.table, assignment.expression,
-						assignment.variables);
-			}
+			Stream.concat(trigger.up.stream(), trigger.down.stream())
+				.forEach((assignment) -> assignment.needsSearchPath = !pathIndependence.test(trigger.table,
+						assignment.expression, assignment.variables));
 			String table = Sql.qualified(this.schema, trigger.table);
 			String function = Sql.qualified(this.schema, InternalNames.triggerFunction(trigger.table));
 			if (trigger.marker) {
@@ -215,11 +215,6 @@ public final class Triggers {
 		}
 	}
 
-	private static <T> List<T> concat(List<T> first, List<T> second) {
-		List<T> all = new ArrayList<>(first);
-		all.addAll(second);
-		return all;
-	}
 
 	private static String dollarQuoted(String body) {
 		String tag = "$pgroll$";
