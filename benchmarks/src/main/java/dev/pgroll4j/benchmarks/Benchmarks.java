@@ -12,8 +12,9 @@ import dev.pgroll4j.test.PostgresServer;
  * JSON file. Every figure is compared with its baseline taken on the same server in the same run.
  *
  * <p>Options: {@code --ten-million} adds the 10,000,000-row backfill; {@code --sizes=100000,1000000} sets the
- * backfill sizes; {@code --history=1000000} the status benchmark's history rows; {@code --out=FILE} the JSON file
- * (default {@code benchmarks.json} in the working directory).
+ * backfill sizes; {@code --history=1000000} the status benchmark's history rows; {@code --only=backfill,clients,
+ * startup,status} runs some groups alone (to iterate on one); {@code --out=FILE} the JSON file (default
+ * {@code benchmarks.json} in the working directory).
  */
 public final class Benchmarks {
 
@@ -24,6 +25,8 @@ public final class Benchmarks {
 		List<Long> sizes = new ArrayList<>(List.of(100_000L, 1_000_000L));
 		long history = 1_000_000;
 		Path out = Path.of("benchmarks.json");
+		List<String> groups = List.of("backfill", "clients", "startup", "status");
+		List<String> only = groups;
 		for (String arg : args) {
 			if (arg.isBlank()) {
 				continue;
@@ -37,18 +40,45 @@ public final class Benchmarks {
 			else if (arg.startsWith("--history=")) {
 				history = Long.parseLong(arg.substring("--history=".length()));
 			}
+			else if (arg.startsWith("--only=")) {
+				only = List.of(arg.substring("--only=".length()).split(","));
+				if (!groups.containsAll(only)) {
+					throw new IllegalArgumentException("unknown group in " + arg + " (groups: " + groups + ")");
+				}
+			}
 			else if (arg.startsWith("--out=")) {
 				out = Path.of(arg.substring("--out=".length()));
 			}
 			else {
 				throw new IllegalArgumentException("unknown option " + arg
-						+ " (expected --ten-million, --sizes=N,M, --history=N or --out=FILE)");
+						+ " (expected --ten-million, --sizes=N,M, --history=N, --only=GROUPS or --out=FILE)");
 			}
 		}
 
 		PostgresServer server = PostgresServer.shared();
 		Report report = new Report(server.description(), "scripts/benchmark " + String.join(" ", args));
 
+		if (only.contains("backfill")) {
+			backfill(report, sizes);
+		}
+		if (only.contains("clients")) {
+			clients(report, sizes);
+		}
+		if (only.contains("startup")) {
+			startup(report);
+		}
+		if (only.contains("status")) {
+			status(report, history);
+		}
+
+		System.out.println();
+		System.out.println(report.table());
+		report.write(out);
+		System.out.println("written to " + out.toAbsolutePath());
+	}
+
+	private static void backfill(Report report, List<Long> sizes) throws Exception {
+		PostgresServer server = PostgresServer.shared();
 		System.out.println("backfill (alter_column type change with up), start + complete vs raw UPDATE");
 		List<BackfillBenchmark.Figures> backfills = new ArrayList<>();
 		for (long rows : sizes) {
@@ -70,7 +100,10 @@ public final class Benchmarks {
 			report.add(Result.atLeastRatio("backfill rows/s at 1M vs at 100k", "rows/s", large.pgrollRowsPerSecond(),
 					small.pgrollRowsPerSecond(), "at 100k", 0.8));
 		}
+	}
 
+	private static void clients(Report report, List<Long> sizes) throws Exception {
+		PostgresServer server = PostgresServer.shared();
 		long clientRows = sizes.contains(1_000_000L) ? 1_000_000 : sizes.get(0);
 		System.out.printf("clients, %,d-row table%n", clientRows);
 		ClientBenchmark.Figures clients = ClientBenchmark.run(server, clientRows);
@@ -86,22 +119,31 @@ public final class Benchmarks {
 				clients.insertRaw().p99(), "no triggers"));
 		report.add(Result.atLeastRatio("point SELECT by key through the version view", "reads/s",
 				clients.viewReadsPerSecond(), clients.tableReadsPerSecond(), "the table", 0.97));
+	}
 
+	private static void startup(Report report) throws Exception {
+		PostgresServer server = PostgresServer.shared();
 		System.out.printf("Spring start-up, %d applied migrations, nothing pending%n", StartupBenchmark.MIGRATIONS);
 		StartupBenchmark.Figures startup = StartupBenchmark.run(server);
 		report.add(Result.atMostOver("context start-up with the starter", "ms", startup.withStarterMillis(),
 				startup.withoutStarterMillis(), "without the starter", 100));
+	}
 
+	private static void status(Report report, long history) {
+		PostgresServer server = PostgresServer.shared();
 		System.out.printf("status with %,d history rows%n", history);
 		StatusBenchmark.Figures status = StatusBenchmark.run(server, history);
 		String statusName = String.format("status() with %,d history rows", history);
-		report.add((status.failure() != null) ? Result.failed(statusName, "ms", 1, status.failure())
-				: Result.atMost(statusName, "ms", status.statusMillis(), 1));
-
-		System.out.println();
-		System.out.println(report.table());
-		report.write(out);
-		System.out.println("written to " + out.toAbsolutePath());
+		if (status.failure() != null) {
+			report.add(Result.failed(statusName, "ms", 1, status.failure()));
+		}
+		else {
+			report.add(Result.atMost(statusName, "ms", status.statusMillis(), 1));
+			report.add(Result.atMost(String.format("latest migration (status(1)) with %,d history rows", history), "ms",
+					status.latestMillis(), 1));
+			report.add(Result.compared(String.format("start + complete of add_column with %,d history rows", history),
+					"ms", status.cycleMillis(), status.cycleBaselineMillis(), "with 1"));
+		}
 	}
 
 	private static BackfillBenchmark.Figures find(List<BackfillBenchmark.Figures> figures, long rows) {

@@ -1,66 +1,110 @@
 package dev.pgroll4j.benchmarks;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.test.PostgresServer;
+import dev.pgroll4j.test.TestDatabase;
 
-/** Benchmark 5: {@code status()} (which also gives the latest migration) with a long history in the state table. */
+/**
+ * Benchmark 5: {@code status()} (which also gives the latest migration) with a long history in the state table, and
+ * a start + complete with that history beside the same with a history of one. Calls go through a connection pool,
+ * as an application's do, so the figures are the calls' queries and not connection set-up.
+ */
 final class StatusBenchmark {
 
-	private static final int RUNS = 5;
+	private static final int RUNS = 201;
 
-	/** Median milliseconds of one status call, or the error that stopped it. */
-	record Figures(long historyRows, double statusMillis, String failure) {
+	/**
+	 * @param statusMillis median of one {@code status()} (the newest 20 migrations)
+	 * @param latestMillis median of one {@code status(1)}, the latest migration alone
+	 * @param cycleMillis one start + complete of a one-column migration with the long history
+	 * @param cycleBaselineMillis the same with a history of one migration
+	 */
+	record Figures(long historyRows, double statusMillis, double latestMillis, double cycleMillis,
+			double cycleBaselineMillis, String failure) {
 	}
 
 	private StatusBenchmark() {
 	}
 
 	static Figures run(PostgresServer server, long historyRows) {
-		Database database = new Database(server.createDatabase("bench_status"));
-		try {
-			Pgroll pgroll = database.pgroll(1000);
+		TestDatabase testDatabase = server.createDatabase("bench_status");
+		Database database = new Database(testDatabase);
+		try (HikariDataSource pool = pool(testDatabase)) {
+			Pgroll pgroll = Pgroll.configure().dataSource(pool).schema(Database.SCHEMA).load();
 			pgroll.init();
 			pgroll.start(Database.migration("01_create", Tables.CREATE));
 			pgroll.complete();
-			// A chain of copies of the one real row, each the parent of the next, as a long-lived schema has.
+			double baseline = cycle(pgroll, "02_baseline", "baseline_note");
+			// A chain of copies of the first row, each the parent of the next, continuing from the baseline's.
 			database.execute("INSERT INTO pgroll.migrations (schema, name, migration, created_at, updated_at, parent, "
 					+ "done, resulting_schema, migration_type, start_finished) "
 					+ "SELECT m.schema, 'h' || lpad(g::text, 7, '0'), m.migration, m.created_at + g * interval '1 ms', "
-					+ "m.updated_at + g * interval '1 ms', CASE WHEN g = 1 THEN m.name ELSE 'h' || lpad((g - 1)::text, "
-					+ "7, '0') END, true, m.resulting_schema, m.migration_type, true "
-					+ "FROM pgroll.migrations m, generate_series(1, " + (historyRows - 1) + ") g "
+					+ "m.updated_at + g * interval '1 ms', CASE WHEN g = 1 THEN '02_baseline' ELSE 'h' || "
+					+ "lpad((g - 1)::text, 7, '0') END, true, m.resulting_schema, m.migration_type, true "
+					+ "FROM pgroll.migrations m, generate_series(1, " + (historyRows - 2) + ") g "
 					+ "WHERE m.name = '01_create'", "VACUUM ANALYZE pgroll.migrations",
 					// As after a real complete: the newest version schema exists, the older ones were dropped.
-					"CREATE SCHEMA app_h" + String.format("%07d", historyRows - 1));
-			double[] millis = new double[RUNS];
+					"DROP SCHEMA app_02_baseline CASCADE", "CREATE SCHEMA app_h" + String.format("%07d", historyRows - 2));
 			try {
-				for (int i = 0; i < RUNS + 1; i++) {
-					long started = System.nanoTime();
-					MigrationStatus status = pgroll.status();
-					double took = (System.nanoTime() - started) / 1e6;
-					if (status.history().size() != historyRows && i == 0) {
-						System.out.println("  status lists " + status.history().size() + " of " + historyRows
-								+ " history rows");
-					}
-					if (i > 0) {
-						millis[i - 1] = took;
-					}
+				MigrationStatus status = pgroll.status();
+				if (!status.latest().name().equals(String.format("h%07d", historyRows - 2))) {
+					throw new IllegalStateException("status found " + status.latest().name() + " as the latest");
 				}
+				double statusMillis = median(pgroll::status);
+				double latestMillis = median(() -> pgroll.status(1));
+				double cycleMillis = cycle(pgroll, "zz_after_history", "later_note");
+				return new Figures(historyRows, statusMillis, latestMillis, cycleMillis, baseline, null);
 			}
 			catch (RuntimeException | OutOfMemoryError ex) {
 				// An OutOfMemoryError may reach here wrapped, as try-with-resources cannot suppress it into itself.
 				Throwable cause = (ex.getCause() instanceof OutOfMemoryError) ? ex.getCause() : ex;
-				return new Figures(historyRows, Double.NaN, cause.toString());
+				return new Figures(historyRows, Double.NaN, Double.NaN, Double.NaN, baseline, cause.toString());
 			}
-			Arrays.sort(millis);
-			return new Figures(historyRows, millis[RUNS / 2], null);
 		}
 		finally {
-			database.unwrap().drop();
+			testDatabase.drop();
 		}
+	}
+
+	private static HikariDataSource pool(TestDatabase database) {
+		HikariConfig config = new HikariConfig();
+		config.setJdbcUrl(database.jdbcUrl());
+		config.setUsername(database.user());
+		config.setPassword(database.password());
+		config.setMaximumPoolSize(2);
+		return new HikariDataSource(config);
+	}
+
+	/** Median milliseconds of a call, the first call (warm-up) not counted. */
+	private static double median(Supplier<?> call) {
+		call.get();
+		double[] millis = new double[RUNS];
+		for (int i = 0; i < RUNS; i++) {
+			long started = System.nanoTime();
+			call.get();
+			millis[i] = (System.nanoTime() - started) / 1e6;
+		}
+		Arrays.sort(millis);
+		return millis[RUNS / 2];
+	}
+
+	private static double cycle(Pgroll pgroll, String name, String column) {
+		long started = System.nanoTime();
+		pgroll.start(Database.migration(name, """
+				operations:
+				  - add_column:
+				      table: events
+				      column: {name: %s, type: text, nullable: true}
+				""".formatted(column)));
+		pgroll.complete();
+		return (System.nanoTime() - started) / 1e6;
 	}
 
 }

@@ -61,6 +61,80 @@ class StatusAndConcurrencyTests {
 	}
 
 	@Test
+	void statusListsTheNewestMigrationsAndSaysWhetherEarlierOnesExist(TestDatabase database) {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
+		Pgroll pgroll = lifecycle.pgroll();
+		for (int i = 1; i <= 5; i++) {
+			pgroll.start(table("0" + i + "_step", "t" + i));
+			pgroll.complete();
+		}
+		MigrationStatus newest = pgroll.status(3);
+		assertThat(newest.history()).extracting(MigrationRecord::name).containsExactly("03_step", "04_step", "05_step");
+		assertThat(newest.earlierHistory()).isTrue();
+		assertThat(newest.latest().name()).isEqualTo("05_step");
+		assertThat(newest.latestVersionSchema()).isEqualTo(lifecycle.schema() + "_05_step");
+		MigrationStatus all = pgroll.status();
+		assertThat(all.history()).hasSize(5);
+		assertThat(all.earlierHistory()).isFalse();
+		assertThat(pgroll.history()).extracting(MigrationRecord::name)
+			.containsExactly("01_step", "02_step", "03_step", "04_step", "05_step");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> pgroll.status(0))
+			.withMessageContaining("historyLimit must be at least 1");
+	}
+
+	@Test
+	void theNewestMigrationIsTheEndOfTheChainEvenWhenTimestampsTieOrGoBack(TestDatabase database) {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
+		Pgroll pgroll = lifecycle.pgroll();
+		for (int i = 1; i <= 3; i++) {
+			pgroll.start(table("0" + i + "_step", "t" + i));
+			pgroll.complete();
+		}
+		// A clock that went back: the last migration looks the oldest.
+		database.execute("UPDATE pgroll.migrations SET created_at = created_at - interval '1 day' "
+				+ "WHERE schema = '" + lifecycle.schema() + "' AND name = '03_step'");
+		assertThat(pgroll.status(2).history()).extracting(MigrationRecord::name).containsExactly("02_step", "03_step");
+		// Equal timestamps, the name order the reverse of the chain's.
+		database.execute("UPDATE pgroll.migrations SET created_at = '2026-01-01', "
+				+ "name = CASE name WHEN '01_step' THEN 'zz_first' ELSE name END, "
+				+ "parent = CASE parent WHEN '01_step' THEN 'zz_first' ELSE parent END "
+				+ "WHERE schema = '" + lifecycle.schema() + "'");
+		assertThat(pgroll.status().history()).extracting(MigrationRecord::name)
+			.containsExactly("zz_first", "02_step", "03_step");
+		pgroll.start(table("04_step", "t4"));
+		assertThat(pgroll.status().activeMigration().parent()).isEqualTo("03_step");
+	}
+
+	@Test
+	void aHistoryEditedIntoACycleIsReportedNotFollowedForever(TestDatabase database) {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
+		Pgroll pgroll = lifecycle.pgroll();
+		for (int i = 1; i <= 3; i++) {
+			pgroll.start(table("0" + i + "_step", "t" + i));
+			pgroll.complete();
+		}
+		database.execute("UPDATE pgroll.migrations SET parent = '03_step' "
+				+ "WHERE schema = '" + lifecycle.schema() + "' AND name = '02_step'");
+		assertThatExceptionOfType(PgrollException.class).isThrownBy(pgroll::status)
+			.withMessageContaining("the history of schema \"" + lifecycle.schema() + "\" in \"pgroll\".\"migrations\" "
+					+ "is not a single chain");
+		assertThatExceptionOfType(PgrollException.class).isThrownBy(pgroll::history)
+			.withMessageContaining("is not a single chain");
+	}
+
+	@Test
+	void aStateTableFromAnEarlierReleaseIsUpgradedNotReportedEmpty(TestDatabase database) {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
+		Pgroll pgroll = lifecycle.pgroll();
+		pgroll.start(table("01_first", "a"));
+		pgroll.complete();
+		database.execute("DROP INDEX pgroll.history_by_creation");
+		assertThat(pgroll.status().latest().name()).isEqualTo("01_first");
+		assertThat(database.queryForLong("SELECT count(*) FROM pg_indexes WHERE schemaname = 'pgroll' "
+				+ "AND indexname = 'history_by_creation'")).isEqualTo(1);
+	}
+
+	@Test
 	void historyRulesAreEnforced(TestDatabase database) {
 		MigrationLifecycle lifecycle = MigrationLifecycle.in(database)
 			.configure((builder) -> builder.stateSchema("history_rules_state"));

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -86,11 +87,15 @@ public final class MigrationEngine {
 	public void validate(Migration migration) {
 		try (Session session = Session.open(this.configuration)) {
 			Connection connection = session.connection();
-			List<StoredMigration> history = this.state.isInitialized(connection) ? this.state.history(connection)
-					: List.of();
-			checkStartable(connection, migration, history);
+			boolean initialized = this.state.isInitialized(connection);
+			if (initialized) {
+				checkStartable(connection, migration);
+			}
+			else {
+				checkVersionSchemaFree(connection, migration);
+			}
 			plan(mapSql(migration), SchemaReader.read(connection, schema()), new Probes(connection),
-					versionSchemas(history));
+					initialized ? recentVersionSchemas(connection) : Set.of());
 		}
 		catch (SQLException ex) {
 			throw unexpected("validating migration \"" + migration.name() + "\"", ex);
@@ -168,13 +173,12 @@ public final class MigrationEngine {
 			Connection connection = session.connection();
 			ensureInitialized(session);
 			session.lockSchema();
-			List<StoredMigration> history = this.state.history(connection);
-			checkStartable(connection, migration, history);
+			checkStartable(connection, migration);
 			String versionSchema = migration.versionSchemaFor(schema());
 			SchemaSnapshot base = SchemaReader.read(connection, schema());
 			Probes probes = new Probes(connection);
-			Plan plan = plan(mapSql(migration), base, probes, versionSchemas(history));
-			String parent = history.isEmpty() ? null : history.get(history.size() - 1).name();
+			Plan plan = plan(mapSql(migration), base, probes, recentVersionSchemas(connection));
+			String parent = this.state.latest(connection).map(StoredMigration::name).orElse(null);
 			String baseJson = JSON.writeValueAsString(base);
 			Views views = new Views(schema(), session.serverMajorVersion());
 			Transactions transactions = session.transactions();
@@ -427,52 +431,107 @@ public final class MigrationEngine {
 		}
 	}
 
-	public MigrationStatus status() {
-		try (Session session = Session.open(this.configuration)) {
+	/**
+	 * Where the schema stands, with the newest {@code historyLimit} migrations. Reads by index only, so it costs the
+	 * same with a million migrations of history as with ten; it needs no lock and changes nothing.
+	 */
+	public MigrationStatus status(int historyLimit) {
+		if (historyLimit < 1) {
+			throw new IllegalArgumentException("historyLimit must be at least 1, not " + historyLimit);
+		}
+		try (Session session = Session.openForReading(this.configuration)) {
 			Connection connection = session.connection();
-			if (!this.state.isInitialized(connection)) {
-				return new MigrationStatus(schema(), MigrationStatus.State.NO_MIGRATIONS, null, null, null, List.of());
+			if (!readable(session)) {
+				return new MigrationStatus(schema(), MigrationStatus.State.NO_MIGRATIONS, null, null, null, List.of(),
+						false);
 			}
-			List<StoredMigration> history = this.state.history(connection);
-			List<MigrationRecord> records = history.stream().map(this::record).toList();
-			MigrationRecord active = records.stream().filter((r) -> !r.done()).findFirst().orElse(null);
+			List<StoredMigration> newest = this.state.newest(connection, historyLimit);
+			List<MigrationRecord> records = newest.stream().map(this::record).toList();
+			MigrationRecord head = records.isEmpty() ? null : records.get(records.size() - 1);
+			MigrationRecord active = (head != null && !head.done()) ? head : null;
+			Set<String> existing = existingSchemas(connection, records.stream().map(MigrationRecord::versionSchema));
 			String latest = null;
 			for (int i = records.size() - 1; i >= 0 && latest == null; i--) {
-				if (schemaExists(connection, records.get(i).versionSchema())) {
+				if (existing.contains(records.get(i).versionSchema())) {
 					latest = records.get(i).versionSchema();
 				}
 			}
 			String previous = null;
 			if (active != null && active.parent() != null) {
-				String candidate = versionSchemaOf(history, active.parent());
-				previous = schemaExists(connection, candidate) ? candidate : null;
+				String candidate = (records.size() > 1) ? records.get(records.size() - 2).versionSchema()
+						: this.state.find(connection, active.parent()).map(this::record)
+							.map(MigrationRecord::versionSchema).orElse(null);
+				previous = (candidate != null && existingSchemas(connection, Stream.of(candidate)).contains(candidate))
+						? candidate : null;
 			}
 			MigrationStatus.State state = records.isEmpty() ? MigrationStatus.State.NO_MIGRATIONS
 					: (active != null) ? MigrationStatus.State.IN_PROGRESS : MigrationStatus.State.COMPLETE;
-			return new MigrationStatus(schema(), state, active, latest, previous, records);
+			boolean earlier = !records.isEmpty() && records.get(0).parent() != null;
+			return new MigrationStatus(schema(), state, active, latest, previous, records, earlier);
 		}
 		catch (SQLException ex) {
 			throw unexpected("reading the status of schema \"" + schema() + "\"", ex);
 		}
 	}
 
+	/** The whole history, oldest first; it is read in full, so its cost grows with the number of migrations. */
+	public List<MigrationRecord> history() {
+		try (Session session = Session.openForReading(this.configuration)) {
+			Connection connection = session.connection();
+			if (!readable(session)) {
+				return List.of();
+			}
+			return this.state.history(connection).stream().map(this::record).toList();
+		}
+		catch (SQLException ex) {
+			throw unexpected("reading the history of schema \"" + schema() + "\"", ex);
+		}
+	}
+
 	private MigrationRecord record(StoredMigration row) {
-		return new MigrationRecord(row.name(), schema() + "_" + row.versionName(), row.parent(), row.done(),
-				row.createdAt(), row.updatedAt(), row.type(), row.startFinished());
+		return new MigrationRecord(row.name(), versionSchemaOf(row), row.parent(), row.done(), row.createdAt(),
+				row.updatedAt(), row.type(), row.startFinished());
 	}
 
-	private String versionSchemaOf(List<StoredMigration> history, String name) {
-		return history.stream()
-			.filter((row) -> row.name().equals(name))
-			.findFirst()
-			.map((row) -> schema() + "_" + row.versionName())
-			.orElse(null);
+	private String versionSchemaOf(StoredMigration row) {
+		return schema() + "_" + row.versionName();
 	}
 
-	private Set<String> versionSchemas(List<StoredMigration> history) {
+	private static Set<String> existingSchemas(Connection connection, Stream<String> names) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT nspname::text FROM pg_namespace WHERE nspname = ANY (?)")) {
+			statement.setArray(1, connection.createArrayOf("text", names.toArray()));
+			Set<String> existing = new HashSet<>();
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					existing.add(rs.getString(1));
+				}
+			}
+			return existing;
+		}
+	}
+
+	/**
+	 * The version schemas of the newest migrations, whose views validation may ignore. Complete drops the previous
+	 * version schema, so only the newest one or two of them still exist; ten leaves room for history written by
+	 * other tools.
+	 */
+	private Set<String> recentVersionSchemas(Connection connection) throws SQLException {
 		Set<String> names = new HashSet<>();
-		history.forEach((row) -> names.add(schema() + "_" + row.versionName()));
+		this.state.newest(connection, 10).forEach((row) -> names.add(versionSchemaOf(row)));
 		return names;
+	}
+
+	/**
+	 * Whether there is a history to read; a state table in an older form (or pgroll's own) is brought up to date
+	 * first, as any other call would, rather than reported as no history.
+	 */
+	private boolean readable(Session session) throws SQLException {
+		StateStore.Form form = this.state.form(session.connection());
+		if (form == StateStore.Form.OUTDATED) {
+			this.state.init(session.transactions());
+		}
+		return form != StateStore.Form.ABSENT;
 	}
 
 	private void ensureInitialized(Session session) throws SQLException {
@@ -481,19 +540,21 @@ public final class MigrationEngine {
 		}
 	}
 
-	private void checkStartable(Connection connection, Migration migration, List<StoredMigration> history)
-			throws SQLException {
-		for (StoredMigration row : history) {
-			if (!row.done()) {
-				throw new MigrationStateException("cannot start migration \"" + migration.name() + "\": migration \""
-						+ row.name() + "\" is still active on schema \"" + schema() + "\"; complete or roll it back "
-						+ "first");
-			}
-			if (row.name().equals(migration.name())) {
-				throw new MigrationStateException("migration \"" + migration.name()
-						+ "\" has already been applied to schema \"" + schema() + "\"");
-			}
+	private void checkStartable(Connection connection, Migration migration) throws SQLException {
+		Optional<StoredMigration> active = this.state.active(connection);
+		if (active.isPresent()) {
+			throw new MigrationStateException("cannot start migration \"" + migration.name() + "\": migration \""
+					+ active.get().name() + "\" is still active on schema \"" + schema() + "\"; complete or roll it "
+					+ "back first");
 		}
+		if (this.state.find(connection, migration.name()).isPresent()) {
+			throw new MigrationStateException("migration \"" + migration.name()
+					+ "\" has already been applied to schema \"" + schema() + "\"");
+		}
+		checkVersionSchemaFree(connection, migration);
+	}
+
+	private void checkVersionSchemaFree(Connection connection, Migration migration) throws SQLException {
 		String versionSchema = migration.versionSchemaFor(schema());
 		String field = (migration.versionSchema() != null) ? "version_schema" : null;
 		String problem = Identifiers.problem(versionSchema);
@@ -526,10 +587,7 @@ public final class MigrationEngine {
 						+ "\" has no migration history");
 			}
 			session.lockSchema();
-			List<StoredMigration> history = this.state.history(connection);
-			StoredMigration active = history.stream()
-				.filter((row) -> !row.done())
-				.findFirst()
+			StoredMigration active = this.state.active(connection)
 				.orElseThrow(() -> new MigrationStateException("cannot " + verb + ": there is no active migration on "
 						+ "schema \"" + schema() + "\""));
 			if (!active.startFinished() && verb.equals("complete")) {
@@ -545,7 +603,8 @@ public final class MigrationEngine {
 					active.migrationJson());
 			SchemaSnapshot base = JSON.readValue(active.baseSchemaJson(), SchemaSnapshot.class);
 			Plan plan = plan(mapSql(migration), base, null);
-			String previous = (active.parent() != null) ? versionSchemaOf(history, active.parent()) : null;
+			String previous = (active.parent() != null)
+					? this.state.find(connection, active.parent()).map(this::versionSchemaOf).orElse(null) : null;
 			return new ActiveMigration(active, migration, plan, schema() + "_" + active.versionName(), previous);
 		}
 		catch (SQLException ex) {
@@ -595,10 +654,8 @@ public final class MigrationEngine {
 	/** The statements recorded to undo user SQL of the active migration; read fresh, start may have just written them. */
 	private List<String> inferredUndo(Session session, String name) {
 		try {
-			return this.state.history(session.connection())
-				.stream()
-				.filter((row) -> row.name().equals(name) && row.inferredUndoJson() != null)
-				.findFirst()
+			return this.state.find(session.connection(), name)
+				.filter((row) -> row.inferredUndoJson() != null)
 				.map((row) -> List.of(JSON.readValue(row.inferredUndoJson(), String[].class)))
 				.orElse(List.of());
 		}

@@ -36,19 +36,28 @@ public final class Session implements AutoCloseable {
 
 	private final List<String> heldLocks = new ArrayList<>();
 
-	private Session(Connection connection, PgrollConfiguration configuration) throws SQLException {
+	/** Whether this session changed the connection's settings and must reset them at close. */
+	private final boolean forMigrating;
+
+	private Session(Connection connection, PgrollConfiguration configuration, boolean forMigrating)
+			throws SQLException {
 		this.connection = connection;
 		this.configuration = configuration;
+		this.forMigrating = forMigrating;
 		connection.setAutoCommit(true);
 		try (Statement statement = connection.createStatement()) {
+			if (configuration.role() != null) {
+				statement.execute("SET ROLE " + Sql.ident(configuration.role()));
+			}
+			if (!forMigrating) {
+				this.serverMajorVersion = 0;
+				return;
+			}
 			statement.execute("SET search_path TO " + Sql.ident(configuration.schema()));
 			// Explicitly not a version client, even on a connection an application pinned to one.
 			statement.execute("SET " + Triggers.VERSION_SETTING + " TO " + Sql.literal(configuration.schema()));
 			statement.execute("SET standard_conforming_strings = on");
 			statement.execute("SET application_name = 'pgroll'");
-			if (configuration.role() != null) {
-				statement.execute("SET ROLE " + Sql.ident(configuration.role()));
-			}
 			try (ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
 				rs.next();
 				this.serverMajorVersion = rs.getInt(1);
@@ -56,11 +65,24 @@ public final class Session implements AutoCloseable {
 		}
 	}
 
+	/** A session for start, complete, rollback or migrate. */
 	public static Session open(PgrollConfiguration configuration) {
+		return open(configuration, true);
+	}
+
+	/**
+	 * A session for queries that name every object in full and take no lock (status); it leaves the connection's
+	 * settings alone, so a call costs its queries and nothing more.
+	 */
+	public static Session openForReading(PgrollConfiguration configuration) {
+		return open(configuration, false);
+	}
+
+	private static Session open(PgrollConfiguration configuration, boolean forMigrating) {
 		Connection connection = null;
 		try {
 			connection = configuration.dataSource().getConnection();
-			return new Session(connection, configuration);
+			return new Session(connection, configuration, forMigrating);
 		}
 		catch (SQLException ex) {
 			closeQuietly(connection);
@@ -153,9 +175,14 @@ public final class Session implements AutoCloseable {
 					unlock.execute();
 				}
 			}
-			// A pooled connection goes back without our settings; ROLE is not covered by RESET ALL.
-			statement.execute("RESET ALL");
-			statement.execute("RESET ROLE");
+			if (this.forMigrating) {
+				// A pooled connection goes back without our settings; ROLE is not covered by RESET ALL.
+				statement.execute("RESET ALL");
+				statement.execute("RESET ROLE");
+			}
+			else if (this.configuration.role() != null) {
+				statement.execute("RESET ROLE");
+			}
 		}
 		catch (SQLException ex) {
 			logger.warn("could not reset the migration connection", ex);

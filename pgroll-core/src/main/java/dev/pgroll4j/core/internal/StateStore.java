@@ -23,6 +23,14 @@ public final class StateStore {
 	/** Second key of the advisory lock that serialises {@link #init}. */
 	private static final int INIT_LOCK = 0x696e6974;
 
+	/** The newest object {@link #init} creates; {@link #isInitialized} looks for it. */
+	private static final String CREATION_ORDER_INDEX = "history_by_creation";
+
+	/** The columns of a {@link StoredMigration}, of the table aliased {@code m}. */
+	private static final String COLUMNS = "m.name, m.migration::text, m.parent, m.done, m.created_at, m.updated_at, "
+			+ "m.migration_type, m.base_schema::text, coalesce(nullif(m.migration->>'version_schema', ''), m.name), "
+			+ "m.inferred_undo::text, m.start_finished";
+
 	private final String stateSchema;
 
 	private final String schema;
@@ -35,18 +43,39 @@ public final class StateStore {
 		this.table = Sql.qualified(stateSchema, "migrations");
 	}
 
-	/** Whether the state schema exists in its current form; cheap, so callers may ask on every run. */
-	public boolean isInitialized(Connection connection) throws SQLException {
+	/** What is there of the migrations table. */
+	public enum Form {
+
+		/** No table: nothing was ever migrated. */
+		ABSENT,
+		/** Made by an earlier release or by pgroll itself; {@link #init} brings it up to date. */
+		OUTDATED,
+		/** As {@link #init} makes it. */
+		CURRENT
+
+	}
+
+	/** What is there of the migrations table; one cheap catalog query, so callers may ask on every run. */
+	public Form form(Connection connection) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("""
-				SELECT EXISTS (SELECT 1 FROM pg_attribute
+				SELECT to_regclass(?) IS NOT NULL,
+				       EXISTS (SELECT 1 FROM pg_attribute
 				               WHERE attrelid = to_regclass(?) AND attname = 'start_finished' AND NOT attisdropped)
+				       AND to_regclass(?) IS NOT NULL
 				""")) {
 			statement.setString(1, this.table);
+			statement.setString(2, this.table);
+			statement.setString(3, Sql.qualified(this.stateSchema, CREATION_ORDER_INDEX));
 			try (ResultSet rs = statement.executeQuery()) {
 				rs.next();
-				return rs.getBoolean(1);
+				return !rs.getBoolean(1) ? Form.ABSENT : rs.getBoolean(2) ? Form.CURRENT : Form.OUTDATED;
 			}
 		}
+	}
+
+	/** Whether the migrations table exists in its current form. */
+	public boolean isInitialized(Connection connection) throws SQLException {
+		return form(connection) == Form.CURRENT;
 	}
 
 	/**
@@ -87,27 +116,20 @@ public final class StateStore {
 					+ " (schema) WHERE parent IS NULL", null);
 			tx.execute("CREATE UNIQUE INDEX IF NOT EXISTS only_one_active_migration ON " + this.table
 					+ " (schema) WHERE NOT done", null);
+			// Finds the newest migration without reading the history; see newest().
+			tx.execute("CREATE INDEX IF NOT EXISTS " + CREATION_ORDER_INDEX + " ON " + this.table
+					+ " (schema, created_at, name)", null);
 			return null;
 		});
 	}
 
+	/** Every migration of the schema, oldest first; its cost grows with the history, so only migrate reads it. */
 	public List<StoredMigration> history(Connection connection) throws SQLException {
-		List<StoredMigration> rows = new ArrayList<>();
-		try (PreparedStatement statement = connection.prepareStatement("SELECT name, migration::text, parent, done, "
-				+ "created_at, updated_at, migration_type, base_schema::text, "
-				+ "coalesce(nullif(migration->>'version_schema', ''), name), inferred_undo::text, start_finished FROM "
-				+ this.table
-				+ " WHERE schema = ? ORDER BY created_at, name")) {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT " + COLUMNS + " FROM " + this.table + " m WHERE schema = ?")) {
 			statement.setString(1, this.schema);
-			try (ResultSet rs = statement.executeQuery()) {
-				while (rs.next()) {
-					rows.add(new StoredMigration(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-							rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
-							rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11)));
-				}
-			}
+			return chainOrder(rows(statement));
 		}
-		return chainOrder(rows);
 	}
 
 	/** Orders rows by following parent links from the first migration; timestamps may tie. */
@@ -127,14 +149,98 @@ public final class StateStore {
 			ordered.add(row);
 		}
 		if (ordered.size() != rows.size()) {
-			throw new PgrollException("the history of schema \"" + this.schema + "\" in " + this.table
-					+ " is not a single chain");
+			throw notAChain();
 		}
 		return ordered;
 	}
 
+	/**
+	 * The newest migrations, oldest first, at most {@code limit} of them; index lookups only, so as fast with a
+	 * million rows of history as with ten. The head of the chain is found from the row created last, following
+	 * children in case timestamps tie or a clock went back, then the chain is walked back through parents.
+	 */
+	public List<StoredMigration> newest(Connection connection, int limit) throws SQLException {
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, not " + limit);
+		}
+		try (PreparedStatement statement = connection.prepareStatement("""
+				WITH RECURSIVE later (name) AS (
+				    (SELECT name FROM %1$s WHERE schema = ? ORDER BY created_at DESC, name DESC LIMIT 1)
+				  UNION
+				    SELECT m.name FROM %1$s m JOIN later l ON m.parent = l.name WHERE m.schema = ?
+				), earlier (name, parent, depth) AS (
+				    SELECT m.name, m.parent, 1 FROM %1$s m JOIN later l ON m.name = l.name
+				    WHERE m.schema = ? AND NOT EXISTS (SELECT 1 FROM %1$s c WHERE c.schema = ? AND c.parent = l.name)
+				  UNION ALL
+				    SELECT m.name, m.parent, e.depth + 1 FROM %1$s m JOIN earlier e ON m.name = e.parent
+				    WHERE m.schema = ? AND e.depth < ?
+				)
+				SELECT %2$s FROM earlier e JOIN %1$s m ON m.schema = ? AND m.name = e.name ORDER BY e.depth DESC
+				""".formatted(this.table, COLUMNS))) {
+			for (int i = 1; i <= 5; i++) {
+				statement.setString(i, this.schema);
+			}
+			statement.setInt(6, limit);
+			statement.setString(7, this.schema);
+			List<StoredMigration> rows = rows(statement);
+			if (rows.isEmpty() && hasRows(connection)) {
+				// Only a cycle written by hand leaves rows without a last one.
+				throw notAChain();
+			}
+			return rows;
+		}
+	}
+
+	/** The last migration of the chain, the parent of the next one to start. */
+	public Optional<StoredMigration> latest(Connection connection) throws SQLException {
+		return newest(connection, 1).stream().findFirst();
+	}
+
+	/** The migration in progress; the partial unique index {@code only_one_active_migration} finds it. */
 	public Optional<StoredMigration> active(Connection connection) throws SQLException {
-		return history(connection).stream().filter((row) -> !row.done()).findFirst();
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT " + COLUMNS + " FROM " + this.table + " m WHERE schema = ? AND NOT done")) {
+			statement.setString(1, this.schema);
+			return rows(statement).stream().findFirst();
+		}
+	}
+
+	/** One migration by name. */
+	public Optional<StoredMigration> find(Connection connection, String name) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT " + COLUMNS + " FROM " + this.table + " m WHERE schema = ? AND name = ?")) {
+			statement.setString(1, this.schema);
+			statement.setString(2, name);
+			return rows(statement).stream().findFirst();
+		}
+	}
+
+	private boolean hasRows(Connection connection) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + this.table + " WHERE schema = ?)")) {
+			statement.setString(1, this.schema);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
+		}
+	}
+
+	private static List<StoredMigration> rows(PreparedStatement statement) throws SQLException {
+		List<StoredMigration> rows = new ArrayList<>();
+		try (ResultSet rs = statement.executeQuery()) {
+			while (rs.next()) {
+				rows.add(new StoredMigration(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+						rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class), rs.getString(7),
+						rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11)));
+			}
+		}
+		return rows;
+	}
+
+	private PgrollException notAChain() {
+		return new PgrollException("the history of schema \"" + this.schema + "\" in " + this.table
+				+ " is not a single chain");
 	}
 
 	public void insert(Transactions.Tx tx, String name, String migrationJson, String parent, String baseSchemaJson)

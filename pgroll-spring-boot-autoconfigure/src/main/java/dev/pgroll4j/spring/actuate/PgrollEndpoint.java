@@ -3,6 +3,7 @@ package dev.pgroll4j.spring.actuate;
 import java.util.Collection;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -46,14 +47,24 @@ public class PgrollEndpoint {
 		this.initializer = initializer;
 	}
 
+	/**
+	 * The state of the migrations.
+	 * @param history how many of the newest migrations to list ({@code ?history=100}); by default
+	 * {@value Pgroll#DEFAULT_STATUS_HISTORY}
+	 */
 	@ReadOperation
-	public PgrollDescriptor status() {
-		MigrationStatus status = this.pgroll.status();
+	public PgrollDescriptor status(@Nullable Integer history) {
+		int limit = (history != null) ? history : Pgroll.DEFAULT_STATUS_HISTORY;
+		if (limit < 1) {
+			throw new InvalidEndpointRequestException("history must be at least 1, not " + limit,
+					"history must be at least 1");
+		}
+		MigrationStatus status = this.pgroll.status(limit);
 		return new PgrollDescriptor(status.schema(), status.state().name(), this.migrations.versionSchema(),
 				status.latestVersionSchema(), status.previousVersionSchema(), status.activeMigration(),
 				(this.initializer != null) && this.initializer.isBackfilling(),
 				this.events.backfillProgress().values(), (this.initializer != null) ? this.initializer.result() : null,
-				status.history());
+				status.history(), status.earlierHistory());
 	}
 
 	/**
@@ -95,12 +106,13 @@ public class PgrollEndpoint {
 	 * @param backfilling whether this instance is still backfilling in the background
 	 * @param backfill progress of the tables this instance backfilled during the active migration
 	 * @param startup what start-up did
-	 * @param history every migration, oldest first
+	 * @param history the newest migrations, oldest first
+	 * @param earlierHistory whether older migrations exist than the first one listed
 	 */
 	public record PgrollDescriptor(String schema, String state, String applicationVersionSchema,
 			String latestVersionSchema, String previousVersionSchema, MigrationRecord activeMigration,
 			boolean backfilling, Collection<BackfillProgress> backfill, MigrateResult startup,
-			List<MigrationRecord> history) implements OperationResponseBody {
+			List<MigrationRecord> history, boolean earlierHistory) implements OperationResponseBody {
 	}
 
 }

@@ -25,7 +25,8 @@ public class PgrollHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		MigrationStatus status = this.pgroll.status();
+		// The newest two: this application's version schema is the latest or, during a rollout, the previous one.
+		MigrationStatus status = this.pgroll.status(2);
 		String own = this.migrations.versionSchema();
 		builder.withDetail("schema", status.schema())
 			.withDetail("state", status.state().name())

@@ -24,7 +24,7 @@ public final class PgrollMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PgrollMetrics pgrollMetrics(PgrollProperties properties, ObjectProvider<Pgroll> pgroll) {
-		return new PgrollMetrics(properties.getSchema(), () -> pgroll.getObject().status());
+		return new PgrollMetrics(properties.getSchema(), () -> pgroll.getObject().status(1));
 	}
 
 }

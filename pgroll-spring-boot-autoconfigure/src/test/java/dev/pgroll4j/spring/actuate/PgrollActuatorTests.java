@@ -74,6 +74,21 @@ class PgrollActuatorTests {
 	}
 
 	@Test
+	void statusListsAsManyOfTheNewestMigrationsAsAskedFor(TestDatabase database) throws Exception {
+		ConfigurableApplicationContext context = start(database, schema(), "v2");
+		HttpResponse<String> both = get(context, "/actuator/pgroll");
+		assertThat(both.body()).contains("{\"name\":\"01_create_books\"").contains("{\"name\":\"02_add_isbn\"")
+			.contains("\"earlierHistory\":false");
+		HttpResponse<String> newest = get(context, "/actuator/pgroll?history=1");
+		assertThat(newest.statusCode()).isEqualTo(200);
+		assertThat(newest.body()).doesNotContain("{\"name\":\"01_create_books\"")
+			.contains("{\"name\":\"02_add_isbn\"")
+			.contains("\"earlierHistory\":true");
+		HttpResponse<String> none = get(context, "/actuator/pgroll?history=0");
+		assertThat(none.statusCode()).isEqualTo(400);
+	}
+
+	@Test
 	void withWriteAccessCompleteAndRollbackWorkAndReportConflicts(TestDatabase database) throws Exception {
 		String schema = schema();
 		start(database, schema, "v1", "management.endpoint.pgroll.access=unrestricted").close();
