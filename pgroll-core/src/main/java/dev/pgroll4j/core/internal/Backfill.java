@@ -19,7 +19,12 @@ import dev.pgroll4j.core.MigrationExecutionException;
 
 /**
  * Rewrites the rows that existed before a migration's triggers did, in batches, each batch its own short
- * transaction, so the up triggers fill the new columns without one long lock on the table.
+ * transaction, so the new columns are filled without one long lock on the table.
+ *
+ * <p>A batch computes the {@code up} columns in its own UPDATE, as the trigger would for an old-version write, and
+ * the table's triggers stand aside for that statement ({@link Triggers#BACKFILL_SETTING}): a per-row PL/pgSQL call
+ * costs more than the rest of the update. Where the trigger's ordered assignments cannot be one SET list
+ * ({@link Triggers#fill}), the batch only clears the marker and the trigger computes {@code up}.
  *
  * <p>Rows still to do carry the backfill marker ({@code true} for every row that existed when the marker column
  * was added). A batch is a key range when the table has a primary key or a unique index on NOT NULL columns, else
@@ -54,15 +59,30 @@ public final class Backfill {
 		this.listener = listener;
 	}
 
-	/** Backfills one table; returns the number of rows rewritten. */
-	public long run(String table) {
+	/**
+	 * Backfills one table; returns the number of rows rewritten.
+	 * @param fill how a batch computes the up columns itself, or {@code null} to leave that to the trigger
+	 */
+	public long run(String table, Triggers.Fill fill) {
 		String qualified = Sql.qualified(this.schema, table);
 		try {
 			long total = estimateRows(qualified);
 			Key key = findKey(qualified);
-			long done = (key != null) ? byKey(table, qualified, key, total) : byPages(table, qualified, total);
-			this.listener.onProgress(new BackfillProgress(this.migration, table, done, Math.max(done, total), true));
-			return done;
+			if (fill != null) {
+				setBackfilling(qualified);
+			}
+			try {
+				long done = (key != null) ? byKey(table, qualified, key, fill, total)
+						: byPages(table, qualified, fill, total);
+				this.listener
+					.onProgress(new BackfillProgress(this.migration, table, done, Math.max(done, total), true));
+				return done;
+			}
+			finally {
+				if (fill != null) {
+					setBackfilling("");
+				}
+			}
 		}
 		catch (SQLException ex) {
 			throw new MigrationExecutionException("backfill of table \"" + table + "\" for migration \""
@@ -70,19 +90,36 @@ public final class Backfill {
 		}
 	}
 
-	private long byKey(String table, String qualified, Key key, long total) throws SQLException {
+	private void setBackfilling(String qualifiedTable) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+			statement.setString(1, Triggers.BACKFILL_SETTING);
+			statement.setString(2, qualifiedTable);
+			statement.execute();
+		}
+	}
+
+	private long byKey(String table, String qualified, Key key, Triggers.Fill fill, long total)
+			throws SQLException {
 		List<String> columns = key.columns.stream().map(Sql::ident).toList();
 		String keyList = String.join(", ", columns);
 		List<String> bounds = new ArrayList<>();
 		for (String type : key.types) {
 			bounds.add("?::text::" + type);
 		}
-		String lastKey = String.join(", ", columns.stream().map((c) -> "b." + c + "::text").toList());
-		String lastFirst = String.join(", ", columns.stream().map((c) -> "b." + c + " DESC").toList());
-		String join = String.join(" AND ", columns.stream().map((c) -> "t." + c + " = b." + c).toList());
-		String first = batchSql(qualified, keyList, "", join, lastKey, lastFirst);
-		String next = batchSql(qualified, keyList, " WHERE (" + keyList + ") > (" + String.join(", ", bounds) + ")",
-				join, lastKey, lastFirst);
+		String after = "(" + keyList + ") > (" + String.join(", ", bounds) + ")";
+		String first;
+		String next;
+		if (fill != null) {
+			first = computedBatchSql(qualified, columns, fill, null);
+			next = computedBatchSql(qualified, columns, fill, String.join(", ", bounds));
+		}
+		else {
+			String lastKey = String.join(", ", columns.stream().map((c) -> "b." + c + "::text").toList());
+			String lastFirst = String.join(", ", columns.stream().map((c) -> "b." + c + " DESC").toList());
+			String join = String.join(" AND ", columns.stream().map((c) -> "t." + c + " = b." + c).toList());
+			first = batchSql(qualified, keyList, "", join, lastKey, lastFirst);
+			next = batchSql(qualified, keyList, " WHERE " + after, join, lastKey, lastFirst);
+		}
 		long done = 0;
 		String[] last = null;
 		while (true) {
@@ -93,7 +130,13 @@ public final class Backfill {
 						statement.setString(parameter++, bound);
 					}
 				}
-				statement.setInt(parameter, this.batchSize);
+				statement.setInt(parameter++, this.batchSize);
+				if (last != null && fill != null) {
+					// The computed batch's UPDATE repeats the lower bound.
+					for (String bound : last) {
+						statement.setString(parameter++, bound);
+					}
+				}
 				try (ResultSet rs = statement.executeQuery()) {
 					if (!rs.next()) {
 						return done;
@@ -109,6 +152,29 @@ public final class Backfill {
 		}
 	}
 
+	/**
+	 * A key-range batch that computes up itself: the range's upper end is the key {@code n} keys on (read from the
+	 * index), and the UPDATE is a range scan with no join, so each row is visited once. Rows a client wrote since
+	 * the trigger appeared have their marker cleared and are skipped.
+	 */
+	private static String computedBatchSql(String qualified, List<String> columns, Triggers.Fill fill,
+			String lowerBound) {
+		String keyList = String.join(", ", columns);
+		List<String> uppers = new ArrayList<>();
+		for (int i = 0; i < columns.size(); i++) {
+			uppers.add("_pgroll_upper_" + i);
+		}
+		String keysAfter = (lowerBound != null) ? " WHERE (" + keyList + ") > (" + lowerBound + ")" : "";
+		String rangeAfter = (lowerBound != null) ? "(" + keyList + ") > (" + lowerBound + ") AND " : "";
+		List<String> upperLast = columns.stream().map((c) -> c + " DESC").toList();
+		return "WITH _pgroll_batch (" + String.join(", ", uppers) + ") AS (SELECT " + keyList + " FROM (SELECT "
+				+ keyList + " FROM " + qualified + keysAfter + " ORDER BY " + keyList + " LIMIT ?) AS k ORDER BY "
+				+ String.join(", ", upperLast) + " LIMIT 1), u AS (UPDATE " + qualified + " SET " + fill.setList()
+				+ " FROM _pgroll_batch WHERE " + rangeAfter + "(" + keyList + ") <= (" + String.join(", ", uppers)
+				+ ") AND " + MARKER + " RETURNING 1) SELECT (SELECT count(*) FROM u), "
+				+ String.join(", ", uppers.stream().map((u) -> u + "::text").toList()) + " FROM _pgroll_batch";
+	}
+
 	private String batchSql(String qualified, String keyList, String where, String join, String lastKey,
 			String lastFirst) {
 		// The batch's key range is read first; the UPDATE touches only rows still marked, through the trigger.
@@ -118,7 +184,7 @@ public final class Backfill {
 				+ " FROM b ORDER BY " + lastFirst + " LIMIT 1";
 	}
 
-	private long byPages(String table, String qualified, long total) throws SQLException {
+	private long byPages(String table, String qualified, Triggers.Fill fill, long total) throws SQLException {
 		long pages;
 		double rowsPerPage;
 		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_relation_size(c.oid) / "
@@ -132,8 +198,8 @@ public final class Backfill {
 			}
 		}
 		long step = Math.max(1, (long) (this.batchSize / rowsPerPage));
-		String sql = "UPDATE " + qualified + " SET " + MARKER + " = false WHERE ctid >= ?::tid AND ctid < ?::tid AND "
-				+ MARKER;
+		String set = (fill != null) ? fill.setList() : MARKER + " = false";
+		String sql = "UPDATE " + qualified + " SET " + set + " WHERE ctid >= ?::tid AND ctid < ?::tid AND " + MARKER;
 		long done = 0;
 		// Rows written after the trigger exists have no marker set, so pages added since need no visit.
 		for (long page = 0; page < pages; page += step) {

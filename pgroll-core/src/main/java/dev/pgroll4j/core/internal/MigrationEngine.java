@@ -218,7 +218,7 @@ public final class MigrationEngine {
 						this.configuration.backfillListener());
 				for (String table : run.backfills) {
 					try {
-						rows += backfill.run(table);
+						rows += backfill.run(table, run.triggers.fill(table).orElse(null));
 					}
 					catch (MigrationExecutionException ex) {
 						throw new MigrationExecutionException(ex.getMessage() + "\n  while computing field up of "

@@ -2,8 +2,10 @@ package dev.pgroll4j.core.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -36,6 +38,12 @@ public final class Triggers {
 
 	/** Transaction-local list of the up columns the current row's update sets, as {@code " <index> "} entries. */
 	private static final String WRITTEN_SETTING = "pgroll.written_columns";
+
+	/**
+	 * Names the table whose backfill computes {@code up} in its own UPDATE, so that table's triggers stand aside
+	 * for that statement (and only for it: writes its statement's own triggers cause still run them).
+	 */
+	public static final String BACKFILL_SETTING = "pgroll.backfilling_table";
 
 	/** The function of the per-column triggers; its name sorts them before the main trigger, as they must fire. */
 	public static final String WRITTEN_FUNCTION = "_pgroll_set_written";
@@ -98,8 +106,11 @@ public final class Triggers {
 			}
 			statements.add("CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS "
 					+ dollarQuoted(body(trigger)));
+			String skip = (trigger.marker && fill(trigger.table).isPresent()) ? " WHEN (" + notBackfilling(table) + ")"
+					: "";
 			statements.add("CREATE TRIGGER " + Sql.ident(InternalNames.triggerFunction(trigger.table))
-					+ " BEFORE INSERT OR UPDATE ON " + table + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+					+ " BEFORE INSERT OR UPDATE ON " + table + " FOR EACH ROW" + skip + " EXECUTE FUNCTION " + function
+					+ "()");
 			if (trigger.marker) {
 				statements.addAll(writtenColumnTriggers(trigger, table));
 			}
@@ -122,10 +133,71 @@ public final class Triggers {
 		for (int i = 0; i < targets.size(); i++) {
 			statements.add("CREATE TRIGGER " + Sql.ident(InternalNames.fit("_pgroll_set_" + i + "_", trigger.table))
 					+ " BEFORE UPDATE OF " + Sql.ident(targets.get(i)) + " ON " + table + " FOR EACH ROW WHEN (OLD."
-					+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN) + ") EXECUTE FUNCTION " + function + "('" + i
-					+ "')");
+					+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN) + " AND (" + notBackfilling(table)
+					+ ")) EXECUTE FUNCTION " + function + "('" + i + "')");
 		}
 		return statements;
+	}
+
+	/**
+	 * True unless the row is written by the backfill statement of this table, which computes {@code up} itself.
+	 * A statement the backfill's own triggers run (trigger depth above 0) is a write like any other.
+	 */
+	private static String notBackfilling(String qualifiedTable) {
+		return "current_setting(" + Sql.literal(BACKFILL_SETTING) + ", true) IS DISTINCT FROM "
+				+ Sql.literal(qualifiedTable) + " OR pg_trigger_depth() > 0";
+	}
+
+	/**
+	 * What the backfill of a table sets so that it computes {@code up} itself, the way the trigger would for an
+	 * old-version write: each {@code up} target and its expression. Empty (the trigger does the work) when an
+	 * expression reads a column the version names differently from the table (renamed earlier in the same
+	 * migration), as the batch's UPDATE sees the table's names, or reads another's target, as the trigger's
+	 * assignments run in order and one SET list cannot.
+	 */
+	public Optional<Fill> fill(String physicalTable) {
+		TableTrigger trigger = this.tables.get(physicalTable);
+		if (trigger == null) {
+			return Optional.empty();
+		}
+		Set<String> targets = new LinkedHashSet<>();
+		Set<String> read = new LinkedHashSet<>();
+		for (Assignment assignment : trigger.up) {
+			if (!targets.add(assignment.target)) {
+				return Optional.empty();
+			}
+			for (VirtualColumn variable : assignment.variables) {
+				if (!variable.name().equals(variable.physicalName())) {
+					return Optional.empty();
+				}
+				read.add(variable.physicalName());
+			}
+		}
+		if (read.stream().anyMatch(targets::contains)) {
+			return Optional.empty();
+		}
+		List<String> expressions = trigger.up.stream().map((assignment) -> assignment.expression).toList();
+		return Optional.of(new Fill(List.copyOf(targets), expressions));
+	}
+
+	/**
+	 * The {@code up} columns of a table and how to compute them.
+	 *
+	 * @param targets the physical columns set
+	 * @param expressions their expressions, in the same order, over the table's own column names
+	 */
+	public record Fill(List<String> targets, List<String> expressions) {
+
+		/** The SET list of a backfill batch: the marker cleared and each target computed. */
+		String setList() {
+			StringBuilder set = new StringBuilder(Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN)).append(" = false");
+			for (int i = 0; i < this.targets.size(); i++) {
+				set.append(", ").append(Sql.ident(this.targets.get(i))).append(" = ")
+					.append(Sql.parenthesised(this.expressions.get(i)));
+			}
+			return set.toString();
+		}
+
 	}
 
 	private static List<String> upTargets(TableTrigger trigger) {
