@@ -37,6 +37,14 @@ public final class InternalNames {
 		return fit("_pgroll_trigger_", table);
 	}
 
+	/**
+	 * The trigger (and its function) that runs {@code down} for the new version's writes. Its name sorts after the
+	 * {@code _pgroll_set_} triggers, which must fire first, and cannot equal another table's {@link #triggerFunction}.
+	 */
+	public static String downTriggerFunction(String table) {
+		return fit("_pgroll_write_down_", table);
+	}
+
 	/** PostgreSQL 18's name for a column's NOT NULL constraint, shortened with a hash when too long. */
 	public static String notNullConstraint(String table, String column) {
 		return fit("", table + "_" + column + "_not_null");

@@ -670,7 +670,8 @@ public final class MigrationEngine {
 		try (PreparedStatement query = tx.connection().prepareStatement("""
 				SELECT 'DROP FUNCTION IF EXISTS ' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '() CASCADE'
 				FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-				WHERE n.nspname = ? AND (p.proname LIKE '\\_pgroll\\_trigger\\_%' OR p.proname = ?)
+				WHERE n.nspname = ? AND (p.proname LIKE '\\_pgroll\\_trigger\\_%'
+				                         OR p.proname LIKE '\\_pgroll\\_write\\_down\\_%' OR p.proname = ?)
 				  AND p.prorettype = 'trigger'::regtype
 				UNION ALL
 				SELECT 'ALTER TABLE ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)

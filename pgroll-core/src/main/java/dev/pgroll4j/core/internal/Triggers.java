@@ -13,7 +13,9 @@ import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /**
- * The one trigger per table that keeps both versions' columns filled while a migration is active.
+ * The triggers that keep both versions' columns filled while a migration is active: per table, one for old-version
+ * writes ({@code _pgroll_trigger_<table>}, runs {@code up}) and one for new-version writes
+ * ({@code _pgroll_write_down_<table>}, runs {@code down}), told apart by their {@code WHEN} clauses.
  *
  * <p>A write comes from the new version when the session names the new version schema, either in the
  * {@code pgroll.version_schema} setting (which this project's starter sets) or, for clients that follow pgroll's
@@ -98,19 +100,24 @@ public final class Triggers {
 				.forEach((assignment) -> assignment.needsSearchPath = !pathIndependence.test(trigger.table,
 						assignment.expression, assignment.variables));
 			String table = Sql.qualified(this.schema, trigger.table);
-			String function = Sql.qualified(this.schema, InternalNames.triggerFunction(trigger.table));
 			if (trigger.marker) {
 				// A non-volatile default is stored as a "missing value": no table rewrite.
 				statements.add("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS "
 						+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN) + " boolean DEFAULT true");
 			}
-			statements.add("CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS "
-					+ dollarQuoted(body(trigger)));
-			String skip = (trigger.marker && fill(trigger.table).isPresent()) ? " WHEN (" + notBackfilling(table) + ")"
-					: "";
-			statements.add("CREATE TRIGGER " + Sql.ident(InternalNames.triggerFunction(trigger.table))
-					+ " BEFORE INSERT OR UPDATE ON " + table + " FOR EACH ROW" + skip + " EXECUTE FUNCTION " + function
-					+ "()");
+			// The version test is the triggers' WHEN, evaluated without a PL/pgSQL call; each function does one
+			// direction only.
+			if (!trigger.up.isEmpty() || trigger.marker) {
+				String when = "NOT (" + newVersion() + ")";
+				if (trigger.marker && fill(trigger.table).isPresent()) {
+					when += " AND (" + notBackfilling(table) + ")";
+				}
+				statements.addAll(trigger(table, InternalNames.triggerFunction(trigger.table), when, upBody(trigger)));
+			}
+			if (!trigger.down.isEmpty() || trigger.marker) {
+				statements.addAll(trigger(table, InternalNames.downTriggerFunction(trigger.table), newVersion(),
+						downBody(trigger)));
+			}
 			if (trigger.marker) {
 				statements.addAll(writtenColumnTriggers(trigger, table));
 			}
@@ -118,7 +125,21 @@ public final class Triggers {
 		return statements;
 	}
 
-	/** One trigger per up target that notes, for rows still to backfill, that an update sets it. */
+	private List<String> trigger(String table, String name, String when, String body) {
+		String function = Sql.qualified(this.schema, name);
+		return List.of(
+				"CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS " + dollarQuoted(body),
+				"CREATE TRIGGER " + Sql.ident(name) + " BEFORE INSERT OR UPDATE ON " + table + " FOR EACH ROW WHEN ("
+						+ when + ") EXECUTE FUNCTION " + function + "()");
+	}
+
+	/** Whether the write comes from the new version; see the class comment. */
+	private String newVersion() {
+		return "coalesce(nullif(current_setting(" + Sql.literal(VERSION_SETTING) + ", true), ''), "
+				+ "(current_schemas(false))[1], '') = " + Sql.literal(this.versionSchema);
+	}
+
+	/** One trigger per up target that notes, for rows still to backfill, that a new-version update sets it. */
 	private List<String> writtenColumnTriggers(TableTrigger trigger, String table) {
 		List<String> statements = new ArrayList<>();
 		List<String> targets = upTargets(trigger);
@@ -133,8 +154,8 @@ public final class Triggers {
 		for (int i = 0; i < targets.size(); i++) {
 			statements.add("CREATE TRIGGER " + Sql.ident(InternalNames.fit("_pgroll_set_" + i + "_", trigger.table))
 					+ " BEFORE UPDATE OF " + Sql.ident(targets.get(i)) + " ON " + table + " FOR EACH ROW WHEN (OLD."
-					+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN) + " AND (" + notBackfilling(table)
-					+ ")) EXECUTE FUNCTION " + function + "('" + i + "')");
+					+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN) + " AND " + newVersion() + ") EXECUTE FUNCTION "
+					+ function + "('" + i + "')");
 		}
 		return statements;
 	}
@@ -204,40 +225,64 @@ public final class Triggers {
 		return trigger.up.stream().map(Assignment::target).distinct().toList();
 	}
 
-	private String body(TableTrigger trigger) {
-		StringBuilder body = new StringBuilder();
+	/** Old-version writes (and clients of the physical tables): {@code up}. */
+	private String upBody(TableTrigger trigger) {
 		// A subquery in up/down that names a column of its own table means that column, not our variable.
-		body.append("\n#variable_conflict use_column\nDECLARE\n  pgroll_new_version boolean := coalesce(nullif(")
-			.append("current_setting(").append(Sql.literal(VERSION_SETTING)).append(", true), ''), ")
-			.append("(current_schemas(false))[1], '') = ")
-			.append(Sql.literal(this.versionSchema))
-			.append(";\n  pgroll_search_path text;\n  pgroll_written text;\nBEGIN\n");
-		boolean fillsUnbackfilled = trigger.marker && !trigger.up.isEmpty();
-		if (fillsUnbackfilled) {
+		StringBuilder body = new StringBuilder("\n#variable_conflict use_column\nDECLARE\n");
+		boolean flat = fill(trigger.table).isPresent()
+				&& trigger.up.stream().noneMatch((assignment) -> assignment.needsSearchPath);
+		if (!flat) {
+			body.append("  pgroll_search_path text;\nBEGIN\n");
+			appendAll(body, trigger, trigger.up, "NEW", null);
+			return finish(body, trigger);
+		}
+		// The common case, and the one every old-version write pays for: no assignment reads another's target or
+		// needs the path switched, so the variables are read once, in the function's own DECLARE, with no inner
+		// blocks (each costs a little per row).
+		Set<String> declared = new LinkedHashSet<>();
+		for (Assignment assignment : trigger.up) {
+			for (VirtualColumn variable : assignment.variables) {
+				if (declared.add(variable.name())) {
+					body.append("  ").append(declaration(trigger, variable, "NEW"));
+				}
+			}
+		}
+		body.append("BEGIN\n");
+		for (Assignment assignment : trigger.up) {
+			body.append("  NEW.").append(Sql.ident(assignment.target)).append(" := ")
+				.append(Sql.parenthesised(assignment.expression)).append(";\n");
+		}
+		return finish(body, trigger);
+	}
+
+	private String declaration(TableTrigger trigger, VirtualColumn variable, String row) {
+		return Sql.ident(variable.name()) + " " + Sql.qualified(this.schema, trigger.table) + "."
+				+ Sql.ident(variable.physicalName()) + "%TYPE := " + row + "." + Sql.ident(variable.physicalName())
+				+ ";\n";
+	}
+
+	/** New-version writes: {@code down}, after filling the {@code up} columns of a row still to backfill. */
+	private String downBody(TableTrigger trigger) {
+		StringBuilder body = new StringBuilder("\n#variable_conflict use_column\nDECLARE\n  pgroll_search_path text;\n"
+				+ "  pgroll_written text;\nBEGIN\n");
+		if (trigger.marker && !trigger.up.isEmpty()) {
 			String marker = Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN);
 			body.append("  IF TG_OP = 'UPDATE' AND OLD.").append(marker).append(" THEN\n")
 				.append("    pgroll_written := coalesce(current_setting(").append(Sql.literal(WRITTEN_SETTING))
 				.append(", true), '');\n    PERFORM set_config(").append(Sql.literal(WRITTEN_SETTING))
-				.append(", '', true);\n  END IF;\n");
-		}
-		if (!trigger.down.isEmpty() || !trigger.up.isEmpty()) {
-			body.append("  IF pgroll_new_version THEN\n");
-			if (fillsUnbackfilled) {
-				body.append("    IF TG_OP = 'UPDATE' AND OLD.").append(Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN))
-					.append(" THEN\n");
-				appendAll(body, trigger, trigger.up, "OLD", upTargets(trigger));
-				body.append("    END IF;\n");
-			}
-			appendAll(body, trigger, trigger.down, "NEW", null);
-			body.append("  ELSE\n");
-			appendAll(body, trigger, trigger.up, "NEW", null);
+				.append(", '', true);\n");
+			appendAll(body, trigger, trigger.up, "OLD", upTargets(trigger));
 			body.append("  END IF;\n");
 		}
+		appendAll(body, trigger, trigger.down, "NEW", null);
+		return finish(body, trigger);
+	}
+
+	private static String finish(StringBuilder body, TableTrigger trigger) {
 		if (trigger.marker) {
 			body.append("  NEW.").append(Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN)).append(" := false;\n");
 		}
-		body.append("  RETURN NEW;\nEND\n");
-		return body.toString();
+		return body.append("  RETURN NEW;\nEND\n").toString();
 	}
 
 	/**
@@ -260,14 +305,7 @@ public final class Triggers {
 		for (Assignment assignment : assignments) {
 			body.append("    DECLARE\n");
 			for (VirtualColumn variable : assignment.variables) {
-				body.append("      ").append(Sql.ident(variable.name())).append(' ')
-					.append(Sql.qualified(this.schema, trigger.table)).append('.')
-					.append(Sql.ident(variable.physicalName()))
-					.append("%TYPE := ")
-					.append(row)
-					.append('.')
-					.append(Sql.ident(variable.physicalName()))
-					.append(";\n");
+				body.append("      ").append(declaration(trigger, variable, row));
 			}
 			body.append("    BEGIN\n");
 			if (unlessWritten != null) {
