@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -449,20 +448,23 @@ public final class MigrationEngine {
 			List<MigrationRecord> records = newest.stream().map(this::record).toList();
 			MigrationRecord head = records.isEmpty() ? null : records.get(records.size() - 1);
 			MigrationRecord active = (head != null && !head.done()) ? head : null;
-			Set<String> existing = existingSchemas(connection, records.stream().map(MigrationRecord::versionSchema));
 			String latest = null;
 			for (int i = records.size() - 1; i >= 0 && latest == null; i--) {
-				if (existing.contains(records.get(i).versionSchema())) {
+				if (Boolean.TRUE.equals(newest.get(i).versionSchemaExists())) {
 					latest = records.get(i).versionSchema();
 				}
 			}
 			String previous = null;
 			if (active != null && active.parent() != null) {
-				String candidate = (records.size() > 1) ? records.get(records.size() - 2).versionSchema()
-						: this.state.find(connection, active.parent()).map(this::record)
-							.map(MigrationRecord::versionSchema).orElse(null);
-				previous = (candidate != null && existingSchemas(connection, Stream.of(candidate)).contains(candidate))
-						? candidate : null;
+				if (records.size() > 1) {
+					previous = Boolean.TRUE.equals(newest.get(records.size() - 2).versionSchemaExists())
+							? records.get(records.size() - 2).versionSchema() : null;
+				}
+				else {
+					String candidate = this.state.find(connection, active.parent()).map(this::versionSchemaOf)
+						.orElse(null);
+					previous = (candidate != null && schemaExists(connection, candidate)) ? candidate : null;
+				}
 			}
 			MigrationStatus.State state = records.isEmpty() ? MigrationStatus.State.NO_MIGRATIONS
 					: (active != null) ? MigrationStatus.State.IN_PROGRESS : MigrationStatus.State.COMPLETE;
@@ -495,20 +497,6 @@ public final class MigrationEngine {
 
 	private String versionSchemaOf(StoredMigration row) {
 		return schema() + "_" + row.versionName();
-	}
-
-	private static Set<String> existingSchemas(Connection connection, Stream<String> names) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT nspname::text FROM pg_namespace WHERE nspname = ANY (?)")) {
-			statement.setArray(1, connection.createArrayOf("text", names.toArray()));
-			Set<String> existing = new HashSet<>();
-			try (ResultSet rs = statement.executeQuery()) {
-				while (rs.next()) {
-					existing.add(rs.getString(1));
-				}
-			}
-			return existing;
-		}
 	}
 
 	/**

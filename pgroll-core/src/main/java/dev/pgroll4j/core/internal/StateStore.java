@@ -31,6 +31,11 @@ public final class StateStore {
 			+ "m.migration_type, m.base_schema::text, coalesce(nullif(m.migration->>'version_schema', ''), m.name), "
 			+ "m.inferred_undo::text, m.start_finished";
 
+	/** {@link #COLUMNS} without the JSON documents (the migration, its base schema, its undo statements). */
+	private static final String SUMMARY_COLUMNS = "m.name, NULL, m.parent, m.done, m.created_at, m.updated_at, "
+			+ "m.migration_type, NULL, coalesce(nullif(m.migration->>'version_schema', ''), m.name), NULL, "
+			+ "m.start_finished";
+
 	private final String stateSchema;
 
 	private final String schema;
@@ -155,8 +160,9 @@ public final class StateStore {
 	}
 
 	/**
-	 * The newest migrations, oldest first, at most {@code limit} of them; index lookups only, so as fast with a
-	 * million rows of history as with ten. The head of the chain is found from the row created last, following
+	 * The newest migrations, oldest first, at most {@code limit} of them, each with whether its version schema
+	 * exists but without its JSON documents; index lookups only, so as fast with a million rows of history as with
+	 * ten. The head of the chain is found from the row created last, following
 	 * children in case timestamps tie or a clock went back, then the chain is walked back through parents.
 	 */
 	public List<StoredMigration> newest(Connection connection, int limit) throws SQLException {
@@ -175,8 +181,10 @@ public final class StateStore {
 				    SELECT m.name, m.parent, e.depth + 1 FROM %1$s m JOIN earlier e ON m.name = e.parent
 				    WHERE m.schema = ? AND e.depth < ?
 				)
-				SELECT %2$s FROM earlier e JOIN %1$s m ON m.schema = ? AND m.name = e.name ORDER BY e.depth DESC
-				""".formatted(this.table, COLUMNS))) {
+				SELECT %2$s, EXISTS (SELECT 1 FROM pg_namespace
+				                     WHERE nspname = m.schema || '_' || coalesce(nullif(m.migration->>'version_schema', ''), m.name))
+				FROM earlier e JOIN %1$s m ON m.schema = ? AND m.name = e.name ORDER BY e.depth DESC
+				""".formatted(this.table, SUMMARY_COLUMNS))) {
 			for (int i = 1; i <= 5; i++) {
 				statement.setString(i, this.schema);
 			}
@@ -230,9 +238,10 @@ public final class StateStore {
 		List<StoredMigration> rows = new ArrayList<>();
 		try (ResultSet rs = statement.executeQuery()) {
 			while (rs.next()) {
+				Boolean exists = (rs.getMetaData().getColumnCount() > 11) ? rs.getBoolean(12) : null;
 				rows.add(new StoredMigration(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
 						rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class), rs.getString(7),
-						rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11)));
+						rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11), exists));
 			}
 		}
 		return rows;
