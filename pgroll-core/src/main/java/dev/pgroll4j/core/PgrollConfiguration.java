@@ -20,6 +20,7 @@ import dev.pgroll4j.core.internal.Identifiers;
  * @param role a role to {@code SET ROLE} to before migrating, or {@code null}
  * @param backfillBatchSize rows per backfill batch
  * @param backfillBatchDelay pause between backfill batches
+ * @param backfillMaxRowsPerSecond the most rows a backfill rewrites per second, per table; 0 for no cap
  * @param hooks callbacks around start and complete DDL
  * @param sqlTransformer rewrites or rejects user SQL fragments
  * @param backfillListener receives backfill progress
@@ -29,7 +30,7 @@ import dev.pgroll4j.core.internal.Identifiers;
  */
 public record PgrollConfiguration(DataSource dataSource, String schema, String stateSchema, Duration lockTimeout,
 		Duration lockRetryTimeout, Duration migrationLockWait, String role, int backfillBatchSize,
-		Duration backfillBatchDelay, MigrationHooks hooks, SqlTransformer sqlTransformer,
+		Duration backfillBatchDelay, long backfillMaxRowsPerSecond, MigrationHooks hooks, SqlTransformer sqlTransformer,
 		BackfillListener backfillListener, MigrationListener listener, boolean strictDownExpressions) {
 
 	public PgrollConfiguration {
@@ -46,6 +47,10 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 		requireNotNegative("lockRetryTimeout", lockRetryTimeout);
 		requireNotNegative("migrationLockWait", migrationLockWait);
 		requireNotNegative("backfillBatchDelay", backfillBatchDelay);
+		if (backfillMaxRowsPerSecond < 0) {
+			throw new IllegalArgumentException("backfillMaxRowsPerSecond must not be negative, was "
+					+ backfillMaxRowsPerSecond);
+		}
 		if (backfillBatchSize < 1) {
 			throw new IllegalArgumentException("backfillBatchSize must be at least 1, was " + backfillBatchSize);
 		}
@@ -94,6 +99,8 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 		private int backfillBatchSize = 1000;
 
 		private Duration backfillBatchDelay = Duration.ZERO;
+
+		private long backfillMaxRowsPerSecond;
 
 		private MigrationHooks hooks = MigrationHooks.NONE;
 
@@ -153,6 +160,15 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 			return this;
 		}
 
+		/**
+		 * Caps how fast a backfill rewrites rows (per table), pausing between batches as needed, to spare a busy
+		 * primary or replicas that must replay the writes; 0 (the default) for no cap.
+		 */
+		public Builder backfillMaxRowsPerSecond(long backfillMaxRowsPerSecond) {
+			this.backfillMaxRowsPerSecond = backfillMaxRowsPerSecond;
+			return this;
+		}
+
 		public Builder hooks(MigrationHooks hooks) {
 			this.hooks = hooks;
 			return this;
@@ -181,7 +197,7 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 		public PgrollConfiguration build() {
 			return new PgrollConfiguration(this.dataSource, this.schema, this.stateSchema, this.lockTimeout,
 					this.lockRetryTimeout, this.migrationLockWait, this.role, this.backfillBatchSize,
-					this.backfillBatchDelay, this.hooks, this.sqlTransformer, this.backfillListener, this.listener,
+					this.backfillBatchDelay, this.backfillMaxRowsPerSecond, this.hooks, this.sqlTransformer, this.backfillListener, this.listener,
 					this.strictDownExpressions);
 		}
 

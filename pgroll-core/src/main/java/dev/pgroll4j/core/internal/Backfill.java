@@ -47,15 +47,21 @@ public final class Backfill {
 
 	private final Duration batchDelay;
 
+	private final long maxRowsPerSecond;
+
+	/** When the table being backfilled was started, for the rate cap and the progress figures. */
+	private long tableStarted;
+
 	private final BackfillListener listener;
 
 	public Backfill(Connection connection, String schema, String migration, int batchSize, Duration batchDelay,
-			BackfillListener listener) {
+			long maxRowsPerSecond, BackfillListener listener) {
 		this.connection = connection;
 		this.schema = schema;
 		this.migration = migration;
 		this.batchSize = batchSize;
 		this.batchDelay = batchDelay;
+		this.maxRowsPerSecond = maxRowsPerSecond;
 		this.listener = listener;
 	}
 
@@ -65,6 +71,7 @@ public final class Backfill {
 	 */
 	public long run(String table, Triggers.Fill fill) {
 		String qualified = Sql.qualified(this.schema, table);
+		this.tableStarted = System.nanoTime();
 		try {
 			long total = estimateRows(qualified);
 			Key key = findKey(qualified);
@@ -74,8 +81,7 @@ public final class Backfill {
 			try {
 				long done = (key != null) ? byKey(table, qualified, key, fill, total)
 						: byPages(table, qualified, fill, total);
-				this.listener
-					.onProgress(new BackfillProgress(this.migration, table, done, Math.max(done, total), true));
+				this.listener.onProgress(progress(table, done, total, true));
 				return done;
 			}
 			finally {
@@ -214,10 +220,16 @@ public final class Backfill {
 	}
 
 	private void afterBatch(String table, long done, long total) {
-		this.listener.onProgress(new BackfillProgress(this.migration, table, done, Math.max(done, total), false));
-		if (!this.batchDelay.isZero()) {
+		this.listener.onProgress(progress(table, done, total, false));
+		long pause = this.batchDelay.toNanos();
+		if (this.maxRowsPerSecond > 0) {
+			// Ahead of the cap by however long the rows done so far should have taken at it.
+			long due = (long) (done * 1e9 / this.maxRowsPerSecond);
+			pause = Math.max(pause, due - (System.nanoTime() - this.tableStarted));
+		}
+		if (pause > 0) {
 			try {
-				Thread.sleep(this.batchDelay.toMillis());
+				Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -225,6 +237,11 @@ public final class Backfill {
 						null, ex);
 			}
 		}
+	}
+
+	private BackfillProgress progress(String table, long done, long total, boolean finished) {
+		return BackfillProgress.of(this.migration, table, done, total, finished,
+				Duration.ofNanos(System.nanoTime() - this.tableStarted));
 	}
 
 	private long estimateRows(String qualified) throws SQLException {

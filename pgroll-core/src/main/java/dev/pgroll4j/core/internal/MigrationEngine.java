@@ -214,7 +214,7 @@ public final class MigrationEngine {
 				}
 				Backfill backfill = new Backfill(connection, schema(), migration.name(),
 						this.configuration.backfillBatchSize(), this.configuration.backfillBatchDelay(),
-						this.configuration.backfillListener());
+						this.configuration.backfillMaxRowsPerSecond(), this.configuration.backfillListener());
 				for (String table : run.backfills) {
 					try {
 						rows += backfill.run(table, run.triggers.fill(table).orElse(null));

@@ -27,8 +27,8 @@ import dev.pgroll4j.core.StartResult;
  * <ul>
  * <li>{@code pgroll.migration} timer, tags {@code operation} (start, complete, rollback), {@code migration},
  * {@code outcome} (success, failure);</li>
- * <li>{@code pgroll.backfill.rows} counter and {@code pgroll.backfill.progress} gauge (0 to 1), tag
- * {@code table};</li>
+ * <li>{@code pgroll.backfill.rows} counter, {@code pgroll.backfill.progress} gauge (0 to 1) and
+ * {@code pgroll.backfill.remaining} gauge (estimated seconds left), tag {@code table};</li>
  * <li>{@code pgroll.migration.active} gauge: 1 while a migration of the schema is active, tag {@code schema}.</li>
  * </ul>
  */
@@ -145,7 +145,19 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 				.description("Share of the table's rows backfilled by the current migration")
 				.tag("table", progress.table())
 				.register(meters);
+			Gauge.builder("pgroll.backfill.remaining", this.progress, (all) -> remainingSeconds(all.get(progress.table())))
+				.description("Estimated time left of the table's backfill at its rate so far")
+				.baseUnit("seconds")
+				.tag("table", progress.table())
+				.register(meters);
 		});
+	}
+
+	private static double remainingSeconds(BackfillProgress progress) {
+		if (progress == null || progress.estimatedRemaining() == null) {
+			return Double.NaN;
+		}
+		return progress.estimatedRemaining().toNanos() / 1e9;
 	}
 
 	private static double fraction(BackfillProgress progress) {

@@ -74,6 +74,7 @@ public final class PgrollAutoConfiguration {
 			.role(StringUtils.hasText(properties.getRole()) ? properties.getRole() : null)
 			.backfillBatchSize(properties.getBackfill().getBatchSize())
 			.backfillBatchDelay(properties.getBackfill().getBatchDelay())
+			.backfillMaxRowsPerSecond(properties.getBackfill().getMaxRowsPerSecond())
 			.strictDownExpressions(properties.isStrictDownExpressions())
 			.listener(events)
 			.backfillListener(events);

@@ -246,6 +246,20 @@ public class PgrollProperties {
 		 */
 		private Duration batchDelay = Duration.ZERO;
 
+		/**
+		 * Most rows a backfill rewrites per second (per table), to spare a busy primary or replicas that replay
+		 * the writes; 0 for no cap.
+		 */
+		private long maxRowsPerSecond;
+
+		public long getMaxRowsPerSecond() {
+			return this.maxRowsPerSecond;
+		}
+
+		public void setMaxRowsPerSecond(long maxRowsPerSecond) {
+			this.maxRowsPerSecond = maxRowsPerSecond;
+		}
+
 		public int getBatchSize() {
 			return this.batchSize;
 		}

@@ -87,7 +87,8 @@ class PgrollAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("pgroll.state-schema=history", "pgroll.lock-timeout=250ms",
 					"pgroll.lock-retry-timeout=10s", "pgroll.startup-lock-wait=5s", "pgroll.backfill.batch-size=50",
-					"pgroll.backfill.batch-delay=5ms", "pgroll.strict-down-expressions=true")
+					"pgroll.backfill.batch-delay=5ms", "pgroll.backfill.max-rows-per-second=2000",
+					"pgroll.strict-down-expressions=true")
 			.run((context) -> {
 				PgrollConfiguration configuration = context.getBean(Pgroll.class).configuration();
 				assertThat(configuration.schema()).isEqualTo(this.schema);
@@ -97,6 +98,7 @@ class PgrollAutoConfigurationTests {
 				assertThat(configuration.migrationLockWait()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(configuration.backfillBatchSize()).isEqualTo(50);
 				assertThat(configuration.backfillBatchDelay()).isEqualTo(Duration.ofMillis(5));
+				assertThat(configuration.backfillMaxRowsPerSecond()).isEqualTo(2000);
 				assertThat(configuration.strictDownExpressions()).isTrue();
 			});
 	}
