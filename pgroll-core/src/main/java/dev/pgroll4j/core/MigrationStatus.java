@@ -8,7 +8,7 @@ import java.util.List;
  * @param schema the schema
  * @param state no migrations yet, a migration in progress, or the latest complete
  * @param activeMigration the migration in progress, or {@code null}
- * @param latestVersionSchema the newest version schema that exists among the listed migrations', or {@code null}
+ * @param latestVersionSchema the newest version schema that exists among the listed migrations, or {@code null}
  * @param previousVersionSchema during a migration, the version schema old clients still use; else {@code null}
  * @param history the newest migrations, oldest first, as many as the status call asked for
  * @param earlierHistory whether older migrations exist than the first one listed ({@link Pgroll#history()} reads

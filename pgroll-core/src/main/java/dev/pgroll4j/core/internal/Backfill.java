@@ -112,7 +112,6 @@ public final class Backfill {
 		for (String type : key.types) {
 			bounds.add("?::text::" + type);
 		}
-		String after = "(" + keyList + ") > (" + String.join(", ", bounds) + ")";
 		String first;
 		String next;
 		if (fill != null) {
@@ -124,7 +123,8 @@ public final class Backfill {
 			String lastFirst = String.join(", ", columns.stream().map((c) -> "b." + c + " DESC").toList());
 			String join = String.join(" AND ", columns.stream().map((c) -> "t." + c + " = b." + c).toList());
 			first = batchSql(qualified, keyList, "", join, lastKey, lastFirst);
-			next = batchSql(qualified, keyList, " WHERE " + after, join, lastKey, lastFirst);
+			next = batchSql(qualified, keyList, " WHERE (" + keyList + ") > (" + String.join(", ", bounds) + ")", join,
+					lastKey, lastFirst);
 		}
 		long done = 0;
 		String[] last = null;

@@ -432,7 +432,8 @@ public final class MigrationEngine {
 
 	/**
 	 * Where the schema stands, with the newest {@code historyLimit} migrations. Reads by index only, so it costs the
-	 * same with a million migrations of history as with ten; it needs no lock and changes nothing.
+	 * same with a million migrations of history as with ten. It takes no lock and changes nothing, except that a
+	 * state table made by pgroll or an earlier release is brought up to date once, as any other call would.
 	 */
 	public MigrationStatus status(int historyLimit) {
 		if (historyLimit < 1) {

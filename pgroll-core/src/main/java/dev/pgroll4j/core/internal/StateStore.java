@@ -237,8 +237,10 @@ public final class StateStore {
 	private static List<StoredMigration> rows(PreparedStatement statement) throws SQLException {
 		List<StoredMigration> rows = new ArrayList<>();
 		try (ResultSet rs = statement.executeQuery()) {
+			// Only newest() asks whether the version schemas exist, in a twelfth column.
+			boolean existence = rs.getMetaData().getColumnCount() > 11;
 			while (rs.next()) {
-				Boolean exists = (rs.getMetaData().getColumnCount() > 11) ? rs.getBoolean(12) : null;
+				Boolean exists = existence ? rs.getBoolean(12) : null;
 				rows.add(new StoredMigration(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
 						rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class), rs.getString(7),
 						rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11), exists));
