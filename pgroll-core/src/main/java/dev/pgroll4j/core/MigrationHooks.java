@@ -6,7 +6,10 @@ import java.sql.SQLException;
 /**
  * Callbacks around the DDL of start and complete. Each runs on the migration's connection inside the same
  * transaction as the DDL it surrounds: a hook that throws aborts the step and everything it did is undone. A
- * transaction that hits {@code lock_timeout} is retried as a whole, so hooks must tolerate running again.
+ * transaction that hits {@code lock_timeout} is retried as a whole, so hooks must tolerate running again. Start has
+ * two such transactions: {@code beforeStartDdl} opens the first (additive DDL and sync triggers), and
+ * {@code afterStartDdl} closes the last, which creates the new version schema once the backfill is done; a failing
+ * {@code afterStartDdl} rolls the whole start back.
  */
 public interface MigrationHooks {
 

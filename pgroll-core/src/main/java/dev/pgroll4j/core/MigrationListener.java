@@ -12,8 +12,8 @@ public interface MigrationListener {
 	};
 
 	/**
-	 * A migration's start transaction committed: its version schema exists and clients of the new version can
-	 * connect, though the backfill may still be filling new columns.
+	 * A migration's version schema exists and clients of the new version can connect: the backfill is done, so
+	 * every row already holds the values the new version reads. Called just before {@link #started}.
 	 */
 	default void versionSchemaCreated(String migration, String versionSchema) {
 	}

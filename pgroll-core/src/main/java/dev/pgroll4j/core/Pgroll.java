@@ -64,9 +64,9 @@ public final class Pgroll {
 	}
 
 	/**
-	 * Starts a migration: validates it, makes the additive changes, creates its version schema and backfills.
-	 * Afterwards clients of the previous version and of this one work side by side. If anything fails the
-	 * database is left as it was.
+	 * Starts a migration: validates it, makes the additive changes, backfills, and then creates its version schema,
+	 * so that no client of the new version ever reads a row the backfill has not reached. Afterwards clients of the
+	 * previous version and of this one work side by side. If anything fails the database is left as it was.
 	 */
 	public StartResult start(Migration migration) {
 		return this.engine.start(migration);

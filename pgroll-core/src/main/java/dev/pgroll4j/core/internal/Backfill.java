@@ -22,8 +22,8 @@ import dev.pgroll4j.core.MigrationExecutionException;
  * transaction, so the new columns are filled without one long lock on the table.
  *
  * <p>A batch computes the {@code up} columns in its own UPDATE, as the trigger would for an old-version write, and
- * the table's triggers stand aside for that statement ({@link Triggers#BACKFILL_SETTING}): a per-row PL/pgSQL call
- * costs more than the rest of the update. Where the trigger's ordered assignments cannot be one SET list
+ * the table's triggers stand aside for that statement (the session holds the table's token in
+ * {@link Triggers#BACKFILL_SETTING}): a per-row PL/pgSQL call costs more than the rest of the update. Where the trigger's ordered assignments cannot be one SET list
  * ({@link Triggers#fill}), the batch only clears the marker and the trigger computes {@code up}.
  *
  * <p>Rows still to do carry the backfill marker ({@code true} for every row that existed when the marker column
@@ -76,19 +76,24 @@ public final class Backfill {
 			long total = estimateRows(qualified);
 			Key key = findKey(qualified);
 			if (fill != null) {
-				setBackfilling(qualified);
+				setBackfilling(fill.token());
 			}
+			long done;
 			try {
-				long done = (key != null) ? byKey(table, qualified, key, fill, total)
-						: byPages(table, qualified, fill, total);
-				this.listener.onProgress(progress(table, done, total, true));
-				return done;
+				done = (key != null) ? byKey(table, qualified, key, fill, total) : byPages(table, qualified, fill, total);
 			}
-			finally {
+			catch (SQLException | RuntimeException ex) {
+				// The first failure is the one to report; a reset on a connection the server closed would hide why.
 				if (fill != null) {
-					setBackfilling("");
+					resetBackfilling(ex);
 				}
+				throw ex;
 			}
+			if (fill != null) {
+				setBackfilling("");
+			}
+			this.listener.onProgress(progress(table, done, total, true));
+			return done;
 		}
 		catch (SQLException ex) {
 			throw new MigrationExecutionException("backfill of table \"" + table + "\" for migration \""
@@ -96,11 +101,23 @@ public final class Backfill {
 		}
 	}
 
-	private void setBackfilling(String qualifiedTable) throws SQLException {
+	/** The token goes as a parameter, so it appears in no statement text (nor in {@code pg_stat_activity}). */
+	private void setBackfilling(String token) throws SQLException {
 		try (PreparedStatement statement = this.connection.prepareStatement("SELECT set_config(?, ?, false)")) {
 			statement.setString(1, Triggers.BACKFILL_SETTING);
-			statement.setString(2, qualifiedTable);
+			statement.setString(2, token);
 			statement.execute();
+		}
+	}
+
+	private void resetBackfilling(Exception failure) {
+		try {
+			if (!this.connection.isClosed()) {
+				setBackfilling("");
+			}
+		}
+		catch (SQLException ex) {
+			failure.addSuppressed(ex);
 		}
 	}
 

@@ -53,8 +53,8 @@ import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /**
- * Runs migrations: validation, then start (one transaction of additive DDL, triggers and the new version schema;
- * then concurrent index builds; then the backfill), complete and rollback. A start that fails after its
+ * Runs migrations: validation, then start (one transaction of additive DDL and triggers; then concurrent index
+ * builds; then the backfill; then the new version schema), complete and rollback. A start that fails after its
  * transaction committed is rolled back before the error is reported, so the catalog ends as it began.
  */
 public final class MigrationEngine {
@@ -199,14 +199,9 @@ public final class MigrationEngine {
 				for (String sql : attempt.triggers.createStatements(attempt.backfills, pathIndependence)) {
 					tx.execute(sql, "creating the triggers that keep both versions in sync");
 				}
-				VirtualSchema shown = (attempt.refreshed != null) ? attempt.refreshed : plan.result();
-				views.create(tx, versionSchema, shown, "creating version schema \"" + versionSchema + "\"");
-				tx.mark("the after-start-DDL hook");
-				this.configuration.hooks().afterStartDdl(hookContext);
 				return attempt;
 			});
 
-			notifyListener((listener) -> listener.versionSchemaCreated(migration.name(), versionSchema));
 			long rows = 0;
 			try {
 				for (Deferred deferred : run.concurrent) {
@@ -228,7 +223,15 @@ public final class MigrationEngine {
 				for (Deferred deferred : run.afterBackfill) {
 					transactions.outsideTransaction(step, deferred.origin(), deferred.sql(), deferred.undo());
 				}
+				// Only now can clients of the new version appear: every row holds its up values, so none of their
+				// statements reads a placeholder (an UPDATE that adds to one could not be repaired afterwards).
+				VirtualSchema shown = (run.refreshed != null) ? run.refreshed : plan.result();
 				transactions.inTransaction(step, (tx) -> {
+					views.create(tx, versionSchema, shown, "creating version schema \"" + versionSchema + "\"");
+					tx.mark("the after-start-DDL hook");
+					this.configuration.hooks()
+						.afterStartDdl(new MigrationHooks.HookContext(migration.name(), schema(), versionSchema,
+								tx.connection()));
 					this.state.markStartFinished(tx, migration.name());
 					return null;
 				});
@@ -243,6 +246,7 @@ public final class MigrationEngine {
 				}
 				throw ex;
 			}
+			notifyListener((listener) -> listener.versionSchemaCreated(migration.name(), versionSchema));
 			logger.info("started migration {}: version schema {}, {} row(s) backfilled", migration.name(),
 					versionSchema, rows);
 			return new StartResult(migration.name(), versionSchema, rows, Duration.ofNanos(System.nanoTime() - started),

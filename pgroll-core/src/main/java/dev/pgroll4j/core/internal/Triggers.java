@@ -1,6 +1,11 @@
 package dev.pgroll4j.core.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,27 +33,33 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * resolves with {@code pg_catalog} alone (and the schema defines no functions or operators that could win an
  * overload) runs on the client's path instead, which spares two {@code set_config} calls per row.
  *
- * <p>A new-version update of a row the backfill has not reached yet first fills the {@code up} columns the update
- * does not set, from the row as it was, so clearing the marker loses nothing. Which columns an update sets is told
- * by one small {@code BEFORE UPDATE OF} trigger per {@code up} column; comparing values could not tell a column
- * left alone from one written with the value it already had.
+ * <p>The new version schema only appears once the backfill is done, so no client of the new version can read a row
+ * whose {@code up} columns still hold placeholders. A session that names the new version before then and updates
+ * such a row anyway (by writing a table directly) is refused: its statement may have read a placeholder, and no
+ * trigger can tell.
+ *
+ * <p>The backfill computes {@code up} in its own UPDATE, and the old-version trigger stands aside for exactly that
+ * statement. It recognises it by a random token the engine keeps in memory and sets for the backfill's session;
+ * the trigger's condition holds only the token's SHA-256, so no other session can make it stand aside.
  */
 public final class Triggers {
 
 	/** The version-selecting setting. */
 	public static final String VERSION_SETTING = "pgroll.version_schema";
 
-	/** Transaction-local list of the up columns the current row's update sets, as {@code " <index> "} entries. */
-	private static final String WRITTEN_SETTING = "pgroll.written_columns";
+	/**
+	 * Holds the token of the table whose backfill computes {@code up} in its own UPDATE, so that table's triggers
+	 * stand aside for that statement (and only for it: writes its statement's own triggers cause still run them).
+	 */
+	public static final String BACKFILL_SETTING = "pgroll.backfill";
 
 	/**
-	 * Names the table whose backfill computes {@code up} in its own UPDATE, so that table's triggers stand aside
-	 * for that statement (and only for it: writes its statement's own triggers cause still run them).
+	 * The function of per-column triggers that earlier versions of this engine created; complete and rollback of a
+	 * migration such a version started still drop it.
 	 */
-	public static final String BACKFILL_SETTING = "pgroll.backfilling_table";
-
-	/** The function of the per-column triggers; its name sorts them before the main trigger, as they must fire. */
 	public static final String WRITTEN_FUNCTION = "_pgroll_set_written";
+
+	private static final SecureRandom random = new SecureRandom();
 
 	private final String schema;
 
@@ -110,16 +121,14 @@ public final class Triggers {
 			if (!trigger.up.isEmpty() || trigger.marker) {
 				String when = "NOT (" + newVersion() + ")";
 				if (trigger.marker && fill(trigger.table).isPresent()) {
-					when += " AND (" + notBackfilling(table) + ")";
+					trigger.token = newToken();
+					when += " AND (" + notBackfilling(trigger.token) + ")";
 				}
 				statements.addAll(trigger(table, InternalNames.triggerFunction(trigger.table), when, upBody(trigger)));
 			}
 			if (!trigger.down.isEmpty() || trigger.marker) {
 				statements.addAll(trigger(table, InternalNames.downTriggerFunction(trigger.table), newVersion(),
 						downBody(trigger)));
-			}
-			if (trigger.marker) {
-				statements.addAll(writtenColumnTriggers(trigger, table));
 			}
 		}
 		return statements;
@@ -139,34 +148,32 @@ public final class Triggers {
 				+ "(current_schemas(false))[1], '') = " + Sql.literal(this.versionSchema);
 	}
 
-	/** One trigger per up target that notes, for rows still to backfill, that a new-version update sets it. */
-	private List<String> writtenColumnTriggers(TableTrigger trigger, String table) {
-		List<String> statements = new ArrayList<>();
-		List<String> targets = upTargets(trigger);
-		if (targets.isEmpty()) {
-			return statements;
-		}
-		String function = Sql.qualified(this.schema, WRITTEN_FUNCTION);
-		statements.add("CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS "
-				+ dollarQuoted("\nBEGIN\n  PERFORM set_config(" + Sql.literal(WRITTEN_SETTING) + ", coalesce("
-						+ "current_setting(" + Sql.literal(WRITTEN_SETTING) + ", true), '') || ' ' || TG_ARGV[0] || ' ', "
-						+ "true);\n  RETURN NEW;\nEND\n"));
-		for (int i = 0; i < targets.size(); i++) {
-			statements.add("CREATE TRIGGER " + Sql.ident(InternalNames.fit("_pgroll_set_" + i + "_", trigger.table))
-					+ " BEFORE UPDATE OF " + Sql.ident(targets.get(i)) + " ON " + table + " FOR EACH ROW WHEN (OLD."
-					+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN) + " AND " + newVersion() + ") EXECUTE FUNCTION "
-					+ function + "('" + i + "')");
-		}
-		return statements;
+	/**
+	 * True unless the row is written by the backfill statement of this table, which computes {@code up} itself: its
+	 * session holds the token whose hash the condition carries. A statement the backfill's own triggers run (trigger
+	 * depth above 0) is a write like any other. The cheap tests come first, so other writers pay for one setting
+	 * lookup.
+	 */
+	private static String notBackfilling(String token) {
+		String setting = "current_setting(" + Sql.literal(BACKFILL_SETTING) + ", true)";
+		return "coalesce(" + setting + ", '') = '' OR pg_trigger_depth() > 0 OR sha256(convert_to(" + setting
+				+ ", 'UTF8')) <> decode(" + Sql.literal(sha256Hex(token)) + ", 'hex')";
 	}
 
-	/**
-	 * True unless the row is written by the backfill statement of this table, which computes {@code up} itself.
-	 * A statement the backfill's own triggers run (trigger depth above 0) is a write like any other.
-	 */
-	private static String notBackfilling(String qualifiedTable) {
-		return "current_setting(" + Sql.literal(BACKFILL_SETTING) + ", true) IS DISTINCT FROM "
-				+ Sql.literal(qualifiedTable) + " OR pg_trigger_depth() > 0";
+	private static String newToken() {
+		byte[] bytes = new byte[16];
+		random.nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
+	}
+
+	private static String sha256Hex(String token) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
+		}
 	}
 
 	/**
@@ -198,7 +205,7 @@ public final class Triggers {
 			return Optional.empty();
 		}
 		List<String> expressions = trigger.up.stream().map((assignment) -> assignment.expression).toList();
-		return Optional.of(new Fill(List.copyOf(targets), expressions));
+		return Optional.of(new Fill(List.copyOf(targets), expressions, trigger.token));
 	}
 
 	/**
@@ -206,8 +213,10 @@ public final class Triggers {
 	 *
 	 * @param targets the physical columns set
 	 * @param expressions their expressions, in the same order, over the table's own column names
+	 * @param token what the backfill's session sets in {@link #BACKFILL_SETTING} so that the trigger stands aside;
+	 * {@code null} until the trigger statements are made
 	 */
-	public record Fill(List<String> targets, List<String> expressions) {
+	public record Fill(List<String> targets, List<String> expressions, String token) {
 
 		/** The SET list of a backfill batch: the marker cleared and each target computed. */
 		String setList() {
@@ -221,10 +230,6 @@ public final class Triggers {
 
 	}
 
-	private static List<String> upTargets(TableTrigger trigger) {
-		return trigger.up.stream().map(Assignment::target).distinct().toList();
-	}
-
 	/** Old-version writes (and clients of the physical tables): {@code up}. */
 	private String upBody(TableTrigger trigger) {
 		// A subquery in up/down that names a column of its own table means that column, not our variable.
@@ -233,7 +238,7 @@ public final class Triggers {
 				&& trigger.up.stream().noneMatch((assignment) -> assignment.needsSearchPath);
 		if (!flat) {
 			body.append("  pgroll_search_path text;\nBEGIN\n");
-			appendAll(body, trigger, trigger.up, "NEW", null);
+			appendAll(body, trigger, trigger.up, "NEW");
 			return finish(body, trigger);
 		}
 		// The common case, and the one every old-version write pays for: no assignment reads another's target or
@@ -261,20 +266,23 @@ public final class Triggers {
 				+ ";\n";
 	}
 
-	/** New-version writes: {@code down}, after filling the {@code up} columns of a row still to backfill. */
+	/**
+	 * New-version writes: {@code down}. An update of a row the backfill has not reached is refused: the new version
+	 * schema does not exist before the backfill is done, so only a session that names the new version early can get
+	 * here, and its statement may have computed what it writes from placeholders.
+	 */
 	private String downBody(TableTrigger trigger) {
 		StringBuilder body = new StringBuilder("\n#variable_conflict use_column\nDECLARE\n  pgroll_search_path text;\n"
-				+ "  pgroll_written text;\nBEGIN\n");
+				+ "BEGIN\n");
 		if (trigger.marker && !trigger.up.isEmpty()) {
-			String marker = Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN);
-			body.append("  IF TG_OP = 'UPDATE' AND OLD.").append(marker).append(" THEN\n")
-				.append("    pgroll_written := coalesce(current_setting(").append(Sql.literal(WRITTEN_SETTING))
-				.append(", true), '');\n    PERFORM set_config(").append(Sql.literal(WRITTEN_SETTING))
-				.append(", '', true);\n");
-			appendAll(body, trigger, trigger.up, "OLD", upTargets(trigger));
-			body.append("  END IF;\n");
+			body.append("  IF TG_OP = 'UPDATE' AND OLD.").append(Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN))
+				.append(" THEN\n    RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state', MESSAGE = ")
+				.append(Sql.literal("row of table " + Sql.qualified(this.schema, trigger.table)
+						+ " is not backfilled yet: version " + this.versionSchema
+						+ " cannot write it before the start of its migration has finished"))
+				.append(";\n  END IF;\n");
 		}
-		appendAll(body, trigger, trigger.down, "NEW", null);
+		appendAll(body, trigger, trigger.down, "NEW");
 		return finish(body, trigger);
 	}
 
@@ -289,8 +297,7 @@ public final class Triggers {
 	 * Assignments run with the migrated schema on the search path, as validation compiled them, whatever version
 	 * schema the writing client has on its own path; the client's path is restored afterwards.
 	 */
-	private void appendAll(StringBuilder body, TableTrigger trigger, List<Assignment> assignments, String row,
-			List<String> unlessWritten) {
+	private void appendAll(StringBuilder body, TableTrigger trigger, List<Assignment> assignments, String row) {
 		if (assignments.isEmpty()) {
 			return;
 		}
@@ -308,16 +315,8 @@ public final class Triggers {
 				body.append("      ").append(declaration(trigger, variable, row));
 			}
 			body.append("    BEGIN\n");
-			if (unlessWritten != null) {
-				// Only the columns this update leaves alone; what it sets wins.
-				body.append("      IF strpos(pgroll_written, ' ").append(unlessWritten.indexOf(assignment.target))
-					.append(" ') = 0 THEN\n  ");
-			}
 			body.append("      NEW.").append(Sql.ident(assignment.target)).append(" := ")
 				.append(Sql.parenthesised(assignment.expression)).append(";\n");
-			if (unlessWritten != null) {
-				body.append("      END IF;\n");
-			}
 			body.append("    END;\n");
 		}
 		if (switchPath) {
@@ -344,6 +343,9 @@ public final class Triggers {
 
 		private boolean marker;
 
+		/** Set for the backfill's session so this table's old-version trigger stands aside; see the class comment. */
+		private String token;
+
 		TableTrigger(String table) {
 			this.table = table;
 		}
@@ -364,10 +366,6 @@ public final class Triggers {
 			this.target = target;
 			this.expression = expression;
 			this.variables = variables;
-		}
-
-		String target() {
-			return this.target;
 		}
 
 	}

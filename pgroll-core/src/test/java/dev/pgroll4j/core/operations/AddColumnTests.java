@@ -1,18 +1,15 @@
 package dev.pgroll4j.core.operations;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.pgroll4j.core.BackfillListener;
 import dev.pgroll4j.core.MigrationExecutionException;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.testing.MigrationLifecycle;
-import dev.pgroll4j.core.testing.SchemaVersion;
 import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
@@ -207,36 +204,6 @@ class AddColumnTests {
 			.withMessageContaining("division by zero");
 		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
 		assertThat(pgroll.status().activeMigration()).isNull();
-	}
-
-	@Test
-	void theBackfillNeverOverwritesARowTheNewVersionWroteMeanwhile(TestDatabase database) {
-		AtomicBoolean written = new AtomicBoolean();
-		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
-		String newVersion = lifecycle.schema() + "_01_nickname";
-		String newUsers = newVersion + ".users";
-		SchemaVersion next = lifecycle.version(newVersion);
-		// Runs between backfill batches: a new-version client sets the column on a row not backfilled yet.
-		BackfillListener writer = (progress) -> {
-			if (!progress.finished() && written.compareAndSet(false, true)) {
-				next.execute("UPDATE users SET nickname = 'chosen' WHERE id = 900");
-			}
-		};
-		Pgroll pgroll = lifecycle.configure((builder) -> builder.backfillBatchSize(100).backfillListener(writer))
-			.given(USERS)
-			.givenRows("INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 1000) g")
-			.prepare();
-		pgroll.start(MigrationLifecycle.yaml("01_nickname", """
-				operations:
-				  - add_column:
-				      table: users
-				      up: "'n-' || name"
-				      column: {name: nickname, type: text, nullable: true}
-				"""));
-		assertThat(written).isTrue();
-		assertThat(database.queryForString("SELECT nickname FROM " + newUsers + " WHERE id = 900")).isEqualTo("chosen");
-		assertThat(database.queryForString("SELECT nickname FROM " + newUsers + " WHERE id = 901")).isEqualTo("n-u901");
-		pgroll.complete();
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.pgroll4j.core.operations;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Tag;
@@ -1142,40 +1141,6 @@ class AlterColumnTests {
 			})
 			.run();
 	}
-
-	@Test
-	void theBackfillNeverOverwritesARowTheNewVersionWroteMeanwhile(TestDatabase database) {
-		AtomicBoolean written = new AtomicBoolean();
-		MigrationLifecycle lifecycle = MigrationLifecycle.in(database);
-		String newVersion = lifecycle.schema() + "_01_long_names";
-		SchemaVersion next = lifecycle.version(newVersion);
-		// Between two batches a new-version client writes a row not backfilled yet; down truncates for the old
-		// column, so recomputing the row from it would visibly lose the new version's value.
-		BackfillListener writer = (progress) -> {
-			if (!progress.finished() && written.compareAndSet(false, true)) {
-				next.execute("UPDATE users SET name = 'a much longer name' WHERE id = 900");
-			}
-		};
-		Pgroll pgroll = lifecycle.configure((builder) -> builder.backfillBatchSize(100).backfillListener(writer))
-			.givenRows("CREATE TABLE users (id integer PRIMARY KEY, name varchar(5) NOT NULL)",
-					"INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 1000) g")
-			.prepare();
-		pgroll.start(MigrationLifecycle.yaml("01_long_names", """
-				operations:
-				  - alter_column: {table: users, column: name, type: text, up: name, down: "left(name, 5)"}
-				"""));
-		assertThat(written).isTrue();
-		assertThat(database.queryForString("SELECT name FROM " + newVersion + ".users WHERE id = 900"))
-			.isEqualTo("a much longer name");
-		assertThat(database.queryForString("SELECT name FROM " + lifecycle.schema() + ".users WHERE id = 900"))
-			.isEqualTo("a muc");
-		assertThat(database.queryForString("SELECT name FROM " + newVersion + ".users WHERE id = 901"))
-			.isEqualTo("u901");
-		pgroll.complete();
-		assertThat(database.queryForString("SELECT name FROM " + newVersion + ".users WHERE id = 900"))
-			.isEqualTo("a much longer name");
-	}
-
 
 	// ---- helpers ------------------------------------------------------------------------------------------------
 

@@ -62,7 +62,6 @@ public class PgrollEndpoint {
 		MigrationStatus status = this.pgroll.status(limit);
 		return new PgrollDescriptor(status.schema(), status.state().name(), this.migrations.versionSchema(),
 				status.latestVersionSchema(), status.previousVersionSchema(), status.activeMigration(),
-				(this.initializer != null) && this.initializer.isBackfilling(),
 				this.events.backfillProgress().values(), (this.initializer != null) ? this.initializer.result() : null,
 				status.history(), status.earlierHistory());
 	}
@@ -103,7 +102,6 @@ public class PgrollEndpoint {
 	 * @param latestVersionSchema the newest version schema in the database
 	 * @param previousVersionSchema during a migration, the version schema of the previous application version
 	 * @param activeMigration the migration in progress, if any
-	 * @param backfilling whether this instance is still backfilling in the background
 	 * @param backfill progress of the tables this instance backfilled during the active migration
 	 * @param startup what start-up did
 	 * @param history the newest migrations, oldest first
@@ -111,7 +109,7 @@ public class PgrollEndpoint {
 	 */
 	public record PgrollDescriptor(String schema, String state, String applicationVersionSchema,
 			String latestVersionSchema, String previousVersionSchema, MigrationRecord activeMigration,
-			boolean backfilling, Collection<BackfillProgress> backfill, MigrateResult startup,
+			Collection<BackfillProgress> backfill, MigrateResult startup,
 			List<MigrationRecord> history, boolean earlierHistory) implements OperationResponseBody {
 	}
 

@@ -10,7 +10,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -109,15 +108,11 @@ public final class PgrollAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PgrollMigrationInitializer pgrollMigrationInitializer(Pgroll pgroll, PgrollMigrations migrations,
-			PgrollMigrationEvents events, PgrollProperties properties,
-			ObjectProvider<PgrollMigrationStrategy> strategy, ObjectProvider<ApplicationAvailability> availability) {
+			PgrollProperties properties, ObjectProvider<PgrollMigrationStrategy> strategy) {
 		MigrateOptions options = new MigrateOptions(properties.isCompleteActiveMigration(),
 				properties.isCompleteOnStart(), properties.getStartupLockWait());
 		PgrollMigrationStrategy defaultStrategy = (engine, local) -> engine.migrate(local, options);
-		PgrollMigrationInitializer initializer = new PgrollMigrationInitializer(pgroll, migrations,
-				strategy.getIfAvailable(() -> defaultStrategy), events, properties.getBackfillStartupWait());
-		availability.ifAvailable(initializer::setApplicationAvailability);
-		return initializer;
+		return new PgrollMigrationInitializer(pgroll, migrations, strategy.getIfAvailable(() -> defaultStrategy));
 	}
 
 	/** A post-processor, created early: it reads the properties itself rather than depending on other beans. */

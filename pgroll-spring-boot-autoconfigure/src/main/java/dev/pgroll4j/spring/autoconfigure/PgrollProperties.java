@@ -82,12 +82,6 @@ public class PgrollProperties {
 	private Duration startupLockWait = Duration.ofMinutes(1);
 
 	/**
-	 * How long start-up waits for a migration's backfill once its version schema exists. A longer backfill goes
-	 * on in the background while readiness refuses traffic.
-	 */
-	private Duration backfillStartupWait = Duration.ofSeconds(30);
-
-	/**
 	 * Whether every connection of the application's data source is pinned to the version schema of the newest
 	 * local migration. Turn off when pinning connections another way.
 	 */
@@ -203,14 +197,6 @@ public class PgrollProperties {
 
 	public void setStartupLockWait(Duration startupLockWait) {
 		this.startupLockWait = startupLockWait;
-	}
-
-	public Duration getBackfillStartupWait() {
-		return this.backfillStartupWait;
-	}
-
-	public void setBackfillStartupWait(Duration backfillStartupWait) {
-		this.backfillStartupWait = backfillStartupWait;
 	}
 
 	public boolean isPinConnections() {

@@ -185,30 +185,35 @@ class PgrollStartupReconciliationTests {
 	}
 
 	@Test
-	void anInstanceThatWaitsLongerThanItsStartupLockWaitFailsSayingWhy(TestDatabase database) {
+	void anInstanceThatWaitsLongerThanItsStartupLockWaitFailsSayingWhy(TestDatabase database) throws Exception {
 		startUp("v1");
 		database.execute("INSERT INTO " + this.schema + ".books SELECT g, 'b' || g FROM generate_series(1, 400) g");
-		// About eight seconds of backfill, which the first instance runs in the background holding the lock.
-		release("v2")
-			.withPropertyValues("pgroll.backfill.batch-size=10", "pgroll.backfill.batch-delay=200ms",
-					"pgroll.backfill-startup-wait=0s")
-			.run((first) -> {
-				assertThat(first).hasNotFailed();
-				assertThat(first.getBean(PgrollMigrationInitializer.class).isBackfilling()).isTrue();
-				release("v2").withPropertyValues("pgroll.startup-lock-wait=500ms").run((second) -> {
-					assertThat(second).hasFailed();
-					assertThat(second.getStartupFailure()).rootCause()
-						.isInstanceOf(MigrationStateException.class)
-						.hasMessage("another application instance is migrating schema \"" + this.schema
-								+ "\" (waited 500 ms for its lock)");
+		// About eight seconds of backfill, during which the first instance is still starting and holds the lock.
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		Future<MigrateResult> first = executor.submit(() -> {
+			List<MigrateResult> result = new ArrayList<>();
+			release("v2").withPropertyValues("pgroll.backfill.batch-size=10", "pgroll.backfill.batch-delay=200ms")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					result.add(context.getBean(PgrollMigrationInitializer.class).result());
 				});
-				PgrollMigrationInitializer initializer = first.getBean(PgrollMigrationInitializer.class);
-				long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-				while (initializer.isBackfilling() && System.nanoTime() < deadline) {
-					Thread.sleep(100);
-				}
-				assertThat(initializer.result().started()).containsExactly("02_add_isbn");
-			});
+			return result.get(0);
+		});
+		executor.shutdown();
+		long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+		while (database.queryForLong("SELECT count(*) FROM pgroll.migrations WHERE schema = ? AND NOT start_finished",
+				this.schema) == 0 && !first.isDone() && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(first.isDone()).as("the first instance is still backfilling").isFalse();
+		release("v2").withPropertyValues("pgroll.startup-lock-wait=500ms").run((second) -> {
+			assertThat(second).hasFailed();
+			assertThat(second.getStartupFailure()).rootCause()
+				.isInstanceOf(MigrationStateException.class)
+				.hasMessage("another application instance is migrating schema \"" + this.schema
+						+ "\" (waited 500 ms for its lock)");
+		});
+		assertThat(first.get(1, TimeUnit.MINUTES).started()).containsExactly("02_add_isbn");
 	}
 
 }
