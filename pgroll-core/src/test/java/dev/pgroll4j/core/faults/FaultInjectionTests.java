@@ -105,7 +105,8 @@ class FaultInjectionTests {
 				outcomes.add("before");
 			}
 			else {
-				assertThat(started.diff(after)).as("after killing statement %d of %d", kill, statements).isEmpty();
+				assertThat(differences(started, after)).as("after killing statement %d of %d", kill, statements)
+					.isEmpty();
 				outcomes.add("started");
 				pgroll.rollback();
 			}
@@ -147,7 +148,7 @@ class FaultInjectionTests {
 				// Complete runs in one transaction: it either committed or it did not.
 			}
 			boolean finished = pgroll.status().activeMigration() == null;
-			assertThat((finished ? completed : started).diff(copy.catalogSnapshot()))
+			assertThat(differences(finished ? completed : started, copy.catalogSnapshot()))
 				.as("after killing statement %d of %d of complete", kill, statements)
 				.isEmpty();
 			if (finished) {
@@ -253,6 +254,25 @@ class FaultInjectionTests {
 		return database.queryForString("SELECT md5(string_agg(id || ':' || customer_id || ':' || amount::text, ',' "
 				+ "ORDER BY id)) || '/' || (SELECT md5(string_agg(id || name, ',' ORDER BY id)) FROM shop.customers) "
 				+ "FROM shop.orders");
+	}
+
+	/**
+	 * Catalog differences, except the one every start makes on purpose: the hash of its random backfill token in
+	 * the sync trigger's condition.
+	 */
+	private static List<String> differences(CatalogSnapshot expected, CatalogSnapshot actual) {
+		List<String> differences = new ArrayList<>();
+		for (String line : expected.diff(actual)) {
+			differences.add(line.replaceAll("decode\\('[0-9a-f]{64}'", "decode('<token hash>'"));
+		}
+		List<String> unmatched = new ArrayList<>(differences);
+		for (String line : differences) {
+			if (line.startsWith("-") && unmatched.contains("+" + line.substring(1))) {
+				unmatched.remove(line);
+				unmatched.remove("+" + line.substring(1));
+			}
+		}
+		return unmatched;
 	}
 
 }

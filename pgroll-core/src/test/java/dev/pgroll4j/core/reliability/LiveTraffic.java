@@ -558,6 +558,10 @@ final class LiveTraffic {
 		private void update(Connection connection, Table table, int id) {
 			Table.Side side = table.side(this.version);
 			Table.Write write = side.writes().get(this.random.nextInt(side.writes().size()));
+			if (write.relative()) {
+				updateRelatively(connection, table, id, write);
+				return;
+			}
 			Map<String, Object> changes = Table.Side.values(write, this.random, id);
 			String sql = "UPDATE " + ident(side.table()) + " SET "
 					+ changes.keySet().stream().map((c) -> ident(c) + " = ?").collect(Collectors.joining(", "))
@@ -565,6 +569,19 @@ final class LiveTraffic {
 			List<Object> parameters = new ArrayList<>(changes.values());
 			parameters.add(id);
 			if (writeOne(connection, sql, parameters)) {
+				LiveTraffic.this.model.updated(table, this.version, id, changes);
+			}
+		}
+
+		/** {@code SET column = <expression over column>}: the row's owner knows what it holds, so the model does. */
+		private void updateRelatively(Connection connection, Table table, int id, Table.Write write) {
+			String column = write.columns().get(0);
+			Object before = LiveTraffic.this.model.current(table, this.version, id).get(column);
+			String sql = "UPDATE " + ident(table.side(this.version).table()) + " SET " + ident(column) + " = "
+					+ write.expression() + " WHERE id = ?";
+			if (writeOne(connection, sql, List.of(id))) {
+				Map<String, Object> changes = new LinkedHashMap<>();
+				changes.put(column, write.twin().apply(before));
 				LiveTraffic.this.model.updated(table, this.version, id, changes);
 			}
 		}

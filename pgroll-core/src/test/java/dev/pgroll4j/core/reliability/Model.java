@@ -30,6 +30,11 @@ final class Model {
 		put(table, version, written, table.derive(version, written, current.of(other(version))));
 	}
 
+	/** The row as a version reads it now. */
+	Row current(Table table, Version version, int id) {
+		return rows(table).get(id).of(version);
+	}
+
 	void deleted(Table table, int id) {
 		rows(table).remove(id);
 	}

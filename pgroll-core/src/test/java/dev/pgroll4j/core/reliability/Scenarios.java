@@ -2,7 +2,9 @@ package dev.pgroll4j.core.reliability;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The migrations run under traffic: every operation kind and every {@code alter_column} change, each on a table of
@@ -79,7 +81,41 @@ final class Scenarios {
 	static List<Scenario> operations() {
 		return List.of(addColumn(), dropColumn(), renameColumn(), renameTable(), dropTable(), createTable(),
 				createIndex(), dropIndex(), renameConstraint(), setReplicaIdentity(), createConstraint(),
-				dropConstraint(), dropMultiColumnConstraint(), rawSql());
+				dropConstraint(), dropMultiColumnConstraint(), rawSql(), relativeUpdates());
+	}
+
+	/**
+	 * Updates that compute what they write from what they read ({@code hits = hits + 1}), through both versions:
+	 * the issue's counter table, whose migration copies {@code hits} into a wider type and adds a column with up.
+	 * A new-version statement that read a row the backfill had not reached would write from placeholders.
+	 */
+	private static Scenario relativeUpdates() {
+		UnaryOperator<Object> plusOne = (hits) -> (hits != null) ? Long.parseLong(hits.toString()) + 1 : null;
+		UnaryOperator<Object> exclaim = (tag) -> ((tag != null) ? tag.toString() : "") + "!";
+		return Scenario.named("relative updates through both versions (alter_column type, add_column with up)")
+			.setup("""
+					operations:
+					  - create_table:
+					      name: counters
+					      columns:
+					        - {name: id, type: integer, pk: true}
+					        - {name: hits, type: integer}
+					        - {name: label, type: text}
+					""")
+			.rows("INSERT INTO counters SELECT g, 1000, 'l' || g FROM generate_series(1, " + ROWS + ") g")
+			.migration("""
+					operations:
+					  - alter_column: {table: counters, column: hits, type: bigint, up: hits, down: "CAST(hits AS integer)"}
+					  - add_column: {table: counters, up: upper(label), column: {name: tag, type: text, nullable: true}}
+					""")
+			.table(Table.named("counters")
+				.old("counters", (side) -> side.relative("hits", number(0, 1000), "hits + 1", plusOne)
+					.column("label", text("l")))
+				.next("counters", (side) -> side.relative("hits", number(0, 1000), "hits + 1", plusOne)
+					.column("label", text("l"))
+					.relative("tag", maybe(text("t")), "coalesce(tag, '') || '!'", exclaim))
+				.up((row, previous) -> row.with("tag", row.text("label").toUpperCase(Locale.ROOT)))
+				.down((row, previous) -> row.without("tag")));
 	}
 
 	private static Scenario addColumn() {

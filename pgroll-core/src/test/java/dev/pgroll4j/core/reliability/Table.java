@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * One table as clients of both versions see it: its name and writable columns in each version, and how a write
@@ -111,11 +112,24 @@ final class Table {
 
 	}
 
-	/** A group of columns a client sets together, with the values an insert gets when it leaves them out. */
-	record Write(List<String> columns, Values values, List<Object> defaults) {
+	/**
+	 * A group of columns a client sets together, with the values an insert gets when it leaves them out. A relative
+	 * write updates its one column with {@code expression} over the current value (such as {@code hits + 1}) and
+	 * {@code twin} says in Java what that gives; inserts write {@code values}.
+	 */
+	record Write(List<String> columns, Values values, List<Object> defaults, String expression,
+			UnaryOperator<Object> twin) {
+
+		Write(List<String> columns, Values values, List<Object> defaults) {
+			this(columns, values, defaults, null, null);
+		}
 
 		boolean omittable() {
 			return this.defaults != null;
+		}
+
+		boolean relative() {
+			return this.expression != null;
 		}
 
 	}
@@ -138,6 +152,15 @@ final class Table {
 		/** A column that inserts leave out half the time, so the version's default applies. */
 		Side columnOrDefault(String column, Values values, Object defaultValue) {
 			this.writes.add(new Write(List.of(column), values, Arrays.asList(defaultValue)));
+			return this;
+		}
+
+		/**
+		 * A column that updates change relative to what they read, e.g. {@code hits + 1}: a statement that reads a
+		 * wrong value writes a wrong one, which the model then sees.
+		 */
+		Side relative(String column, Values values, String expression, UnaryOperator<Object> twin) {
+			this.writes.add(new Write(List.of(column), values, null, expression, twin));
 			return this;
 		}
 
