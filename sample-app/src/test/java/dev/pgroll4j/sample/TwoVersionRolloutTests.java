@@ -36,6 +36,9 @@ class TwoVersionRolloutTests {
 
 	private static final Duration TRAFFIC = Duration.ofSeconds(4);
 
+	/** Rounds of two requests each worker makes at least, however slow a loaded machine is. */
+	private static final int MIN_ROUNDS = 15;
+
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	private final JsonMapper json = JsonMapper.builder().build();
@@ -55,7 +58,6 @@ class TwoVersionRolloutTests {
 				AtomicInteger requests = new AtomicInteger();
 				List<String> failures = serveTogether(releaseOne, releaseTwo, expected, requests);
 				assertThat(failures).as("failed requests out of " + requests.get()).isEmpty();
-				assertThat(requests.get()).isGreaterThan(100);
 
 				// Both releases see every book the same way while the migration is active.
 				for (Map.Entry<Long, Book> book : expected.entrySet()) {
@@ -111,7 +113,7 @@ class TwoVersionRolloutTests {
 			int worker = w;
 			running.add(workers.submit(() -> {
 				List<Long> mine = new ArrayList<>();
-				for (int n = 0; System.nanoTime() < end; n++) {
+				for (int n = 0; n < MIN_ROUNDS || System.nanoTime() < end; n++) {
 					try {
 						if (mine.isEmpty() || n % 3 == 0) {
 							String status = isReleaseTwo ? "lent" : null;
