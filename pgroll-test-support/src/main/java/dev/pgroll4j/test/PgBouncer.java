@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real PgBouncer in front of a {@link TestDatabase}: Debian's package, unpacked (not installed) by
- * {@code scripts/fetch-pgbouncer} into the module's {@code target/pgbouncer} on first use. Clients connect with
- * trust authentication; PgBouncer logs in to PostgreSQL with the test server's credentials.
+ * {@code scripts/fetch-pgbouncer} into the checkout's {@code target/pgbouncer} on first use ({@code scripts/test-all}
+ * fetches it before the build). Clients connect with trust authentication; PgBouncer logs in to PostgreSQL with the
+ * test server's credentials.
  *
  * <p>Set the system property {@value #BINARY_PROPERTY} to the path of another {@code pgbouncer} executable, or to
  * {@code skip} to skip these tests on a machine without Debian's packages. Without either, a PgBouncer that cannot
@@ -179,18 +180,18 @@ public final class PgBouncer implements AutoCloseable {
 		}
 		synchronized (FETCH_LOCK) {
 			if (binary == null) {
-				binary = fetch(Path.of("target", "pgbouncer").toAbsolutePath());
+				Path script = findScript();
+				binary = fetch(script, script.getParent().getParent().resolve("target").resolve("pgbouncer"));
 			}
 			return binary;
 		}
 	}
 
-	private static Path fetch(Path directory) {
+	private static Path fetch(Path script, Path directory) {
 		Path launcher = directory.resolve("pgbouncer");
 		if (Files.isExecutable(launcher)) {
 			return launcher;
 		}
-		Path script = findScript();
 		String output;
 		int exit;
 		try {
