@@ -51,10 +51,6 @@ final class ConnectionPinner {
 		return this.pin;
 	}
 
-	PoolerMode poolerMode() {
-		return this.poolerMode;
-	}
-
 	/** Whether new connections carry the pin as a startup parameter rather than getting it with SET. */
 	boolean pinsAtStartup() {
 		return this.poolerMode == PoolerMode.NONE;
@@ -108,10 +104,15 @@ final class ConnectionPinner {
 	void checkAtStartup(DataSource dataSource, DataSource opener) throws SQLException {
 		try (Connection connection = dataSource.getConnection()) {
 			Session session = Session.read(connection, VersionPin.CHECK, null);
+			boolean setBehindPooler = this.poolerMode == PoolerMode.SESSION && session.pooled();
+			if (setBehindPooler) {
+				// First: a query that ran on another server process than the SET is why the pin would be missing.
+				record(connection, session);
+			}
 			if (!this.pin.pins(session.searchPath(), session.versionSetting())) {
-				throw new ConnectionPinningException(description() + ": a connection borrowed from it has " + state(session)
-						+ ", although it was pinned when opened, so the pool changes it: its schema (Hikari's schema), "
-						+ "its connection init SQL, or a customizer.",
+				throw new ConnectionPinningException(description() + ": on a connection borrowed from it, " + state(session)
+						+ ", although the pin took when it was made, so the pool changes it afterwards: its schema "
+						+ "(Hikari's schema), its connection init SQL, or a customizer.",
 						"Leave search_path and pgroll.version_schema to pgroll, or turn pinning off "
 								+ "(pgroll.pin-connections=false) and select the version schema yourself.");
 			}
@@ -121,12 +122,9 @@ final class ConnectionPinner {
 							+ "PostgreSQL; the default (none) pins them at startup, which also survives RESET ALL and "
 							+ "DISCARD ALL", this.dataSourceName);
 				}
-				else {
-					record(connection, session);
-					if (opener != null) {
-						// Pinned and recorded on the way: sharing the first one's server process fails it.
-						opener.getConnection().close();
-					}
+				else if (opener != null) {
+					// Pinned and recorded on the way: sharing the first one's server process fails it.
+					opener.getConnection().close();
 				}
 			}
 			logger.debug("pgroll: connections of data source '{}' are pinned to version schema {}{}", this.dataSourceName,

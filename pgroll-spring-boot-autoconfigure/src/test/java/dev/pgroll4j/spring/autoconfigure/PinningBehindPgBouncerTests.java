@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
@@ -125,6 +127,32 @@ class PinningBehindPgBouncerTests {
 	}
 
 	@Test
+	void declaringSessionModeInFrontOfARoundRobinTransactionModePoolerFailsStartUp(TestDatabase database)
+			throws Exception {
+		PgBouncer bouncer = roundRobin(database);
+		hikari(database, bouncer, schema()).withPropertyValues(direct(database))
+			.withPropertyValues("pgroll.pooler-mode=session")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(ConnectionPinningException.class)
+				.hasMessageContaining("not in session mode")
+				.hasMessageContaining("consecutive transactions ran on server processes"));
+	}
+
+	@Test
+	void aRunningPoolBehindARoundRobinTransactionModePoolerIsRefusedThoughSessionModeIsDeclared(TestDatabase database)
+			throws Exception {
+		PgBouncer bouncer = roundRobin(database);
+		hikari(database, bouncer, schema()).withUserConfiguration(RunningPoolConfiguration.class)
+			.withPropertyValues(direct(database))
+			.withPropertyValues("pgroll.pooler-mode=session")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(ConnectionPinningException.class)
+				.hasMessageContaining("consecutive transactions ran on server processes"));
+	}
+
+	@Test
 	void aPlainDataSourceBehindASessionModePoolerIsPinnedWhenBorrowedOnceSessionModeIsDeclared(TestDatabase database) {
 		PgBouncer bouncer = bouncer(database, PoolMode.SESSION);
 		String schema = schema();
@@ -174,6 +202,27 @@ class PinningBehindPgBouncerTests {
 	private static String[] direct(TestDatabase database) {
 		return new String[] { "pgroll.url=" + database.jdbcUrl(), "pgroll.user=" + database.user(),
 				"pgroll.password=" + database.password() };
+	}
+
+	/**
+	 * A transaction-mode PgBouncer that gives each transaction the server connection idle longest, with two of them
+	 * open, so that consecutive transactions of one client change server process.
+	 */
+	private PgBouncer roundRobin(TestDatabase database) throws Exception {
+		PgBouncer bouncer = PgBouncer.start(database, PoolMode.TRANSACTION, "server_round_robin = 1");
+		this.running.add(bouncer);
+		try (Connection first = DriverManager.getConnection(bouncer.jdbcUrl(), bouncer.user(), "");
+				Connection second = DriverManager.getConnection(bouncer.jdbcUrl(), bouncer.user(), "");
+				Statement one = first.createStatement();
+				Statement two = second.createStatement()) {
+			first.setAutoCommit(false);
+			second.setAutoCommit(false);
+			one.execute("SELECT 1");
+			two.execute("SELECT 1");
+			first.commit();
+			second.commit();
+		}
+		return bouncer;
 	}
 
 	private PgBouncer bouncer(TestDatabase database, PoolMode mode) {
@@ -234,6 +283,22 @@ class PinningBehindPgBouncerTests {
 		DataSource dataSource(Environment environment) {
 			return new SimpleDriverDataSource(new Driver(), environment.getProperty("spring.datasource.url"),
 					environment.getProperty("spring.datasource.username"), null);
+		}
+
+	}
+
+	/** A Hikari pool the application started itself: too late for startup parameters, so pinned when borrowed. */
+	@Configuration(proxyBeanMethods = false)
+	static class RunningPoolConfiguration {
+
+		@Bean
+		DataSource dataSource(Environment environment) throws Exception {
+			HikariDataSource pool = new HikariDataSource();
+			pool.setJdbcUrl(environment.getProperty("spring.datasource.url"));
+			pool.setUsername(environment.getProperty("spring.datasource.username"));
+			pool.setMaximumPoolSize(2);
+			pool.getConnection().close();
+			return pool;
 		}
 
 	}
