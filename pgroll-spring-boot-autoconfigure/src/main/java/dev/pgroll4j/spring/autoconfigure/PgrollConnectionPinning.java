@@ -1,13 +1,19 @@
 package dev.pgroll4j.spring.autoconfigure;
 
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
 import javax.sql.DataSource;
 
+import org.postgresql.ds.common.BaseDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -16,9 +22,15 @@ import org.springframework.context.ResourceLoaderAware;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.jdbc.datasource.AbstractDriverBasedDataSource;
 import org.springframework.util.ClassUtils;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
+import com.zaxxer.hikari.util.PropertyElf;
+import com.zaxxer.hikari.util.UtilityElf;
+
+import dev.pgroll4j.spring.autoconfigure.PgrollProperties.PoolerMode;
 
 /**
  * Pins every connection of the application's data sources to the version schema of the newest local migration,
@@ -26,11 +38,15 @@ import com.zaxxer.hikari.HikariDataSource;
  * new instances run side by side during a rolling deployment.
  *
  * <p>A Hikari pool that has not started gets the pin as a startup parameter (no cost per borrow, and it survives
- * rollbacks and {@code DISCARD ALL}); any other data source is wrapped in a {@link PinnedDataSource}. Data sources
- * qualified {@link PgrollDataSource}, which run the DDL, are left alone.
+ * rollbacks and {@code DISCARD ALL}), checked with one query on each new physical connection before the pool has it;
+ * behind a session-mode pooler ({@code pgroll.pooler-mode=session}) each new physical connection gets it with
+ * {@code SET} instead. Any other data source is wrapped in a {@link PinnedDataSource}. Once the context's singletons
+ * exist (migrations have run), one connection of each data source is checked as the application gets it, so a pin
+ * that does not take fails start-up. Data sources qualified {@link PgrollDataSource}, which run the DDL, are left
+ * alone.
  */
 public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAware, EnvironmentAware,
-		ResourceLoaderAware, Ordered {
+		ResourceLoaderAware, SmartInitializingSingleton, Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger(PgrollConnectionPinning.class);
 
@@ -45,7 +61,14 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 
 	private VersionPin pin;
 
+	private PoolerMode poolerMode = PoolerMode.NONE;
+
 	private boolean resolved;
+
+	/** Checks of data sources pinned before the context's singletons exist; guarded by this. */
+	private final List<StartupCheck> startupChecks = new ArrayList<>();
+
+	private boolean started;
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
@@ -71,14 +94,48 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 		if (versionPin == null) {
 			return bean;
 		}
-		if (hikariPresent && HikariPinning.pin(bean, versionPin)) {
-			logger.info("pgroll: connections of data source '{}' start in version schema {}", beanName,
-					versionPin.versionSchema());
+		ConnectionPinner pinner = new ConnectionPinner(versionPin, beanName, this.poolerMode);
+		DataSource opener = hikariPresent ? HikariPinning.pin(bean, pinner) : null;
+		if (opener != null) {
+			logger.info(pinner.pinsAtStartup() ? "pgroll: connections of data source '{}' start in version schema {}"
+					: "pgroll: connections of data source '{}' are set to version schema {} when opened "
+							+ "(pgroll.pooler-mode=session)", beanName, versionPin.versionSchema());
+			checkAtStartup(beanName, () -> pinner.checkAtStartup(dataSource, opener));
 			return bean;
 		}
 		logger.info("pgroll: connections of data source '{}' are set to version schema {} when borrowed", beanName,
 				versionPin.versionSchema());
-		return new PinnedDataSource(dataSource, versionPin);
+		PinnedDataSource pinned = new PinnedDataSource(dataSource, pinner);
+		// Only an unpooled data source may safely give a second connection while the first is held.
+		DataSource second = (dataSource instanceof AbstractDriverBasedDataSource) ? pinned : null;
+		checkAtStartup(beanName, () -> pinner.checkAtStartup(pinned, second));
+		return pinned;
+	}
+
+	/** Checks one connection of each pinned data source now that migrations have run. */
+	@Override
+	public void afterSingletonsInstantiated() {
+		List<StartupCheck> checks;
+		synchronized (this) {
+			this.started = true;
+			checks = List.copyOf(this.startupChecks);
+			this.startupChecks.clear();
+		}
+		for (StartupCheck check : checks) {
+			check.run();
+		}
+	}
+
+	private void checkAtStartup(String beanName, PinCheck check) {
+		StartupCheck startupCheck = new StartupCheck(beanName, check);
+		synchronized (this) {
+			if (!this.started) {
+				this.startupChecks.add(startupCheck);
+				return;
+			}
+		}
+		// A data source created after start-up (a lazy bean): checked when it is.
+		startupCheck.run();
 	}
 
 	private boolean isPgrollDataSource(String beanName) {
@@ -96,6 +153,7 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 			if (properties.isEnabled() && properties.isPinConnections()) {
 				String versionSchema = PgrollMigrations.load(properties, this.resourceLoader).versionSchema();
 				this.pin = (versionSchema != null) ? new VersionPin(versionSchema) : null;
+				this.poolerMode = properties.getPoolerMode();
 			}
 		}
 		return this.pin;
@@ -107,23 +165,91 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 		return Ordered.LOWEST_PRECEDENCE - 20;
 	}
 
+	/** A check of one data source's pin at start-up. */
+	@FunctionalInterface
+	private interface PinCheck {
+
+		void run() throws SQLException;
+
+	}
+
+	private record StartupCheck(String beanName, PinCheck check) {
+
+		void run() {
+			try {
+				this.check.run();
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(
+						"pgroll: connections of data source '" + this.beanName + "' failed their check at start-up", ex);
+			}
+		}
+
+	}
+
 	/** Kept apart so that Hikari stays optional. */
 	private static final class HikariPinning {
 
-		static boolean pin(Object bean, VersionPin pin) {
+		/**
+		 * Makes a pool that has not started open its physical connections through a {@link PinCheckingDataSource},
+		 * with the pin in their startup parameters unless they get it with SET; returns that data source, or
+		 * {@code null} if the pool cannot be pinned this way.
+		 */
+		static DataSource pin(Object bean, ConnectionPinner pinner) {
 			if (!(bean instanceof HikariDataSource hikari) || hikari.isRunning()) {
-				return false;
+				return null;
+			}
+			DataSource opener = opener(hikari, pinner.pinsAtStartup() ? pinner.pin() : null);
+			if (opener == null) {
+				return null;
+			}
+			PinCheckingDataSource checking = new PinCheckingDataSource(opener, pinner);
+			hikari.setDataSource(checking);
+			return checking;
+		}
+
+		/**
+		 * The data source the pool would open its connections from, made as Hikari makes it, with {@code pin} in
+		 * its startup parameters if not {@code null}; {@code null} for one looked up in JNDI, or a data source of
+		 * the application's that takes no pgjdbc options.
+		 */
+		private static DataSource opener(HikariDataSource hikari, VersionPin pin) {
+			DataSource given = hikari.getDataSource();
+			if (given != null) {
+				if (pin != null) {
+					if (!(given instanceof BaseDataSource pgjdbc)) {
+						return null;
+					}
+					pgjdbc.setOptions(pin.startupOptions(pgjdbc.getOptions()));
+				}
+				return given;
+			}
+			if (hikari.getDataSourceClassName() != null) {
+				if (pin != null) {
+					hikari.addDataSourceProperty("options",
+							pin.startupOptions(hikari.getDataSourceProperties().getProperty("options")));
+				}
+				DataSource created = UtilityElf.createInstance(hikari.getDataSourceClassName(), DataSource.class);
+				PropertyElf.setTargetFromProperties(created, hikari.getDataSourceProperties());
+				// Hikari warns when it is given both.
+				hikari.setDataSourceClassName(null);
+				return created;
 			}
 			String url = hikari.getJdbcUrl();
-			if (VersionPin.hasOptionsInUrl(url)) {
-				// Parameters in the URL override driver properties, so the URL's own options must carry the pin.
-				hikari.setJdbcUrl(pin.withStartupOptionsInUrl(url));
+			if (url == null) {
+				return null;
 			}
-			else {
+			if (pin != null && VersionPin.hasOptionsInUrl(url)) {
+				// Parameters in the URL override driver properties, so the URL's own options must carry the pin.
+				url = pin.withStartupOptionsInUrl(url);
+				hikari.setJdbcUrl(url);
+			}
+			else if (pin != null) {
 				hikari.addDataSourceProperty("options",
 						pin.startupOptions(hikari.getDataSourceProperties().getProperty("options")));
 			}
-			return true;
+			return new DriverDataSource(url, hikari.getDriverClassName(), hikari.getDataSourceProperties(),
+					hikari.getUsername(), hikari.getPassword());
 		}
 
 	}

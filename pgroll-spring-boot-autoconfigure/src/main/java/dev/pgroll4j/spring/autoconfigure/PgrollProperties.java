@@ -88,6 +88,14 @@ public class PgrollProperties {
 	private boolean pinConnections = true;
 
 	/**
+	 * How the application's connections reach PostgreSQL, which decides how they are pinned: 'none' (directly, or
+	 * through a pooler that passes the options startup parameter on) pins them as a startup parameter; 'session'
+	 * (through a pooler in session mode, such as PgBouncer with pool_mode = session) pins each new connection with
+	 * SET. A pooler in transaction or statement mode cannot keep a pin; start-up fails behind one it detects.
+	 */
+	private PoolerMode poolerMode = PoolerMode.NONE;
+
+	/**
 	 * Whether a down expression naming a column, function or table that does not exist fails validation; by
 	 * default it is a warning, as pgroll accepts such files.
 	 */
@@ -207,6 +215,14 @@ public class PgrollProperties {
 		this.pinConnections = pinConnections;
 	}
 
+	public PoolerMode getPoolerMode() {
+		return this.poolerMode;
+	}
+
+	public void setPoolerMode(PoolerMode poolerMode) {
+		this.poolerMode = poolerMode;
+	}
+
 	public boolean isStrictDownExpressions() {
 		return this.strictDownExpressions;
 	}
@@ -217,6 +233,23 @@ public class PgrollProperties {
 
 	public Backfill getBackfill() {
 		return this.backfill;
+	}
+
+	/** How the application's connections reach PostgreSQL. */
+	public enum PoolerMode {
+
+		/**
+		 * Directly, or through a pooler that passes pgjdbc's options startup parameter on: the pin is a startup
+		 * parameter, checked once on each new connection.
+		 */
+		NONE,
+
+		/**
+		 * Through a pooler in session mode that ignores the options startup parameter: each new connection is
+		 * pinned with SET and checked to keep its server connection.
+		 */
+		SESSION
+
 	}
 
 	/** Backfill settings. */

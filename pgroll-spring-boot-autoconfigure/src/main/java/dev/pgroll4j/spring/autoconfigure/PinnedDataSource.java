@@ -1,7 +1,6 @@
 package dev.pgroll4j.spring.autoconfigure;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 import javax.sql.DataSource;
@@ -12,20 +11,21 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * Pins each connection it hands out to a version schema with a session-level setting. The fallback for pools
  * whose startup parameters cannot be set (see {@link PgrollConnectionPinning}): it costs a round trip per
  * borrow, and commits at once when the connection comes out with auto-commit off, so that a later rollback of the
- * application's transaction cannot undo the pin.
+ * application's transaction cannot undo the pin. The same round trip tells whether a connection pooler stands
+ * between, where such a pin holds only in session mode.
  */
 public class PinnedDataSource extends DelegatingDataSource {
 
-	private final VersionPin pin;
+	private final ConnectionPinner pinner;
 
-	PinnedDataSource(DataSource target, VersionPin pin) {
+	PinnedDataSource(DataSource target, ConnectionPinner pinner) {
 		super(target);
-		this.pin = pin;
+		this.pinner = pinner;
 	}
 
 	/** The version schema connections are pinned to. */
 	public String versionSchema() {
-		return this.pin.versionSchema();
+		return this.pinner.pin().versionSchema();
 	}
 
 	@Override
@@ -39,17 +39,11 @@ public class PinnedDataSource extends DelegatingDataSource {
 	}
 
 	private Connection pinned(Connection connection) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(
-				"SELECT set_config('search_path', ?, false), set_config('" + VersionPin.SETTING + "', ?, false)")) {
-			statement.setString(1, this.pin.searchPath());
-			statement.setString(2, this.pin.versionSchema());
-			statement.execute();
-			if (!connection.getAutoCommit()) {
-				connection.commit();
-			}
+		try {
+			this.pinner.pinBorrowed(connection);
 			return connection;
 		}
-		catch (SQLException ex) {
+		catch (SQLException | RuntimeException ex) {
 			connection.close();
 			throw ex;
 		}

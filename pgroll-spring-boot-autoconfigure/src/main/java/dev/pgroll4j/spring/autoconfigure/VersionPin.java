@@ -14,6 +14,25 @@ record VersionPin(String versionSchema) {
 
 	static final String SETTING = "pgroll.version_schema";
 
+	/** What a connection is pinned to, and which server process answers (a pooler may hand out another). */
+	static final String CHECK = "SELECT current_setting('search_path'), current_setting('" + SETTING
+			+ "', true), pg_backend_pid()";
+
+	/** Pins a session with SET, answering like {@link #CHECK}. */
+	static final String SET = "SELECT set_config('search_path', ?, false), set_config('" + SETTING
+			+ "', ?, false), pg_backend_pid()";
+
+	/**
+	 * Whether a session with these settings is pinned: its {@code search_path} is exactly the version schema, which
+	 * (once the schema exists) makes it the first schema of {@code current_schemas(false)}, and
+	 * {@code pgroll.version_schema} names it for the sync triggers. The setting is compared rather than
+	 * {@code current_schemas}, which leaves out a schema that does not exist yet: a connection may be opened before
+	 * migrations create the version schema.
+	 */
+	boolean pins(String searchPath, String versionSetting) {
+		return searchPath().equals(searchPath) && this.versionSchema.equals(versionSetting);
+	}
+
 	/** The search path value: the version schema as a quoted identifier. */
 	String searchPath() {
 		return '"' + this.versionSchema.replace("\"", "\"\"") + '"';

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -98,6 +99,62 @@ class PgrollConnectionPinningTests {
 					assertPinned(connection);
 					assertThat(setting(connection, "statement_timeout")).isEqualTo("1234ms");
 				}
+			});
+	}
+
+	@Test
+	void eachNewPhysicalConnectionIsCheckedWithOneQueryAndBorrowingCostsNothing(TestDatabase database)
+			throws Exception {
+		try (CountingProxy proxy = CountingProxy.inFrontOf(database)) {
+			this.contextRunner
+				.withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl(), "spring.datasource.hikari.maximum-pool-size=2")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					DataSource dataSource = context.getBean(DataSource.class);
+					for (int i = 0; i < 20; i++) {
+						try (Connection connection = dataSource.getConnection()) {
+							assertPinned(connection);
+						}
+					}
+					try (Connection first = dataSource.getConnection(); Connection second = dataSource.getConnection()) {
+						assertPinned(first);
+						assertPinned(second);
+					}
+				});
+			// The application's connections are those opened with the pin; the migrations' one is not.
+			List<CountingProxy.Session> pinned = proxy.sessions()
+				.stream()
+				.filter((session) -> String.valueOf(session.parameter("options")).contains(VersionPin.SETTING))
+				.toList();
+			assertThat(pinned).as("the pool's physical connections").hasSize(2);
+			// One check where each is opened; the first is also the one start-up borrows to check what the pool made of it.
+			assertThat(pinned).extracting((session) -> session.count(VersionPin.CHECK)).containsExactly(2L, 1L);
+		}
+	}
+
+	@Test
+	void aCurrentSchemaInTheUrlThatOverridesThePinFailsStartUp(TestDatabase database) {
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + database.jdbcUrl()
+				+ (database.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=public")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(ConnectionPinningException.class)
+					.hasMessageContaining("not pinned to version schema " + this.versionSchema)
+					.hasMessageContaining("search_path is public")
+					.hasMessageContaining("currentSchema");
+			});
+	}
+
+	@Test
+	void aPoolThatResetsTheSearchPathOfItsConnectionsFailsStartUp() {
+		this.contextRunner.withPropertyValues("spring.datasource.hikari.connection-init-sql=SET search_path TO public")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(ConnectionPinningException.class)
+					.hasMessageContaining("not pinned to version schema " + this.versionSchema)
+					.hasMessageContaining("search_path is public");
 			});
 	}
 
