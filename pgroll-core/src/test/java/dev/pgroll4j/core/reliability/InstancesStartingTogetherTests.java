@@ -106,8 +106,9 @@ class InstancesStartingTogetherTests {
 				.containsOnlyOnce(MigrateResult.Outcome.MIGRATED)
 				.filteredOn((outcome) -> outcome == MigrateResult.Outcome.UP_TO_DATE)
 				.hasSize(INSTANCES - 1);
-			// A waiter follows the winner within one polling interval, not after its own lock wait of a minute.
-			assertThat(waited).allSatisfy((millis) -> assertThat(millis).isLessThan(winner.migrateMillis() + 5_000));
+			// A waiter follows the winner within a polling interval (and its own checks, slow on a loaded machine), not
+			// after its lock wait of a minute.
+			assertThat(waited).allSatisfy((millis) -> assertThat(millis).isLessThan(winner.migrateMillis() + 10_000));
 		}
 		finally {
 			instances.forEach((instance) -> instance.process.destroyForcibly());
