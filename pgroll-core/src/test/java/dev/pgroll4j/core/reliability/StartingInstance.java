@@ -3,6 +3,7 @@ package dev.pgroll4j.core.reliability;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.postgresql.ds.PGSimpleDataSource;
@@ -12,6 +13,7 @@ import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationListener;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.StartResult;
+import dev.pgroll4j.core.migration.Migration;
 
 /**
  * A separate JVM that does what an application instance does at start-up: it migrates
@@ -58,14 +60,16 @@ public final class StartingInstance {
 
 			})
 			.load();
-		// Loads the driver and the engine, as a started application would have by the time it migrates.
+		// Parses the migrations and loads the driver and the engine, as a started application would have done by the
+		// time it migrates, so that the times below are the migration's own.
+		List<Migration> migrations = InstancesStartingTogetherTests.MIGRATIONS;
 		pgroll.status();
 		System.out.println(READY);
 		System.out.flush();
 		new BufferedReader(new InputStreamReader(System.in)).readLine();
 		long began = System.nanoTime();
 		try {
-			MigrateResult result = pgroll.migrate(InstancesStartingTogetherTests.MIGRATIONS, MigrateOptions.defaults());
+			MigrateResult result = pgroll.migrate(migrations, MigrateOptions.defaults());
 			System.out.println(RESULT + " " + result.outcome() + " " + since(began) + " " + start.get() + " "
 					+ indexBuild.get());
 			System.out.flush();
