@@ -230,7 +230,6 @@ class StatusAndConcurrencyTests {
 		pgroll.start(table("01_a", "a"));
 	}
 
-
 	/** What a process does while another one holds the migration lock. */
 	enum Waiter {
 
