@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 
 import dev.pgroll4j.core.testing.MigrationLifecycle;
 import dev.pgroll4j.test.CatalogSnapshot;
@@ -19,6 +20,7 @@ import dev.pgroll4j.test.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** DDL waits at most lock_timeout per attempt, retries while a lock is held, and gives up cleanly. */
 @PostgresTest
@@ -76,6 +78,29 @@ class LockTimeoutTests {
 		}
 		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
 		assertThat(pgroll.status().state()).isEqualTo(MigrationStatus.State.COMPLETE);
+	}
+
+	@Test
+	void theLockReportNamesOnlyTheBlockerInThisDatabaseThoughACopyOfItHasTablesWithTheSameOids(TestDatabase database)
+			throws Exception {
+		TestDatabase original = database.createSibling("report");
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(original).given(TABLE)
+			.configure((builder) -> builder.lockTimeout(Duration.ofMillis(50)).lockRetryTimeout(Duration.ofSeconds(1)));
+		Pgroll pgroll = lifecycle.prepare();
+		TestDatabase copy = original.copy("copy");
+		String oid = "SELECT '\"" + lifecycle.schema() + "\".accounts'::regclass::oid";
+		assertThat(copy.queryForLong(oid)).as("the copy's table has the same OID").isEqualTo(original.queryForLong(oid));
+		try (Connection elsewhere = copy.connect(); Connection blocker = original.connect()) {
+			holdLock(elsewhere, lifecycle.schema());
+			holdLock(blocker, lifecycle.schema());
+			LockTimeoutException failure = catchThrowableOfType(LockTimeoutException.class,
+					() -> pgroll.start(MigrationLifecycle.yaml("01_add_note", ADD_COLUMN)));
+			assertThat(failure).isNotNull();
+			assertThat(failure.getMessage()).contains("pid " + pid(blocker) + " holds AccessShareLock on accounts")
+				.doesNotContain("pid " + pid(elsewhere) + " ");
+			blocker.rollback();
+			elsewhere.rollback();
+		}
 	}
 
 	@Test
@@ -200,6 +225,10 @@ class LockTimeoutTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private static int pid(Connection connection) throws Exception {
+		return connection.unwrap(PGConnection.class).getBackendPID();
 	}
 
 	/** An open transaction that read the table: it holds ACCESS SHARE, which blocks every ALTER TABLE. */

@@ -1,10 +1,17 @@
 package dev.pgroll4j.core;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.pgroll4j.core.migration.Migration;
 import dev.pgroll4j.core.testing.MigrationLifecycle;
@@ -221,6 +228,75 @@ class StatusAndConcurrencyTests {
 				.withMessageContaining("another process is migrating schema \"" + lifecycle.schema() + "\"");
 		}
 		pgroll.start(table("01_a", "a"));
+	}
+
+	/** What a process does while another one holds the migration lock. */
+	enum Waiter {
+
+		START, COMPLETE, REPAIR, MIGRATE
+
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void aProcessWaitingForTheMigrationLockHoldsNoSnapshotThatWouldStallAnIndexBuild(Waiter waiter,
+			TestDatabase database) throws Exception {
+		MigrationLifecycle lifecycle = MigrationLifecycle.in(database)
+			.configure((builder) -> builder.migrationLockWait(Duration.ofSeconds(30)));
+		String schema = lifecycle.schema();
+		Pgroll pgroll = lifecycle.pgroll();
+		Migration items = MigrationLifecycle.yaml("01_items", """
+				operations:
+				  - create_table:
+				      name: items
+				      columns:
+				        - {name: id, type: integer, pk: true}
+				        - {name: label, type: text}
+				""");
+		Migration note = MigrationLifecycle.yaml("02_note", """
+				operations:
+				  - add_column:
+				      table: items
+				      column: {name: note, type: text, nullable: true}
+				""");
+		pgroll.migrate(List.of(items), MigrateOptions.defaults().withCompleteLast(true));
+		database.execute("INSERT INTO " + schema + ".items SELECT g, 'item ' || g FROM generate_series(1, 1000) g");
+		if (waiter == Waiter.COMPLETE) {
+			pgroll.start(note);
+		}
+		String lock = "pgroll." + schema + ((waiter == Waiter.MIGRATE) ? "#reconcile" : "");
+		CompletableFuture<Object> waiting;
+		try (Connection holder = database.connect(); Statement statement = holder.createStatement()) {
+			// The winner of a start-up race: it holds the lock in autocommit, so it has no snapshot itself.
+			statement.execute("SELECT pg_advisory_lock(x'7067726c'::int, hashtext('" + lock + "'))");
+			waiting = CompletableFuture.supplyAsync(() -> switch (waiter) {
+				case START -> pgroll.start(note);
+				case COMPLETE -> pgroll.complete();
+				case REPAIR -> pgroll.repair();
+				case MIGRATE -> pgroll.migrate(List.of(items, note), MigrateOptions.defaults());
+			});
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (database.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+					+ "AND application_name = 'pgroll' AND query LIKE '%advisory_lock(%'") == 0) {
+				assertThat(System.nanoTime()).as("the waiter asked for the lock").isLessThan(deadline);
+				Thread.sleep(20);
+			}
+			Thread.sleep(300);
+			// What the winner does next: an index build, which waits for every transaction with an older snapshot.
+			long building = System.nanoTime();
+			try (Connection builder = database.connect(); Statement build = builder.createStatement()) {
+				build.execute("SET lock_timeout = '2s'");
+				build.execute("CREATE INDEX CONCURRENTLY items_label ON " + schema + ".items (label)");
+			}
+			catch (SQLException ex) {
+				throw new AssertionError("the index build waited for the process waiting for the lock: "
+						+ ex.getMessage(), ex);
+			}
+			System.out.printf("%s waiting for the lock: index built in %d ms%n", waiter,
+					Duration.ofNanos(System.nanoTime() - building).toMillis());
+			assertThat(waiting).as("still waiting for the lock").isNotDone();
+		}
+		assertThat(waiting.get(30, TimeUnit.SECONDS)).isNotNull();
 	}
 
 }

@@ -158,6 +158,17 @@ public final class PostgresServer {
 		return new TestDatabase(this, name, base);
 	}
 
+	/**
+	 * Creates a copy of {@code template} (same objects, same OIDs) named after {@code prefix} plus a random suffix;
+	 * no session may be connected to {@code template} meanwhile.
+	 */
+	public TestDatabase copyDatabase(String template, String prefix) {
+		String base = sanitise(prefix);
+		String name = base + "_" + randomSuffix();
+		adminExecute("CREATE DATABASE " + name + " TEMPLATE " + quoteIdentifier(template));
+		return new TestDatabase(this, name, base);
+	}
+
 	/** Drops the database, disconnecting whoever still uses it. */
 	public void dropDatabase(String name) {
 		adminExecute("DROP DATABASE IF EXISTS " + quoteIdentifier(name) + " WITH (FORCE)");

@@ -141,6 +141,16 @@ public final class TestDatabase implements AutoCloseable {
 		return sibling;
 	}
 
+	/**
+	 * A copy of this database made with it as the template, so its tables have the same OIDs; nobody may be
+	 * connected to this database meanwhile. Dropped together with this one.
+	 */
+	public TestDatabase copy(String suffix) {
+		TestDatabase copy = server.copyDatabase(name, prefix + "_" + suffix);
+		siblings.add(copy);
+		return copy;
+	}
+
 	/** Drops this database and its siblings; calling it again is harmless. */
 	public void drop() {
 		for (TestDatabase sibling : siblings) {

@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,11 @@ public final class Session implements AutoCloseable {
 
 	/** First key of our advisory locks: "pgrl" in ASCII. */
 	private static final int LOCK_CLASS = 0x7067726c;
+
+	/** The pause after the first failed try of a busy lock; it doubles after each try up to the maximum. */
+	private static final long FIRST_LOCK_POLL_MILLIS = 50;
+
+	private static final long MAX_LOCK_POLL_MILLIS = 500;
 
 	private static final Logger logger = LoggerFactory.getLogger(Session.class);
 
@@ -122,37 +129,49 @@ public final class Session implements AutoCloseable {
 				+ this.configuration.schema() + "\"");
 	}
 
+	/**
+	 * Takes a session-level advisory lock by trying it in autocommit until it is free or {@code wait} is spent. A
+	 * waiter blocked in {@code pg_advisory_lock} would hold a snapshot all the while, and the holder's
+	 * {@code CREATE INDEX CONCURRENTLY} waits for every older snapshot: the two would wait for each other until one
+	 * timed out. Between tries this connection is idle, outside any transaction, so it holds no snapshot.
+	 */
 	private void lock(String name, Duration wait, String busy) {
-		try {
-			this.connection.setAutoCommit(false);
-			try (Statement statement = this.connection.createStatement()) {
-				// lock_timeout 0 would mean "wait forever"; 1 ms is the shortest real bound.
-				statement.execute("SET LOCAL lock_timeout = '" + Math.max(1, wait.toMillis()) + "ms'");
+		long deadline = System.nanoTime() + wait.toNanos();
+		long pause = FIRST_LOCK_POLL_MILLIS;
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+			if (!this.connection.getAutoCommit()) {
+				throw new IllegalStateException("the migration lock must be taken outside a transaction");
 			}
-			try (PreparedStatement statement = this.connection
-				.prepareStatement("SELECT pg_advisory_lock(?, hashtext(?))")) {
-				statement.setInt(1, LOCK_CLASS);
-				statement.setString(2, name);
-				statement.execute();
+			statement.setInt(1, LOCK_CLASS);
+			statement.setString(2, name);
+			while (!tryLock(statement)) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new MigrationStateException(busy + " (waited " + wait.toMillis() + " ms for its lock)");
+				}
+				// Jittered, so that instances started together do not try in step; the last try is at the deadline.
+				long jittered = (long) (pause * ThreadLocalRandom.current().nextDouble(0.5, 1.5));
+				Thread.sleep(Math.max(1, Math.min(jittered, TimeUnit.NANOSECONDS.toMillis(left))));
+				pause = Math.min(MAX_LOCK_POLL_MILLIS, pause * 2);
 			}
-			this.connection.commit();
 			this.heldLocks.add(name);
 		}
 		catch (SQLException ex) {
-			rollbackQuietly();
-			if (Transactions.LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
-				throw new MigrationStateException(busy + " (waited " + wait.toMillis() + " ms for its lock)");
-			}
 			throw new PgrollException("cannot take the migration lock of schema \"" + this.configuration.schema()
 					+ "\": " + Transactions.serverMessage(ex), ex);
 		}
-		finally {
-			try {
-				this.connection.setAutoCommit(true);
-			}
-			catch (SQLException ex) {
-				logger.warn("could not restore autocommit", ex);
-			}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PgrollException("interrupted while waiting for the migration lock of schema \""
+					+ this.configuration.schema() + "\"", ex);
+		}
+	}
+
+	private static boolean tryLock(PreparedStatement statement) throws SQLException {
+		try (ResultSet rs = statement.executeQuery()) {
+			rs.next();
+			return rs.getBoolean(1);
 		}
 	}
 
@@ -189,15 +208,6 @@ public final class Session implements AutoCloseable {
 		}
 		finally {
 			closeQuietly(this.connection);
-		}
-	}
-
-	private void rollbackQuietly() {
-		try {
-			this.connection.rollback();
-		}
-		catch (SQLException ex) {
-			logger.warn("rollback failed", ex);
 		}
 	}
 

@@ -201,6 +201,10 @@ public final class Transactions {
 		return ex.getMessage();
 	}
 
+	/**
+	 * The sessions holding locks on the schema's tables. {@code pg_locks} covers every database of the server, and
+	 * databases copied from one template share table OIDs, so only this database's locks are matched to its tables.
+	 */
 	private String describeLockHolders() {
 		String sql = """
 				SELECT DISTINCT a.pid, c.relname, l.mode, a.state,
@@ -209,6 +213,7 @@ public final class Transactions {
 				JOIN pg_class c ON c.oid = l.relation
 				JOIN pg_stat_activity a ON a.pid = l.pid
 				WHERE l.granted AND l.pid <> pg_backend_pid()
+				  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
 				  AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = ?)
 				ORDER BY a.pid, c.relname
 				""";

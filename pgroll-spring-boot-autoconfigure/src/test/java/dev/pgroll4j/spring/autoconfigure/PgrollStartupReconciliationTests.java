@@ -185,6 +185,43 @@ class PgrollStartupReconciliationTests {
 	}
 
 	@Test
+	void instancesWaitingAtStartUpDoNotStallTheIndexBuildOfTheOneMigrating(TestDatabase database) throws Exception {
+		startUp("v1");
+		database.execute("INSERT INTO " + this.schema + ".books SELECT g, md5(g::text) FROM generate_series(1, 100000) g");
+		// With the default pgroll.startup-lock-wait of a minute: a waiter that held a snapshot would stall the build
+		// until one side gave up.
+		int instances = 4;
+		ExecutorService executor = Executors.newFixedThreadPool(instances);
+		CountDownLatch go = new CountDownLatch(1);
+		List<Future<String>> results = new ArrayList<>();
+		for (int i = 0; i < instances; i++) {
+			results.add(executor.submit(() -> {
+				go.await();
+				long began = System.nanoTime();
+				List<String> seen = new ArrayList<>();
+				release("indexed").run((context) -> {
+					assertThat(context).hasNotFailed();
+					seen.add(context.getBean(PgrollMigrationInitializer.class).result().outcome().name());
+				});
+				return seen.get(0) + " in " + Duration.ofNanos(System.nanoTime() - began).toMillis() + " ms";
+			}));
+		}
+		go.countDown();
+		executor.shutdown();
+		List<String> outcomes = new ArrayList<>();
+		for (Future<String> result : results) {
+			outcomes.add(result.get(5, TimeUnit.MINUTES));
+		}
+		System.out.println("instances starting together with an index build: " + outcomes);
+		assertThat(outcomes).filteredOn((outcome) -> outcome.startsWith(MigrateResult.Outcome.MIGRATED + " "))
+			.hasSize(1);
+		assertThat(outcomes).filteredOn((outcome) -> outcome.startsWith(MigrateResult.Outcome.UP_TO_DATE + " "))
+			.hasSize(instances - 1);
+		assertThat(database.queryForString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = '" + this.schema
+				+ ".books_by_title'::regclass")).isEqualTo("true");
+	}
+
+	@Test
 	void anInstanceThatWaitsLongerThanItsStartupLockWaitFailsSayingWhy(TestDatabase database) throws Exception {
 		startUp("v1");
 		database.execute("INSERT INTO " + this.schema + ".books SELECT g, 'b' || g FROM generate_series(1, 400) g");
