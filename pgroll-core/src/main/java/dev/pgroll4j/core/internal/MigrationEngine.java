@@ -749,12 +749,15 @@ public final class MigrationEngine {
 		VirtualSchema current = VirtualSchema.of(base);
 		List<Step> steps = new ArrayList<>();
 		List<String> warnings = new ArrayList<>();
+		// Snapshots share what did not change, so keeping one per operation costs what the operation changed.
+		VirtualSchema before = current.snapshot();
 		for (int i = 0; i < operations.size(); i++) {
-			VirtualSchema before = current.copy();
 			operations.get(i)
 				.validate(new Validation(current, migration, i, operations.get(i), probes, versionSchemas,
 						this.configuration.strictDownExpressions(), warnings));
-			steps.add(new Step(i, operations.get(i), before, current.copy()));
+			VirtualSchema after = current.snapshot();
+			steps.add(new Step(i, operations.get(i), before, after));
+			before = after;
 		}
 		return new Plan(migration, base, steps, current, List.copyOf(warnings));
 	}
