@@ -1,5 +1,6 @@
 package dev.pgroll4j.core.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -548,8 +549,10 @@ public final class MigrationEngine {
 		String field = (migration.versionSchema() != null) ? "version_schema" : null;
 		String problem = Identifiers.problem(versionSchema);
 		if (problem != null) {
+			boolean tooLong = versionSchema.getBytes(StandardCharsets.UTF_8).length > Identifiers.MAX_BYTES;
 			throw new MigrationValidationException(migration.source(), -1, null, field, "version schema name \""
-					+ versionSchema + "\" " + problem + "; set a shorter version_schema");
+					+ Identifiers.printable(versionSchema) + "\" " + problem
+					+ (tooLong ? "; set a shorter version_schema" : ""));
 		}
 		if (schemaExists(connection, versionSchema)) {
 			throw new MigrationValidationException(migration.source(), -1, null, field, "version schema \""
