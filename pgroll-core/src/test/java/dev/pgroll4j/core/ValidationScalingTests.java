@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Validation of a migration costs time and memory in proportion to its number of operations. Each shape is
- * validated at 4,000 operations and at half of that; the work is compared as bytes allocated by the validating
- * thread, which a loaded machine does not disturb as it does wall-clock time. Timings are printed for
- * {@code docs/reliability.md}.
+ * validated at the operation limit ({@link MigrationParser#MAX_OPERATIONS}) and at half of it; the work is compared
+ * as bytes allocated by the validating thread, which a loaded machine does not disturb as it does wall-clock time.
+ * Timings are printed for {@code docs/reliability.md}.
  */
 @PostgresTest
 @Tag("operations")
@@ -29,7 +29,7 @@ class ValidationScalingTests {
 	/** Twice the operations may cost at most this many times the bytes; quadratic growth would be four. */
 	private static final double MAX_GROWTH = 2.6;
 
-	/** What validating a migration of 4,000 operations may allocate, all of it garbage by the end. */
+	/** What validating a migration at the operation limit may allocate, all of it garbage by the end. */
 	private static final long MAX_ALLOCATED_BYTES = 256L << 20;
 
 	private static Pgroll pgroll;
@@ -95,14 +95,14 @@ class ValidationScalingTests {
 	}
 
 	private static void assertLinear(String shape, IntFunction<String> operation) {
-		int full = 4000;
+		int full = MigrationParser.MAX_OPERATIONS;
 		Measurement half = measure(migration(full / 2, operation));
 		Measurement whole = measure(migration(full, operation));
 		System.out.printf("validation scaling, %s: %s; %s; bytes x%.2f, CPU time x%.2f%n", shape, half, whole,
 				(double) whole.allocatedBytes() / half.allocatedBytes(), (double) whole.cpuNanos() / half.cpuNanos());
 		assertThat((double) whole.allocatedBytes() / half.allocatedBytes()).as("growth of allocated bytes, " + shape)
 			.isLessThan(MAX_GROWTH);
-		assertThat(whole.allocatedBytes()).as("bytes allocated for " + full + " operations, " + shape)
+		assertThat(whole.allocatedBytes()).as("bytes allocated at the operation limit, " + shape)
 			.isLessThan(MAX_ALLOCATED_BYTES);
 	}
 
