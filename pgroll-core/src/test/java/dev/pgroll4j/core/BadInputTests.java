@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -308,10 +307,11 @@ class BadInputTests {
 		return database.queryForString("SELECT last_value || '/' || is_called FROM app.canary");
 	}
 
-	private static String resource(String path) {
+	/** The file's bytes, so that the parser decodes them as it decodes files from disk. */
+	private static byte[] resource(String path) {
 		try (InputStream in = BadInputTests.class.getClassLoader().getResourceAsStream(path)) {
 			assertThat(in).as(path).isNotNull();
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			return in.readAllBytes();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -368,6 +368,18 @@ class BadInputTests {
 		parse("operations_null.yaml", -1, null, "operations"),
 		parse("unknown_top_level_key.yaml", -1, null, "migrations"),
 		parse("version_schema_not_a_string.yaml", -1, null, "version_schema"),
+		// parse errors: the file's encoding, YAML aliases
+		parse("invalid_utf8.yaml", -1, null, null),
+		parse("utf16_with_byte_order_mark.json", -1, null, null),
+		parse("yaml_alias_without_anchor.yaml", -1, null, null),
+		parse("yaml_aliases_expanding_beyond_the_limit.yaml", -1, null, null),
+		// parse errors: PostgreSQL text cannot hold NUL, so any string with one is refused, wherever it is
+		parse("sql_up_with_nul.json", 0, "sql", "up"),
+		parse("add_column_up_with_nul.yaml", 0, "add_column", "up"),
+		parse("create_table_column_name_with_nul.json", 0, "create_table", "columns[0].name"),
+		// parse errors: the migration name must be there to see
+		parse("migration_name_empty.yaml", -1, null, "name"),
+		parse("migration_name_with_zero_width_space.yaml", -1, null, "name"),
 		// parse errors: operation objects
 		parse("operation_with_no_key.json", 0, null, null),
 		parse("operation_with_two_keys.yaml", 0, "rename_table", null),
@@ -481,6 +493,13 @@ class BadInputTests {
 		invalid("rename_table_to_reserved_prefix.yaml", 0, "rename_table", "to"),
 		invalid("create_table_constraint_reserved_prefix.yaml", 0, "create_table", "constraints[0].name"),
 		invalid("create_index_collate_with_double_quote.yaml", 0, "create_index", "columns[0].collate"),
+		// validation: names with characters that cannot be seen, so that they look like other names
+		invalid("create_table_name_with_zero_width_space.yaml", 0, "create_table", "name"),
+		invalid("add_column_name_with_no_break_space.json", 0, "add_column", "column.name"),
+		invalid("rename_column_to_right_to_left_override.yaml", 0, "rename_column", "to"),
+		invalid("create_index_name_with_decomposed_accent.yaml", 0, "create_index", "name"),
+		invalid("create_table_constraint_name_with_left_to_right_isolate.json", 0, "create_table", "constraints[0].name"),
+		invalid("version_schema_with_zero_width_joiner.yaml", -1, null, "version_schema"),
 		// validation: SQL that does not compile
 		invalid("add_column_up_syntax_error.yaml", 0, "add_column", "up"),
 		invalid("add_column_up_unknown_column.json", 0, "add_column", "up"),

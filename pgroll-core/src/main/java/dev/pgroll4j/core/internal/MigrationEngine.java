@@ -1,5 +1,6 @@
 package dev.pgroll4j.core.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -552,8 +553,10 @@ public final class MigrationEngine {
 		String field = (migration.versionSchema() != null) ? "version_schema" : null;
 		String problem = Identifiers.problem(versionSchema);
 		if (problem != null) {
+			boolean tooLong = versionSchema.getBytes(StandardCharsets.UTF_8).length > Identifiers.MAX_BYTES;
 			throw new MigrationValidationException(migration.source(), -1, null, field, "version schema name \""
-					+ versionSchema + "\" " + problem + "; set a shorter version_schema");
+					+ Identifiers.printable(versionSchema) + "\" " + problem
+					+ (tooLong ? "; set a shorter version_schema" : ""));
 		}
 		if (schemaExists(connection, versionSchema)) {
 			throw new MigrationValidationException(migration.source(), -1, null, field, "version schema \""
@@ -753,12 +756,15 @@ public final class MigrationEngine {
 		VirtualSchema current = VirtualSchema.of(base);
 		List<Step> steps = new ArrayList<>();
 		List<String> warnings = new ArrayList<>();
+		// Snapshots share what did not change, so keeping one per operation costs what the operation changed.
+		VirtualSchema before = current.snapshot();
 		for (int i = 0; i < operations.size(); i++) {
-			VirtualSchema before = current.copy();
 			operations.get(i)
 				.validate(new Validation(current, migration, i, operations.get(i), probes, versionSchemas,
 						this.configuration.strictDownExpressions(), warnings));
-			steps.add(new Step(i, operations.get(i), before, current.copy()));
+			VirtualSchema after = current.snapshot();
+			steps.add(new Step(i, operations.get(i), before, after));
+			before = after;
 		}
 		return new Plan(migration, base, steps, current, List.copyOf(warnings));
 	}

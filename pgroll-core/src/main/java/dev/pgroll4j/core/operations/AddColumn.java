@@ -73,19 +73,18 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 					+ "rows written through the old version need a value");
 		}
 		String type = Clauses.valueType(this.column);
-		Map<String, String> oldColumns = ValidationContext.columnTypes(target);
 		if (hasDefault) {
 			context.checkDefault("column.default", this.column.defaultValue(), type);
 		}
 		if (!isBlank(this.up)) {
-			context.checkValue("up", this.up, target.name(), oldColumns, type);
+			context.checkValue("up", this.up, target.name(), ValidationContext.columnTypes(target), type);
 		}
 		if (this.column.check() != null) {
 			if (target.constraint(this.column.check().name()).isPresent()) {
 				throw context.invalid("column.check.name", "constraint \"" + this.column.check().name()
 						+ "\" already exists on table \"" + this.table + "\"");
 			}
-			Map<String, String> newColumns = new LinkedHashMap<>(oldColumns);
+			Map<String, String> newColumns = new LinkedHashMap<>(ValidationContext.columnTypes(target));
 			newColumns.put(name, type);
 			context.checkCondition("column.check.constraint", this.column.check().constraint(), newColumns);
 		}

@@ -112,19 +112,18 @@ final class ColumnDuplication {
 	 * each.
 	 */
 	private List<Map.Entry<String, ConstraintSnapshot>> inboundForeignKeys() {
-		List<Map.Entry<String, ConstraintSnapshot>> inbound = new ArrayList<>();
-		Set<String> duplicated = physicalColumns();
-		for (VirtualTable other : this.schema.tables()) {
-			for (ConstraintSnapshot constraint : other.constraints()) {
-				if (constraint.type().equals("f") && this.table.physicalName().equals(constraint.referencedTable())
-						&& (constraint.referencedSchema() == null
-								|| constraint.referencedSchema().equals(this.schema.name()))
-						&& constraint.referencedColumns().stream().anyMatch(duplicated::contains)) {
-					inbound.add(Map.entry(other.physicalName(), constraint));
+		Map<List<String>, Map.Entry<String, ConstraintSnapshot>> inbound = new LinkedHashMap<>();
+		for (VirtualColumn column : this.columns) {
+			for (VirtualSchema.ForeignKey key : this.schema.foreignKeysTo(this.table.physicalName(),
+					column.physicalName())) {
+				ConstraintSnapshot constraint = key.constraint();
+				if (constraint.referencedSchema() == null || constraint.referencedSchema().equals(this.schema.name())) {
+					inbound.putIfAbsent(List.of(key.table().physicalName(), constraint.name()),
+							Map.entry(key.table().physicalName(), constraint));
 				}
 			}
 		}
-		return inbound;
+		return new ArrayList<>(inbound.values());
 	}
 
 	/** Refuses what cannot be duplicated without blocking clients or losing something. */

@@ -4,8 +4,8 @@ import java.util.List;
 
 import dev.pgroll4j.core.SqlFragment;
 import dev.pgroll4j.core.internal.SqlText;
-import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;
+import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /**
@@ -32,14 +32,12 @@ public record DropColumn(String table, String column, String down) implements Op
 		if (this.down != null && !this.down.isBlank() && !target.createdInMigration()) {
 			Clauses.requireTriggerableTable(context, "down", target, "down");
 		}
-		for (VirtualTable other : context.schema().tables()) {
-			for (ConstraintSnapshot constraint : other.constraints()) {
-				if (constraint.type().equals("f") && target.physicalName().equals(constraint.referencedTable())
-						&& constraint.referencedColumns().contains(dropped.physicalName())) {
-					throw context.invalid("column", "column \"" + this.column + "\" is referenced by foreign key \""
-							+ constraint.name() + "\" of table \"" + other.name() + "\"; drop that constraint first");
-				}
-			}
+		List<VirtualSchema.ForeignKey> referencing = context.schema()
+			.foreignKeysTo(target.physicalName(), dropped.physicalName());
+		if (!referencing.isEmpty()) {
+			VirtualSchema.ForeignKey key = referencing.get(0);
+			throw context.invalid("column", "column \"" + this.column + "\" is referenced by foreign key \""
+					+ key.constraint().name() + "\" of table \"" + key.table().name() + "\"; drop that constraint first");
 		}
 		for (VirtualColumn other : target.columns()) {
 			if (other.isGenerated() && other != dropped && SqlText.mentions(other.generatedExpression(), dropped.name())) {

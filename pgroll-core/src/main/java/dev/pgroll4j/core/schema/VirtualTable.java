@@ -3,16 +3,18 @@ package dev.pgroll4j.core.schema;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A table as one version of the schema sees it: virtual column names mapped to physical columns. Constraints and
  * indexes are kept by physical column name, which does not change while a migration is active.
+ * <p>
+ * Its collections are persistent maps, so a copy costs the same however large the table is. A table belongs to one
+ * version of a {@link VirtualSchema}; once that version is kept as a snapshot the table is read-only, and the
+ * schema hands out a copy to change.
  */
 public final class VirtualTable {
 
@@ -24,15 +26,22 @@ public final class VirtualTable {
 
 	private final String comment;
 
-	private final Map<String, VirtualColumn> columns = new LinkedHashMap<>();
+	private PersistentMap<String, VirtualColumn> columns = PersistentMap.empty();
 
-	private final List<VirtualColumn> hiddenColumns = new ArrayList<>();
+	/** Visible column names by their physical column. */
+	private PersistentMap<String, String> columnsByPhysicalName = PersistentMap.empty();
 
-	private final Map<String, ConstraintSnapshot> constraints = new LinkedHashMap<>();
+	/** Columns hidden from this version, by physical name. */
+	private PersistentMap<String, VirtualColumn> hiddenColumns = PersistentMap.empty();
 
-	private final Map<String, IndexSnapshot> indexes = new LinkedHashMap<>();
+	/** The highest position of a visible or hidden column; positions only grow. */
+	private int lastPosition;
 
-	private final Set<String> indexesCreatedInMigration = new HashSet<>();
+	private PersistentMap<String, ConstraintSnapshot> constraints = PersistentMap.empty();
+
+	private PersistentMap<String, IndexSnapshot> indexes = PersistentMap.empty();
+
+	private PersistentMap<String, Boolean> indexesCreatedInMigration = PersistentMap.empty();
 
 	private List<String> primaryKey;
 
@@ -45,6 +54,9 @@ public final class VirtualTable {
 	private boolean partitioned;
 
 	private List<String> inheritanceTables = List.of();
+
+	/** The schema version this table belongs to, or {@code null} while it is built and belongs to none. */
+	VirtualSchema.Version version;
 
 	public VirtualTable(String name, String physicalName, boolean createdInMigration, String comment,
 			List<String> primaryKey) {
@@ -72,20 +84,37 @@ public final class VirtualTable {
 		return result;
 	}
 
-	VirtualTable copy() {
+	/** A copy for another schema version; it shares every collection with this table until one of them changes. */
+	VirtualTable copy(VirtualSchema.Version newVersion) {
 		VirtualTable copy = new VirtualTable(this.name, this.physicalName, this.createdInMigration, this.comment,
 				this.primaryKey);
-		copy.columns.putAll(this.columns);
-		copy.hiddenColumns.addAll(this.hiddenColumns);
-		copy.constraints.putAll(this.constraints);
-		copy.indexes.putAll(this.indexes);
-		copy.indexesCreatedInMigration.addAll(this.indexesCreatedInMigration);
+		copy.columns = this.columns;
+		copy.columnsByPhysicalName = this.columnsByPhysicalName;
+		copy.hiddenColumns = this.hiddenColumns;
+		copy.lastPosition = this.lastPosition;
+		copy.constraints = this.constraints;
+		copy.indexes = this.indexes;
+		copy.indexesCreatedInMigration = this.indexesCreatedInMigration;
 		copy.ownedSequences = this.ownedSequences;
 		copy.replicaIdentity = this.replicaIdentity;
 		copy.replicaIdentityIndex = this.replicaIdentityIndex;
 		copy.partitioned = this.partitioned;
 		copy.inheritanceTables = this.inheritanceTables;
+		copy.version = newVersion;
 		return copy;
+	}
+
+	/** The schema whose look-ups must follow this table's changes, or {@code null}. */
+	private VirtualSchema shownIn() {
+		return (this.version != null) ? this.version.showing(this) : null;
+	}
+
+	/** Fails when this table belongs to a snapshot: a change there would alter history. */
+	private void checkWritable() {
+		if (this.version != null && this.version.isSnapshot()) {
+			throw new IllegalStateException("table \"" + this.name + "\" belongs to a snapshot of the schema, which "
+					+ "cannot change; take the table from the current schema to change it");
+		}
 	}
 
 	public String name() {
@@ -93,6 +122,7 @@ public final class VirtualTable {
 	}
 
 	void rename(String newName) {
+		checkWritable();
 		this.name = newName;
 	}
 
@@ -101,7 +131,15 @@ public final class VirtualTable {
 	}
 
 	public void setPhysicalName(String physicalName) {
+		checkWritable();
+		VirtualSchema shown = shownIn();
+		if (shown != null) {
+			shown.unregister(this);
+		}
 		this.physicalName = physicalName;
+		if (shown != null) {
+			shown.register(this);
+		}
 	}
 
 	public boolean createdInMigration() {
@@ -124,42 +162,47 @@ public final class VirtualTable {
 	}
 
 	public Optional<VirtualColumn> columnByPhysicalName(String physical) {
-		return this.columns.values().stream().filter((c) -> c.physicalName().equals(physical)).findFirst();
+		String visible = this.columnsByPhysicalName.get(physical);
+		return (visible != null) ? column(visible) : Optional.empty();
 	}
 
 	/** Whether a physical column of this name exists, visible or not. */
 	public boolean hasPhysicalColumn(String physical) {
-		return this.columns.values().stream().anyMatch((c) -> c.physicalName().equals(physical))
-				|| this.hiddenColumns.stream().anyMatch((c) -> c.physicalName().equals(physical));
+		return this.columnsByPhysicalName.containsKey(physical) || this.hiddenColumns.containsKey(physical);
 	}
 
 	public void addColumn(VirtualColumn column) {
-		this.columns.put(column.name(), column);
+		checkWritable();
+		VirtualColumn replaced = this.columns.get(column.name());
+		if (replaced != null) {
+			this.columnsByPhysicalName = this.columnsByPhysicalName.remove(replaced.physicalName());
+		}
+		this.columns = this.columns.put(column.name(), column);
+		this.columnsByPhysicalName = this.columnsByPhysicalName.put(column.physicalName(), column.name());
+		this.lastPosition = Math.max(this.lastPosition, column.position());
 	}
 
 	/** Hides a column from this version; its physical column stays until the migration completes. */
 	public VirtualColumn hideColumn(String name) {
-		VirtualColumn removed = this.columns.remove(name);
+		checkWritable();
+		VirtualColumn removed = this.columns.get(name);
 		if (removed != null) {
-			this.hiddenColumns.add(removed);
+			this.columns = this.columns.remove(name);
+			this.columnsByPhysicalName = this.columnsByPhysicalName.remove(removed.physicalName());
+			this.hiddenColumns = this.hiddenColumns.put(removed.physicalName(), removed);
 		}
 		return removed;
 	}
 
 	public void renameColumn(String from, String to) {
-		VirtualColumn column = this.columns.remove(from);
-		this.columns.put(to, column.withName(to));
+		checkWritable();
+		VirtualColumn column = this.columns.get(from);
+		this.columns = this.columns.remove(from);
+		addColumn(column.withName(to));
 	}
 
 	public int nextPosition() {
-		int max = 0;
-		for (VirtualColumn column : this.columns.values()) {
-			max = Math.max(max, column.position());
-		}
-		for (VirtualColumn column : this.hiddenColumns) {
-			max = Math.max(max, column.position());
-		}
-		return max + 1;
+		return this.lastPosition + 1;
 	}
 
 	/** Virtual column name to physical column name, for visible columns. */
@@ -169,6 +212,7 @@ public final class VirtualTable {
 		return names;
 	}
 
+	/** The constraints, in the order they were read or added; a view that later changes do not affect. */
 	public Collection<ConstraintSnapshot> constraints() {
 		return this.constraints.values();
 	}
@@ -178,13 +222,31 @@ public final class VirtualTable {
 	}
 
 	public void addConstraint(ConstraintSnapshot constraint) {
-		this.constraints.put(constraint.name(), constraint);
+		checkWritable();
+		ConstraintSnapshot replaced = this.constraints.get(constraint.name());
+		this.constraints = this.constraints.put(constraint.name(), constraint);
+		VirtualSchema shown = shownIn();
+		if (shown != null) {
+			if (replaced != null) {
+				shown.constraintRemoved(this, replaced);
+			}
+			shown.constraintAdded(this, constraint);
+		}
 	}
 
 	public void removeConstraint(String name) {
-		this.constraints.remove(name);
+		checkWritable();
+		ConstraintSnapshot removed = this.constraints.get(name);
+		if (removed != null) {
+			this.constraints = this.constraints.remove(name);
+			VirtualSchema shown = shownIn();
+			if (shown != null) {
+				shown.constraintRemoved(this, removed);
+			}
+		}
 	}
 
+	/** The indexes, in the order they were read or added; a view that later changes do not affect. */
 	public Collection<IndexSnapshot> indexes() {
 		return this.indexes.values();
 	}
@@ -194,22 +256,35 @@ public final class VirtualTable {
 	}
 
 	public void addIndex(IndexSnapshot index) {
-		this.indexes.put(index.name(), index);
+		checkWritable();
+		this.indexes = this.indexes.put(index.name(), index);
+		VirtualSchema shown = shownIn();
+		if (shown != null) {
+			shown.indexAdded(this, index);
+		}
 	}
 
 	/** Adds an index the active migration builds; it may not exist yet while the start transaction runs. */
 	public void addCreatedIndex(IndexSnapshot index) {
 		addIndex(index);
-		this.indexesCreatedInMigration.add(index.name());
+		this.indexesCreatedInMigration = this.indexesCreatedInMigration.put(index.name(), Boolean.TRUE);
 	}
 
 	public boolean isIndexCreatedInMigration(String name) {
-		return this.indexesCreatedInMigration.contains(name);
+		return this.indexesCreatedInMigration.containsKey(name);
 	}
 
 	public void removeIndex(String name) {
-		this.indexes.remove(name);
-		this.indexesCreatedInMigration.remove(name);
+		checkWritable();
+		IndexSnapshot removed = this.indexes.get(name);
+		if (removed != null) {
+			this.indexes = this.indexes.remove(name);
+			VirtualSchema shown = shownIn();
+			if (shown != null) {
+				shown.indexRemoved(this, removed);
+			}
+		}
+		this.indexesCreatedInMigration = this.indexesCreatedInMigration.remove(name);
 	}
 
 	/** Primary key columns, by physical name. */
@@ -218,6 +293,7 @@ public final class VirtualTable {
 	}
 
 	public void setPrimaryKey(List<String> physicalColumns) {
+		checkWritable();
 		this.primaryKey = List.copyOf(physicalColumns);
 	}
 
@@ -245,6 +321,7 @@ public final class VirtualTable {
 	}
 
 	public void setReplicaIdentity(String identity, String index) {
+		checkWritable();
 		this.replicaIdentity = identity;
 		this.replicaIdentityIndex = index;
 	}

@@ -1,7 +1,9 @@
 package dev.pgroll4j.core.migration;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +75,74 @@ class MigrationLoaderTests {
 				.containsExactly("01_a", "02_b");
 			assertThat(MigrationLoader.fromClasspath("db/none", loader)).isEmpty();
 		}
+	}
+
+	@Test
+	void aFileOverTheSizeLimitIsRefusedByItsSizeBeforeItIsRead(@TempDir Path directory) throws IOException {
+		Path huge = directory.resolve("01_huge.yaml");
+		try (RandomAccessFile file = new RandomAccessFile(huge.toFile(), "rw")) {
+			file.setLength(4L << 30);
+		}
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationLoader.fromDirectory(directory))
+			.withMessageStartingWith(huge + ": is 4294967296 bytes; a migration file may have at most 1048576 bytes");
+	}
+
+	@Test
+	void aJarEntryOverTheSizeLimitIsRefused(@TempDir Path root) throws IOException {
+		Path jar = root.resolve("migrations.jar");
+		try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+			out.putNextEntry(new JarEntry("db/"));
+			out.closeEntry();
+			out.putNextEntry(new JarEntry("db/pgroll/"));
+			out.closeEntry();
+			add(out, "db/pgroll/01_big.yaml", "operations: []\n#" + " ".repeat(2 << 20));
+		}
+		try (URLClassLoader loader = new URLClassLoader(new URL[] { jar.toUri().toURL() }, null)) {
+			assertThatExceptionOfType(MigrationParseException.class)
+				.isThrownBy(() -> MigrationLoader.fromClasspath("db/pgroll", loader))
+				.withMessageStartingWith("db/pgroll/01_big.yaml: is " + (16 + (2 << 20)) + " bytes");
+		}
+	}
+
+	@Test
+	void aStreamOfUnknownSizeIsReadNoFurtherThanOneByteOverTheLimit() {
+		InputStream endless = new InputStream() {
+
+			private long served;
+
+			@Override
+			public int read() {
+				this.served++;
+				return ' ';
+			}
+
+			@Override
+			public int read(byte[] buffer, int offset, int length) {
+				java.util.Arrays.fill(buffer, offset, offset + length, (byte) ' ');
+				this.served += length;
+				assertThat(this.served).isLessThanOrEqualTo(MigrationParser.MAX_FILE_BYTES + 1);
+				return length;
+			}
+
+		};
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationLoader.read("db/pgroll/01_endless.yaml", endless))
+			.withMessage("db/pgroll/01_endless.yaml: is larger than 1048576 bytes; a migration file may have at most "
+					+ "1048576 bytes (1 MiB): split it into several migrations");
+	}
+
+	@Test
+	void filesAreReadAsStrictUtf8WithAnOptionalByteOrderMark(@TempDir Path directory) throws IOException {
+		Files.write(directory.resolve("01_bom.json"),
+				new byte[] { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '"', 'o', 'p', 'e', 'r', 'a', 't', 'i', 'o',
+						'n', 's', '"', ':', '[', ']', '}' });
+		assertThat(MigrationLoader.fromDirectory(directory)).extracting(Migration::name).containsExactly("01_bom");
+		Files.write(directory.resolve("02_latin1.yaml"), "# \u00e9\noperations: []".getBytes(StandardCharsets.ISO_8859_1));
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationLoader.fromDirectory(directory))
+			.withMessageStartingWith(directory.resolve("02_latin1.yaml") + ": is not valid UTF-8: byte 0xE9 at byte "
+					+ "offset 2");
 	}
 
 	private static void add(JarOutputStream jar, String name, String content) throws IOException {

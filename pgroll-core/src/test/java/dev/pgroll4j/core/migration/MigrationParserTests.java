@@ -1,5 +1,8 @@
 package dev.pgroll4j.core.migration;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import dev.pgroll4j.core.MigrationParseException;
@@ -8,6 +11,7 @@ import dev.pgroll4j.core.operations.RawSql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class MigrationParserTests {
 
@@ -148,6 +152,188 @@ class MigrationParserTests {
 		assertThatExceptionOfType(MigrationParseException.class)
 			.isThrownBy(() -> MigrationParser.parse("x.txt", "operations: []"))
 			.withMessageContaining(".json, .yaml or .yml");
+	}
+
+	@Test
+	void aFileOverTheSizeLimitIsRefusedBeforeItIsParsed() {
+		// One line of 64 MiB: the YAML parser would take minutes over it (its time grows with the square of the
+		// line's length), so only a refusal by size ends in time.
+		byte[] huge = new byte[64 << 20];
+		java.util.Arrays.fill(huge, (byte) 'x');
+		assertTimeoutPreemptively(Duration.ofSeconds(10),
+				() -> assertThatExceptionOfType(MigrationParseException.class)
+					.isThrownBy(() -> MigrationParser.parse("01_huge.yaml", huge))
+					.withMessageStartingWith("01_huge.yaml: is " + huge.length + " bytes")
+					.withMessageContaining("at most 1048576 bytes"));
+		String justOver = "{\"operations\": [], \"version_schema\": \"" + "v".repeat(MigrationParser.MAX_FILE_BYTES)
+				+ "\"}";
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("02_big.json", justOver))
+			.withMessageContaining("02_big.json: is " + justOver.length() + " bytes");
+		// The limit is on bytes: 400,000 three-byte characters are 1.2 MB.
+		String multibyte = "operations: []\n# " + "\u20ac".repeat(400_000);
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("03_euros.yaml", multibyte))
+			.withMessageContaining("is " + (multibyte.length() + 2 * 400_000) + " bytes");
+	}
+
+	@Test
+	void aFileOfExactlyTheSizeLimitIsParsedInSecondsEvenAsOneLongLine() {
+		// SnakeYAML's default buffer made this one line take 10 s or more (its time grows with the square of the
+		// line's length); the larger buffer makes it under a second.
+		String head = "operations: []\n# ";
+		byte[] exact = (head + "x".repeat(MigrationParser.MAX_FILE_BYTES - head.length()))
+			.getBytes(StandardCharsets.UTF_8);
+		assertTimeoutPreemptively(Duration.ofSeconds(5),
+				() -> assertThat(MigrationParser.parse("01_exact.yaml", exact).operations()).isEmpty());
+	}
+
+	@Test
+	void invalidUtf8IsAnErrorThatNamesTheFileAndTheByteOffset() {
+		byte[] latin1 = "operations: []\n# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("01_latin1.yaml", latin1))
+			.withMessage("01_latin1.yaml: is not valid UTF-8: byte 0xE9 at byte offset 20 (line 2, byte 6 of the line)"
+					+ " does not form a character; save the file as UTF-8");
+		byte[] truncated = "{\"operations\": []}\u20ac".getBytes(StandardCharsets.UTF_8);
+		byte[] cut = java.util.Arrays.copyOf(truncated, truncated.length - 1);
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("02_cut.json", cut))
+			.withMessageContaining("02_cut.json: is not valid UTF-8: bytes 0xE2 0x82 at byte offset 18");
+		byte[] utf16 = "operations: []".getBytes(StandardCharsets.UTF_16);
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("03_utf16.yaml", utf16))
+			.withMessageContaining("UTF-16 byte order mark");
+	}
+
+	@Test
+	void aLeadingByteOrderMarkIsSkippedInJsonAndYaml() {
+		byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+		byte[] json = concat(bom, "{\"operations\": [{\"drop_table\": {\"name\": \"t\"}}]}".getBytes(StandardCharsets.UTF_8));
+		byte[] yaml = concat(bom, "operations:\n  - drop_table: {name: t}\n".getBytes(StandardCharsets.UTF_8));
+		assertThat(MigrationParser.parse("01_a.json", json).operations()).hasSize(1);
+		assertThat(MigrationParser.parse("01_a.yaml", yaml).operations()).hasSize(1);
+		assertThat(MigrationParser.parse("01_a.json", new String(json, StandardCharsets.UTF_8)).json())
+			.isEqualTo(MigrationParser.parse("01_a.yaml", yaml).json());
+	}
+
+	@Test
+	void aNulCharacterInAStringIsRefusedNamingItsField() {
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("01_nul.json",
+					"{\"operations\": [{\"sql\": {\"up\": \"SELECT 1\\u0000; DROP TABLE t\"}}]}"))
+			.withMessage("01_nul.json: operations[0].sql.up: contains a NUL character (\\u0000), which PostgreSQL "
+					+ "text cannot hold");
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("02_nul.yaml", """
+					operations:
+					  - add_column: {table: t, up: "x\\0", column: {name: c, type: text}}
+					"""))
+			.withMessageContaining("02_nul.yaml: operations[0].add_column.up: contains a NUL character");
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("03_nul.json",
+					"{\"version_schema\": \"v\\u0000\", \"operations\": []}"))
+			.withMessageContaining("03_nul.json: version_schema: contains a NUL character");
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("04_nul.json",
+					"{\"operations\": [{\"drop_table\": {\"na\\u0000me\": \"t\"}}]}"))
+			.withMessageContaining("04_nul.json: operations[0].drop_table.na\\u0000me: contains a NUL character");
+	}
+
+	@Test
+	void yamlAliasesAndMergeKeysAreResolvedAsPgrollResolvesThem() {
+		Migration aliased = MigrationParser.parse("01_a.yaml", """
+				operations:
+				  - create_table:
+				      name: a
+				      columns:
+				        - &id {name: id, type: integer, pk: true}
+				        - &note {name: note, type: text, nullable: true}
+				  - create_table:
+				      name: b
+				      columns:
+				        - *id
+				        - <<: *note
+				          name: remark
+				""");
+		Migration expanded = MigrationParser.parse("01_a.yaml", """
+				operations:
+				  - create_table:
+				      name: a
+				      columns:
+				        - {name: id, type: integer, pk: true}
+				        - {name: note, type: text, nullable: true}
+				  - create_table:
+				      name: b
+				      columns:
+				        - {name: id, type: integer, pk: true}
+				        - {type: text, nullable: true, name: remark}
+				""");
+		assertThat(aliased.operations()).isEqualTo(expanded.operations());
+	}
+
+	@Test
+	void yamlAliasesThatExpandBeyondTheLimitAreRefusedQuickly() {
+		StringBuilder laughs = new StringBuilder("operations:\n  - sql:\n      up: &l0 \"lol\"\n");
+		for (int level = 1; level <= 9; level++) {
+			laughs.append("  - sql:\n      up: &l").append(level).append(" [");
+			for (int i = 0; i < 9; i++) {
+				laughs.append((i > 0) ? ", " : "").append("*l").append(level - 1);
+			}
+			laughs.append("]\n");
+		}
+		String bigString = "operations:\n  - sql: {up: &big \"" + "x".repeat(500_000) + "\"}\n"
+				+ "  - sql: {up: *big}\n".repeat(10);
+		assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+			assertThatExceptionOfType(MigrationParseException.class)
+				.isThrownBy(() -> MigrationParser.parse("01_laughs.yaml", laughs.toString()))
+				.withMessageStartingWith("01_laughs.yaml: is too large once its YAML aliases are expanded");
+			assertThatExceptionOfType(MigrationParseException.class)
+				.isThrownBy(() -> MigrationParser.parse("02_big.yaml", bigString))
+				.withMessageStartingWith("02_big.yaml: is too large once its YAML aliases are expanded: its aliases "
+						+ "expand it beyond 2097152 characters");
+		});
+	}
+
+	@Test
+	void aMigrationWithoutANameIsRefused() {
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("db/pgroll/.json", "{\"operations\": []}"))
+			.withMessage("db/pgroll/.json: the file name has nothing before its extension, so the migration has no "
+					+ "name");
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("01_a.yaml", "name: \"\"\noperations: []"))
+			.withMessage("01_a.yaml: name: must not be empty");
+	}
+
+	@Test
+	void aMigrationNameWithAnInvisibleCharacterIsRefused() {
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("02_add\u200bemail.yaml", "operations: []"))
+			.withMessageContaining("migration name \"02_add\\u200bemail\" contains U+200B ZERO WIDTH SPACE");
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("02_a.yaml", "name: \"02_add\\u202eemail\"\noperations: []"))
+			.withMessageContaining("02_a.yaml: name: migration name")
+			.withMessageContaining("U+202E RIGHT-TO-LEFT OVERRIDE");
+		assertThat(MigrationParser.parse("03_caf\u00e9_\u540d\u524d.yaml", "operations: []").name())
+			.isEqualTo("03_caf\u00e9_\u540d\u524d");
+	}
+
+	@Test
+	void aMigrationOfMoreThanTheOperationLimitIsRefused() {
+		String operation = "  - drop_index: {name: i}\n";
+		String atLimit = "operations:\n" + operation.repeat(MigrationParser.MAX_OPERATIONS);
+		assertThat(MigrationParser.parse("01_a.yaml", atLimit).operations()).hasSize(MigrationParser.MAX_OPERATIONS);
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("02_b.yaml", atLimit + operation))
+			.withMessage("02_b.yaml: operations: has 5001 operations; a migration may have at most 5000: split it "
+					+ "into several migrations");
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] joined = java.util.Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, joined, first.length, second.length);
+		return joined;
 	}
 
 }

@@ -1,8 +1,8 @@
 package dev.pgroll4j.spring.autoconfigure;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +25,22 @@ import dev.pgroll4j.core.migration.MigrationParser;
  */
 public record PgrollMigrations(List<Migration> migrations, String versionSchema) {
 
-	/** Loads the files of every configured location. */
+	/**
+	 * Loads the files of every configured location, as bytes that the engine decodes as strict UTF-8 and reads no
+	 * further than one byte past its size limit.
+	 */
 	public static PgrollMigrations load(PgrollProperties properties, ResourceLoader resourceLoader) {
 		ResourcePatternResolver resolver = ResourcePatternUtils.getResourcePatternResolver(resourceLoader);
-		Map<String, String> files = new LinkedHashMap<>();
+		Map<String, byte[]> files = new LinkedHashMap<>();
 		for (String location : properties.getLocations()) {
 			String folder = location.endsWith("/") ? location : location + "/";
 			try {
 				for (Resource resource : resolver.getResources(folder + "*")) {
 					String name = resource.getFilename();
 					if (name != null && resource.isReadable() && MigrationParser.Format.of(name) != null) {
-						files.put(folder + name, resource.getContentAsString(StandardCharsets.UTF_8));
+						try (InputStream in = resource.getInputStream()) {
+							files.put(folder + name, MigrationLoader.read(folder + name, in));
+						}
 					}
 				}
 			}
@@ -43,7 +48,7 @@ public record PgrollMigrations(List<Migration> migrations, String versionSchema)
 				throw new UncheckedIOException("cannot read pgroll migrations at " + location, ex);
 			}
 		}
-		List<Migration> migrations = MigrationLoader.fromContents(files);
+		List<Migration> migrations = MigrationLoader.fromBytes(files);
 		String versionSchema = migrations.isEmpty() ? null
 				: migrations.get(migrations.size() - 1).versionSchemaFor(properties.getSchema());
 		return new PgrollMigrations(migrations, versionSchema);
