@@ -41,12 +41,20 @@ public final class Views {
 	/** Creates a version schema with a view for every visible table. */
 	public void create(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
 			throws SQLException {
-		tx.execute("CREATE SCHEMA " + Sql.ident(versionSchema), origin);
-		for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
-			tx.execute(grant, origin);
-		}
+		createSchema(tx, versionSchema, origin);
 		for (VirtualTable table : tables.tables()) {
 			createView(tx, versionSchema, table, origin);
+		}
+	}
+
+	/** The schema, with the physical schema's USAGE grants and nothing more for other roles. */
+	private void createSchema(Transactions.Tx tx, String versionSchema, String origin) throws SQLException {
+		tx.execute("CREATE SCHEMA " + Sql.ident(versionSchema), origin);
+		for (String revocation : Privileges.schemaRevocations(tx, versionSchema)) {
+			tx.execute(revocation, origin);
+		}
+		for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
+			tx.execute(grant, origin);
 		}
 	}
 
@@ -93,9 +101,13 @@ public final class Views {
 	 */
 	public void synchronize(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
 			throws SQLException {
-		tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(versionSchema), origin);
-		for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
-			tx.execute(grant, origin);
+		if (!exists(tx, versionSchema)) {
+			createSchema(tx, versionSchema, origin);
+		}
+		else {
+			for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
+				tx.execute(grant, origin);
+			}
 		}
 		Map<String, List<String>> existing = existingViews(tx, versionSchema);
 		for (VirtualTable table : tables.tables()) {
@@ -111,6 +123,17 @@ public final class Views {
 		}
 		for (String stale : existing.keySet()) {
 			tx.execute("DROP VIEW " + Sql.qualified(versionSchema, stale), origin);
+		}
+	}
+
+	private static boolean exists(Transactions.Tx tx, String versionSchema) throws SQLException {
+		try (PreparedStatement statement = tx.connection()
+			.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
+			statement.setString(1, versionSchema);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
 		}
 	}
 
