@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,12 +96,15 @@ public final class Views {
 	}
 
 	/**
-	 * Brings an existing version schema in line with {@code tables}: views whose columns differ are recreated,
-	 * missing ones created, those of vanished tables dropped. Unchanged views are left alone, so objects that
-	 * depend on them survive.
+	 * Brings an existing version schema in line with {@code tables}: the engine's views whose columns differ are
+	 * recreated, missing ones created, those of vanished tables dropped. Unchanged views are left alone, so objects
+	 * that depend on them survive, and so is everything else in the schema.
+	 * @param ownViews the engine's views in the schema, by name (see {@link Ownership#ownViews}); no other view is
+	 * replaced or dropped
+	 * @param guard told which of them are about to be dropped, before anything is; it refuses by throwing
 	 */
-	public void synchronize(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
-			throws SQLException {
+	public void synchronize(Transactions.Tx tx, String versionSchema, VirtualSchema tables, Map<String, Long> ownViews,
+			DropGuard guard, String origin) throws SQLException {
 		if (!exists(tx, versionSchema)) {
 			createSchema(tx, versionSchema, origin);
 		}
@@ -110,6 +114,9 @@ public final class Views {
 			}
 		}
 		Map<String, List<String>> existing = existingViews(tx, versionSchema);
+		existing.keySet().retainAll(ownViews.keySet());
+		List<VirtualTable> created = new ArrayList<>();
+		Map<String, Long> dropped = new LinkedHashMap<>();
 		for (VirtualTable table : tables.tables()) {
 			List<String> wanted = table.columns().stream().map(VirtualColumn::name).toList();
 			List<String> current = existing.remove(table.name());
@@ -117,13 +124,28 @@ public final class Views {
 				continue;
 			}
 			if (current != null) {
-				tx.execute("DROP VIEW " + Sql.qualified(versionSchema, table.name()), origin);
+				dropped.put(table.name(), ownViews.get(table.name()));
 			}
-			createView(tx, versionSchema, table, origin);
+			created.add(table);
 		}
 		for (String stale : existing.keySet()) {
-			tx.execute("DROP VIEW " + Sql.qualified(versionSchema, stale), origin);
+			dropped.put(stale, ownViews.get(stale));
 		}
+		guard.beforeDropping(dropped.values());
+		for (String view : dropped.keySet()) {
+			tx.execute("DROP VIEW " + Sql.qualified(versionSchema, view), origin);
+		}
+		for (VirtualTable table : created) {
+			createView(tx, versionSchema, table, origin);
+		}
+	}
+
+	/** Checks the views {@link #synchronize} is about to drop. */
+	@FunctionalInterface
+	public interface DropGuard {
+
+		void beforeDropping(Collection<Long> views) throws SQLException;
+
 	}
 
 	private static boolean exists(Transactions.Tx tx, String versionSchema) throws SQLException {
