@@ -68,6 +68,8 @@ class VersionSchemaOwnershipTests {
 		database.execute("ALTER TABLE " + fixture.old + ".notes SET SCHEMA " + fixture.schema);
 		fixture.pgroll.complete();
 		assertThat(database.queryForLong("SELECT count(*) FROM " + fixture.schema + ".notes")).isEqualTo(2);
+		assertThat(database.queryForLong("SELECT count(*) FROM " + fixture.next + ".notes"))
+			.as("complete shows the moved table in the new version like any other").isEqualTo(2);
 		assertThat(schemaExists(database, fixture.old)).isFalse();
 		assertThat(fixture.pgroll.status().activeMigration()).isNull();
 	}
