@@ -896,6 +896,7 @@ public final class MigrationEngine {
 	/**
 	 * What complete or rollback drops besides its operations' own statements.
 	 * @param verb {@code complete} or {@code roll back}
+	 * @param migration the active migration's name
 	 * @param versionSchema the version schema it drops, or {@code null}
 	 * @param viewNames the names the engine gave the views there
 	 * @param namedLikeTables whether a view named like the table it reads is the engine's too
