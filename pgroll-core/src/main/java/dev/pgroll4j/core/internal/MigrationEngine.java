@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,6 +51,7 @@ import dev.pgroll4j.core.operations.StartContext;
 import dev.pgroll4j.core.operations.ValidationContext;
 import dev.pgroll4j.core.schema.SchemaReader;
 import dev.pgroll4j.core.schema.SchemaSnapshot;
+import dev.pgroll4j.core.schema.TableSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
@@ -263,6 +266,12 @@ public final class MigrationEngine {
 		try (Session session = Session.open(this.configuration)) {
 			ActiveMigration active = activeMigration(session, "complete");
 			String step = "complete of migration \"" + active.record().name() + "\"";
+			String previous = active.previousVersionSchema();
+			Drops drops = new Drops("complete", active.record().name(), previous,
+					active.plan().base().tables().stream().map(TableSnapshot::name).collect(Collectors.toSet()), false,
+					List.of(), active.versionSchema());
+			// Before anything runs, even the validations: complete refuses to drop what the engine did not create.
+			checkOwnership(session.connection(), drops, null);
 			CompleteSteps collected = new CompleteSteps(schema());
 			for (Step planned : active.plan().steps()) {
 				planned.operation().complete(collected.forStep(planned, origin(active.migration(), planned)));
@@ -274,18 +283,19 @@ public final class MigrationEngine {
 					return null;
 				});
 			}
-			String previous = active.previousVersionSchema();
 			Views views = new Views(schema(), session.serverMajorVersion());
 			transactions.inTransaction(step, (tx) -> {
 				MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(active.record().name(),
 						schema(), active.versionSchema(), tx.connection());
 				tx.mark("the before-complete-DDL hook");
 				this.configuration.hooks().beforeCompleteDdl(hookContext);
+				Map<String, Long> previousViews = checkOwnership(tx.connection(), drops, tx);
 				if (previous != null) {
 					// Old clients are done; their views would block dropping the columns they show.
-					tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(previous) + " CASCADE",
-							"dropping the previous version schema");
+					dropVersionSchema(tx, previous, previousViews, "dropping the previous version schema");
 				}
+				Map<String, Long> ownViews = Ownership.ownViews(tx.connection(), schema(), active.versionSchema(),
+						tableNames(active.plan().result()), isolated(active.plan()));
 				dropTriggers(tx);
 				for (Statement statement : collected.statements) {
 					tx.execute(statement.sql(), statement.origin());
@@ -293,7 +303,8 @@ public final class MigrationEngine {
 				SchemaSnapshot result = SchemaReader.read(tx.connection(), schema());
 				VirtualSchema shown = VirtualSchema.of(result);
 				shown.orderColumnsLike(active.plan().result());
-				views.synchronize(tx, active.versionSchema(), shown,
+				views.synchronize(tx, active.versionSchema(), shown, ownViews,
+						(replaced) -> refuseIfDependents(tx.connection(), active, replaced),
 						"updating version schema \"" + active.versionSchema() + "\"");
 				this.state.markDone(tx, active.record().name(), JSON.writeValueAsString(result));
 				tx.mark("the after-complete-DDL hook");
@@ -303,6 +314,9 @@ public final class MigrationEngine {
 			logger.info("completed migration {}", active.record().name());
 			return new CompleteResult(active.record().name(), active.versionSchema(), previous,
 					Duration.ofNanos(System.nanoTime() - started));
+		}
+		catch (SQLException ex) {
+			throw unexpected("complete of the active migration of schema \"" + schema() + "\"", ex);
 		}
 	}
 
@@ -613,13 +627,22 @@ public final class MigrationEngine {
 		List<Step> reversed = new ArrayList<>(plan.steps());
 		Collections.reverse(reversed);
 		List<String> inferredUndo = inferredUndo(session, name);
+		Drops drops = new Drops("roll back", name, versionSchema, tableNames(plan.result()), isolated(plan),
+				CreatedObjects.objects(inferredUndo), null);
+		try {
+			checkOwnership(session.connection(), drops, null);
+		}
+		catch (SQLException ex) {
+			throw unexpected("rollback of migration \"" + name + "\"", ex);
+		}
+		List<String> undo = CreatedObjects.merged(inferredUndo);
 		for (Step planned : reversed) {
 			planned.operation()
-				.rollback(new RollbackSteps(statements, planned, origin(plan.migration(), planned), inferredUndo));
+				.rollback(new RollbackSteps(statements, planned, origin(plan.migration(), planned), undo));
 		}
 		session.transactions().inTransaction("rollback of migration \"" + name + "\"", (tx) -> {
-			tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema) + " CASCADE",
-					"dropping version schema \"" + versionSchema + "\"");
+			Map<String, Long> views = checkOwnership(tx.connection(), drops, tx);
+			dropVersionSchema(tx, versionSchema, views, "dropping version schema \"" + versionSchema + "\"");
 			dropTriggers(tx);
 			for (Statement statement : statements) {
 				tx.execute(statement.sql(), statement.origin());
@@ -660,35 +683,128 @@ public final class MigrationEngine {
 		}
 	}
 
-	/** Drops every trigger function and backfill marker of the migrated schema; only one migration is active. */
+	/**
+	 * Drops the sync triggers, their functions and the backfill marker columns of the migrated schema (only one
+	 * migration is active), each by name and none with CASCADE: {@link #checkOwnership} made sure nothing else uses
+	 * them. A trigger cloned onto a partition goes with its parent's.
+	 */
 	private void dropTriggers(Transactions.Tx tx) throws SQLException {
-		List<String> statements = new ArrayList<>();
-		try (PreparedStatement query = tx.connection().prepareStatement("""
-				SELECT 'DROP FUNCTION IF EXISTS ' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '() CASCADE'
-				FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-				WHERE n.nspname = ? AND (p.proname LIKE '\\_pgroll\\_trigger\\_%'
-				                         OR p.proname LIKE '\\_pgroll\\_write\\_down\\_%' OR p.proname = ?)
-				  AND p.prorettype = 'trigger'::regtype
-				UNION ALL
-				SELECT 'ALTER TABLE ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
-				       || ' DROP COLUMN IF EXISTS ' || quote_ident(a.attname)
-				FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-				WHERE n.nspname = ? AND a.attname = ? AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
-				  AND a.attinhcount = 0
-				""")) {
-			query.setString(1, schema());
-			query.setString(2, Triggers.WRITTEN_FUNCTION);
-			query.setString(3, schema());
-			query.setString(4, InternalNames.NEEDS_BACKFILL_COLUMN);
-			try (ResultSet rs = query.executeQuery()) {
-				while (rs.next()) {
-					statements.add(rs.getString(1));
-				}
+		String origin = "removing the migration's triggers";
+		Ownership.TriggerObjects objects = Ownership.triggerObjects(tx.connection(), schema());
+		for (Ownership.Trigger trigger : objects.triggers()) {
+			if (!trigger.onPartition()) {
+				tx.execute("DROP TRIGGER " + trigger.name() + " ON " + trigger.table(), origin);
 			}
 		}
-		for (String statement : statements) {
-			tx.execute(statement, "removing the migration's triggers");
+		for (Ownership.Function function : objects.functions()) {
+			tx.execute("DROP FUNCTION " + function.signature(), origin);
 		}
+		for (Ownership.Marker marker : objects.markers()) {
+			tx.execute("ALTER TABLE " + marker.qualifiedTable() + " DROP COLUMN "
+					+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN), origin);
+		}
+	}
+
+	/** The engine's views of a version schema, then the schema itself, which must then be empty: no CASCADE. */
+	private static void dropVersionSchema(Transactions.Tx tx, String versionSchema, Map<String, Long> views,
+			String origin) throws SQLException {
+		if (!views.isEmpty()) {
+			tx.execute("DROP VIEW " + views.keySet().stream().map((view) -> Sql.qualified(versionSchema, view))
+				.collect(Collectors.joining(", ")), origin);
+		}
+		tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema), origin);
+	}
+
+	/**
+	 * Refuses, listing them, when objects the engine did not create live in the version schema that complete or
+	 * rollback drops, or depend on the engine's views there, on the sync triggers or on what a {@code sql}
+	 * operation created. Runs before any DDL, and again inside the transaction just before the drops, with the
+	 * engine's views locked so that no trigger or rule can be added to them in between; the drops themselves never
+	 * cascade, so whatever slips in after the check fails them and rolls the transaction back.
+	 * @param lockWith the transaction to lock the views in, or {@code null} for the check before any DDL
+	 * @return the engine's views in the version schema, by name
+	 */
+	private Map<String, Long> checkOwnership(Connection connection, Drops drops, Transactions.Tx lockWith)
+			throws SQLException {
+		Map<String, Long> views = (drops.versionSchema() != null) ? Ownership.ownViews(connection, schema(),
+				drops.versionSchema(), drops.viewNames(), drops.namedLikeTables()) : Map.of();
+		if (lockWith != null && !views.isEmpty()) {
+			lockWith.execute("LOCK TABLE " + views.keySet().stream()
+				.map((view) -> Sql.qualified(drops.versionSchema(), view))
+				.collect(Collectors.joining(", ")) + " IN ACCESS EXCLUSIVE MODE", "dropping version schema \""
+						+ drops.versionSchema() + "\"");
+		}
+		List<Ownership.Foreign> foreign = new ArrayList<>();
+		if (drops.versionSchema() != null) {
+			String recreate = "drop it, and create it again on the tables of schema \"" + schema() + "\""
+					+ ((drops.remaining() != null) ? " or the views of version schema \"" + drops.remaining() + "\""
+							: "")
+					+ " once " + drops.verb() + " is done";
+			String target = Ownership.quoted(connection, schema());
+			for (Ownership.Foreign object : Ownership.ofVersionSchema(connection, drops.versionSchema(),
+					views.values())) {
+				String move = (object.dependsOn() == null) ? Ownership.move(object, target) : null;
+				String advice = (object.dependsOn() == null)
+						? ((move != null) ? "move it with " + move : "move it to another schema or drop it")
+						: (object.type().equals("trigger") || object.type().equals("rule"))
+								? "drop it; the version schema's views are the engine's and go with it" : recreate;
+				foreign.add(object.advised(advice));
+			}
+		}
+		for (Ownership.Foreign object : Ownership.ofTriggers(connection,
+				Ownership.triggerObjects(connection, schema()))) {
+			foreign.add(object.advised("drop it; the sync triggers, their functions and the backfill marker go "
+					+ "with the migration"));
+		}
+		for (Ownership.Foreign object : Ownership.ofCreated(connection,
+				CreatedObjects.resolve(connection, schema(), drops.created()), views.values())) {
+			foreign.add(object.advised("drop it, or change it so that it no longer depends on that: rollback drops "
+					+ "what the migration's sql operation created"));
+		}
+		if (!foreign.isEmpty()) {
+			List<String> dropped = new ArrayList<>();
+			if (drops.versionSchema() != null) {
+				dropped.add("version schema \"" + drops.versionSchema() + "\"");
+			}
+			dropped.add("the sync triggers");
+			if (!drops.created().isEmpty()) {
+				dropped.add("what the sql operation created");
+			}
+			String noun = drops.verb().equals("roll back") ? "rollback" : drops.verb();
+			String last = dropped.remove(dropped.size() - 1);
+			String what = dropped.isEmpty() ? last : String.join(", ", dropped) + " and " + last;
+			throw Ownership.refusal("cannot " + drops.verb() + " migration \"" + drops.migration() + "\": " + noun
+					+ " drops " + what + ", but these objects, which the engine did not create, are in the way:",
+					foreign,
+					"Nothing was changed; migration \"" + drops.migration() + "\" is still active. Move or drop "
+							+ "these objects, then " + drops.verb() + " again.");
+		}
+		return views;
+	}
+
+	/** Complete replaces the engine's views whose columns change; refuses if anything else depends on them. */
+	private void refuseIfDependents(Connection connection, ActiveMigration active, Collection<Long> replaced)
+			throws SQLException {
+		List<Ownership.Foreign> foreign = Ownership.ofViews(connection, replaced)
+			.stream()
+			.map((object) -> object.advised("drop it, and create it again once complete is done"))
+			.toList();
+		if (!foreign.isEmpty()) {
+			throw Ownership.refusal("cannot complete migration \"" + active.record().name() + "\": complete "
+					+ "replaces views of version schema \"" + active.versionSchema() + "\" whose columns change, "
+					+ "and these objects, which the engine did not create, depend on them:", foreign,
+					"Nothing was changed; migration \"" + active.record().name() + "\" is still active. Drop "
+							+ "these objects, then complete again.");
+		}
+	}
+
+	private static Set<String> tableNames(VirtualSchema schema) {
+		return schema.tables().stream().map(VirtualTable::name).collect(Collectors.toSet());
+	}
+
+	/** A {@code sql} operation's version shows whatever tables the SQL left, under their own names. */
+	private static boolean isolated(Plan plan) {
+		return plan.steps().stream().anyMatch((step) -> step.operation().isIsolated());
 	}
 
 	private Migration mapSql(Migration migration) {
@@ -785,6 +901,20 @@ public final class MigrationEngine {
 	}
 
 	record Statement(String sql, String origin) {
+	}
+
+	/**
+	 * What complete or rollback drops besides its operations' own statements.
+	 * @param verb {@code complete} or {@code roll back}
+	 * @param migration the active migration's name
+	 * @param versionSchema the version schema it drops, or {@code null}
+	 * @param viewNames the names the engine gave the views there
+	 * @param namedLikeTables whether a view named like the table it reads is the engine's too
+	 * @param created the objects ({@code KIND identity}) a {@code sql} operation created, which rollback drops
+	 * @param remaining the version schema that stays, or {@code null}
+	 */
+	record Drops(String verb, String migration, String versionSchema, Set<String> viewNames, boolean namedLikeTables,
+			List<String> created, String remaining) {
 	}
 
 	record Deferred(String sql, String undo, String origin) {

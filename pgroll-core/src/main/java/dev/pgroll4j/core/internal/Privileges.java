@@ -44,6 +44,32 @@ public final class Privileges {
 	}
 
 	/**
+	 * REVOKE statements taking from a new version schema every privilege but {@code USAGE} that anyone but its
+	 * owner holds on it: default privileges ({@code ALTER DEFAULT PRIVILEGES GRANT CREATE ON SCHEMAS}) give a new
+	 * schema more than the physical schema's USAGE grants, and a role that may create objects in a version schema
+	 * could put there what complete or rollback would then have to refuse to drop.
+	 */
+	public static List<String> schemaRevocations(Transactions.Tx tx, String versionSchema) throws SQLException {
+		List<String> revocations = new ArrayList<>();
+		try (PreparedStatement statement = tx.connection().prepareStatement("""
+				SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
+				FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+				LEFT JOIN pg_roles r ON r.oid = a.grantee
+				WHERE n.nspname = ? AND a.privilege_type <> 'USAGE' AND a.grantee <> n.nspowner
+				ORDER BY 1, 2
+				""")) {
+			statement.setString(1, versionSchema);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					revocations.add("REVOKE " + rs.getString(1) + " ON SCHEMA " + Sql.ident(versionSchema) + " FROM "
+							+ rs.getString(2));
+				}
+			}
+		}
+		return revocations;
+	}
+
+	/**
 	 * GRANT statements giving a view the privileges held on its table.
 	 * @param viewColumns view column name by physical column name; grants on columns the view hides are dropped
 	 */

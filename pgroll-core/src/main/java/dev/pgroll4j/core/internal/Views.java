@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +42,20 @@ public final class Views {
 	/** Creates a version schema with a view for every visible table. */
 	public void create(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
 			throws SQLException {
-		tx.execute("CREATE SCHEMA " + Sql.ident(versionSchema), origin);
-		for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
-			tx.execute(grant, origin);
-		}
+		createSchema(tx, versionSchema, origin);
 		for (VirtualTable table : tables.tables()) {
 			createView(tx, versionSchema, table, origin);
+		}
+	}
+
+	/** The schema, with the physical schema's USAGE grants and nothing more for other roles. */
+	private void createSchema(Transactions.Tx tx, String versionSchema, String origin) throws SQLException {
+		tx.execute("CREATE SCHEMA " + Sql.ident(versionSchema), origin);
+		for (String revocation : Privileges.schemaRevocations(tx, versionSchema)) {
+			tx.execute(revocation, origin);
+		}
+		for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
+			tx.execute(grant, origin);
 		}
 	}
 
@@ -87,17 +96,27 @@ public final class Views {
 	}
 
 	/**
-	 * Brings an existing version schema in line with {@code tables}: views whose columns differ are recreated,
-	 * missing ones created, those of vanished tables dropped. Unchanged views are left alone, so objects that
-	 * depend on them survive.
+	 * Brings an existing version schema in line with {@code tables}: the engine's views whose columns differ are
+	 * recreated, missing ones created, those of vanished tables dropped. Unchanged views are left alone, so objects
+	 * that depend on them survive, and so is everything else in the schema.
+	 * @param ownViews the engine's views in the schema, by name (see {@link Ownership#ownViews}); no other view is
+	 * replaced or dropped
+	 * @param guard told which of them are about to be dropped, before anything is; it refuses by throwing
 	 */
-	public void synchronize(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
-			throws SQLException {
-		tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(versionSchema), origin);
-		for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
-			tx.execute(grant, origin);
+	public void synchronize(Transactions.Tx tx, String versionSchema, VirtualSchema tables, Map<String, Long> ownViews,
+			DropGuard guard, String origin) throws SQLException {
+		if (!exists(tx, versionSchema)) {
+			createSchema(tx, versionSchema, origin);
+		}
+		else {
+			for (String grant : Privileges.schemaGrants(tx, this.schema, versionSchema)) {
+				tx.execute(grant, origin);
+			}
 		}
 		Map<String, List<String>> existing = existingViews(tx, versionSchema);
+		existing.keySet().retainAll(ownViews.keySet());
+		List<VirtualTable> created = new ArrayList<>();
+		Map<String, Long> dropped = new LinkedHashMap<>();
 		for (VirtualTable table : tables.tables()) {
 			List<String> wanted = table.columns().stream().map(VirtualColumn::name).toList();
 			List<String> current = existing.remove(table.name());
@@ -105,12 +124,38 @@ public final class Views {
 				continue;
 			}
 			if (current != null) {
-				tx.execute("DROP VIEW " + Sql.qualified(versionSchema, table.name()), origin);
+				dropped.put(table.name(), ownViews.get(table.name()));
 			}
-			createView(tx, versionSchema, table, origin);
+			created.add(table);
 		}
 		for (String stale : existing.keySet()) {
-			tx.execute("DROP VIEW " + Sql.qualified(versionSchema, stale), origin);
+			dropped.put(stale, ownViews.get(stale));
+		}
+		guard.beforeDropping(dropped.values());
+		for (String view : dropped.keySet()) {
+			tx.execute("DROP VIEW " + Sql.qualified(versionSchema, view), origin);
+		}
+		for (VirtualTable table : created) {
+			createView(tx, versionSchema, table, origin);
+		}
+	}
+
+	/** Checks the views {@link #synchronize} is about to drop. */
+	@FunctionalInterface
+	public interface DropGuard {
+
+		void beforeDropping(Collection<Long> views) throws SQLException;
+
+	}
+
+	private static boolean exists(Transactions.Tx tx, String versionSchema) throws SQLException {
+		try (PreparedStatement statement = tx.connection()
+			.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
+			statement.setString(1, versionSchema);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
 		}
 	}
 

@@ -21,8 +21,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import dev.pgroll4j.core.ForeignObjectsException;
 import dev.pgroll4j.core.MigrationListener;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.StartResult;
@@ -61,6 +63,11 @@ final class LiveTraffic {
 	private static final long THINK_NANOS = 1000L * Long.getLong("pgroll.reliability.think-micros", 1000);
 
 	private static final AtomicInteger schemas = new AtomicInteger();
+
+	/** The table a {@link Scenario#withPinnedTable} run creates through a pinned connection, and its rows. */
+	private static final String PINNED_TABLE = "pinned_notes";
+
+	private static final int PINNED_ROWS = 1000;
 
 	/** How the migration ends. */
 	enum Ending {
@@ -145,17 +152,20 @@ final class LiveTraffic {
 				.get(5, TimeUnit.MINUTES);
 			outcome.backfilled(started.backfilledRows(), started.duration());
 			phaseStarted = enter(Phase.AFTER_START, phaseStarted);
+			if (this.scenario.pinnedTable()) {
+				createPinnedTable();
+			}
 			pause();
 			if (this.ending == Ending.COMPLETE) {
 				// Rolling deployment: the last old instance is gone before the old version schema is dropped.
 				this.oldClients.stop();
 				phaseStarted = enter(Phase.ENDING, phaseStarted);
-				outcome.ended(pgroll.complete().duration());
+				outcome.ended(end(() -> pgroll.complete().duration(), pgroll, outcome));
 			}
 			else {
 				this.newClients.stop();
 				phaseStarted = enter(Phase.ENDING, phaseStarted);
-				outcome.ended(pgroll.rollback().duration());
+				outcome.ended(end(() -> pgroll.rollback().duration(), pgroll, outcome));
 			}
 			phaseStarted = enter(Phase.AFTER_ENDING, phaseStarted);
 			pause();
@@ -188,6 +198,75 @@ final class LiveTraffic {
 			this.database.execute("DROP SCHEMA IF EXISTS " + ident(dropped) + " CASCADE");
 		}
 		return outcome.took(Duration.ofNanos(System.nanoTime() - began)).build();
+	}
+
+	/** The version whose schema the ending drops: the old one at complete, the new one at rollback. */
+	private Version going() {
+		return (this.ending == Ending.COMPLETE) ? Version.OLD : Version.NEW;
+	}
+
+	/**
+	 * What Flyway, {@code spring.sql.init} or Hibernate's {@code ddl-auto} do on a connection pinned to a version:
+	 * an unqualified CREATE TABLE lands in the version schema. Runs while clients of both versions write.
+	 */
+	private void createPinnedTable() {
+		try (Connection connection = connect(going()); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE " + PINNED_TABLE + " (id integer PRIMARY KEY, body text)");
+			statement.execute("INSERT INTO " + PINNED_TABLE + " SELECT g, 'note-' || g FROM generate_series(1, "
+					+ PINNED_ROWS + ") g");
+		}
+		catch (SQLException ex) {
+			throw new TestSqlException("creating " + PINNED_TABLE + " through a pinned connection", ex);
+		}
+	}
+
+	/**
+	 * Ends the migration. In a pinned-table run the first attempt must refuse, naming the table, and change
+	 * nothing; the table is then moved to the physical schema, as the refusal says, and the ending runs again.
+	 */
+	private Duration end(Supplier<Duration> ending, Pgroll pgroll, Outcome.Builder outcome) {
+		if (!this.scenario.pinnedTable()) {
+			return ending.get();
+		}
+		String table = clients(going()).versionSchema + "." + PINNED_TABLE;
+		CatalogSnapshot before = this.database.catalogSnapshot();
+		try {
+			Duration took = ending.get();
+			outcome.problem(this.ending + " succeeded although " + table + " was in the version schema it drops");
+			return took;
+		}
+		catch (ForeignObjectsException ex) {
+			if (!ex.objects().equals(List.of("table " + table))) {
+				outcome.problem("the refusal listed " + ex.objects() + " instead of table " + table);
+			}
+		}
+		List<String> changes = before.diff(this.database.catalogSnapshot());
+		if (!changes.isEmpty()) {
+			outcome.problem("the refused " + this.ending + " changed the catalog: " + changes);
+		}
+		if (pgroll.status().activeMigration() == null) {
+			outcome.problem("the refused " + this.ending + " left no active migration");
+		}
+		this.database.execute("ALTER TABLE " + table + " SET SCHEMA " + ident(this.schema));
+		Duration took = ending.get();
+		String moved = ident(this.schema) + "." + PINNED_TABLE;
+		checkPinnedRows(moved, outcome);
+		if (this.ending == Ending.COMPLETE) {
+			// Complete shows every table of the schema in the new version, the moved one too.
+			String shown = ident(this.newClients.versionSchema) + "." + PINNED_TABLE;
+			checkPinnedRows(shown, outcome);
+			this.database.execute("DROP VIEW " + shown);
+		}
+		// The rest of the run checks what the migration left, as in any other run.
+		this.database.execute("DROP TABLE " + moved);
+		return took;
+	}
+
+	private void checkPinnedRows(String relation, Outcome.Builder outcome) {
+		long rows = this.database.queryForLong("SELECT count(*) FROM " + relation + " WHERE body = 'note-' || id");
+		if (rows != PINNED_ROWS) {
+			outcome.problem(relation + " shows " + rows + " of the " + PINNED_ROWS + " rows of " + PINNED_TABLE);
+		}
 	}
 
 	/** Moves to the next phase, recording how long the one that ends took. */

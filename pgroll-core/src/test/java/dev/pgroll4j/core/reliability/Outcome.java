@@ -227,6 +227,11 @@ final class Outcome {
 			}
 		}
 
+		/** Something the run got wrong that the model cannot see, such as an ending that should have refused. */
+		void problem(String problem) {
+			this.differences.add(problem);
+		}
+
 		void leftovers(List<String> leftovers) {
 			this.leftovers = leftovers;
 		}

@@ -20,6 +20,8 @@ final class Scenario {
 
 	private final List<Table> tables = new ArrayList<>();
 
+	private boolean pinnedTable;
+
 	private Scenario(String name) {
 		this.name = name;
 	}
@@ -51,8 +53,21 @@ final class Scenario {
 		return this;
 	}
 
+	/**
+	 * While the rollout runs, a client of the version that goes creates a table with rows through its pinned
+	 * connection, as Flyway or Hibernate's {@code ddl-auto} would; the ending must refuse to drop it.
+	 */
+	Scenario withPinnedTable() {
+		this.pinnedTable = true;
+		return this;
+	}
+
 	String name() {
 		return this.name;
+	}
+
+	boolean pinnedTable() {
+		return this.pinnedTable;
 	}
 
 	String setup() {

@@ -119,7 +119,11 @@ final class Scenarios {
 	}
 
 	private static Scenario addColumn() {
-		return Scenario.named("add_column NOT NULL with up").setup(items()).rows(itemRows()).migration("""
+		return addColumn("add_column NOT NULL with up");
+	}
+
+	private static Scenario addColumn(String name) {
+		return Scenario.named(name).setup(items()).rows(itemRows()).migration("""
 				operations:
 				  - add_column:
 				      table: items
@@ -131,6 +135,14 @@ final class Scenarios {
 				.next("items", itemWrites((side) -> side.column("label", text("label"))))
 				.up((row, previous) -> row.with("label", "L-" + row.text("name")))
 				.down((row, previous) -> row.without("label")));
+	}
+
+	/**
+	 * {@code add_column}, while a client of the version that goes creates a table through its pinned connection:
+	 * complete (or rollback) must refuse, change nothing and lose no row, and succeed once the table is moved.
+	 */
+	static Scenario pinnedTable() {
+		return addColumn("add_column, with a table created through a pinned connection").withPinnedTable();
 	}
 
 	private static Scenario dropColumn() {

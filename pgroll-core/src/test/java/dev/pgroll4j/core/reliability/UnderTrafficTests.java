@@ -35,6 +35,10 @@ class UnderTrafficTests {
 		return runs(Scenarios.alterColumn());
 	}
 
+	static Stream<Arguments> pinnedTableRuns() {
+		return runs(List.of(Scenarios.pinnedTable()));
+	}
+
 	private static Stream<Arguments> runs(List<Scenario> scenarios) {
 		return scenarios.stream()
 			.flatMap((scenario) -> Stream.of(Ending.values()).map((ending) -> Arguments.of(scenario, ending)));
@@ -52,6 +56,13 @@ class UnderTrafficTests {
 	void noStatementFailsAndNoRowIsLostOrWrongWhileAnAlterColumnRunsUnderTraffic(Scenario scenario, Ending ending,
 			TestDatabase database) {
 		runAndCheck(scenario, ending, database, alterColumn);
+	}
+
+	@ParameterizedTest(name = "{0}, then {1}")
+	@MethodSource("pinnedTableRuns")
+	void aTableCreatedThroughAPinnedConnectionDuringTheRolloutIsNeitherDroppedNorLost(Scenario scenario,
+			Ending ending, TestDatabase database) {
+		runAndCheck(scenario, ending, database, operations);
 	}
 
 	private static void runAndCheck(Scenario scenario, Ending ending, TestDatabase database, List<Outcome> kept) {

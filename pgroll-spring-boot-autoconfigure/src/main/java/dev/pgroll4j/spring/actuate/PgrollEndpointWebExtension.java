@@ -8,11 +8,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
+import dev.pgroll4j.core.ForeignObjectsException;
 import dev.pgroll4j.core.MigrationStateException;
 
 /**
- * HTTP status codes for the write operations: 409 when there is no active migration (or another process is
- * migrating), 400 for an unknown action, with the reason in the body.
+ * HTTP status codes for the write operations: 409 when there is no active migration, another process is migrating,
+ * or objects the engine did not create are in the way of what complete or rollback drops (listed under
+ * {@code objects}), 400 for an unknown action, with the reason in the body.
  */
 @EndpointWebExtension(endpoint = PgrollEndpoint.class)
 public class PgrollEndpointWebExtension {
@@ -27,6 +29,9 @@ public class PgrollEndpointWebExtension {
 	public WebEndpointResponse<Object> perform(@Selector String action) {
 		try {
 			return new WebEndpointResponse<>(this.endpoint.perform(action));
+		}
+		catch (ForeignObjectsException ex) {
+			return new WebEndpointResponse<>(Map.of("error", ex.getMessage(), "objects", ex.objects()), 409);
 		}
 		catch (MigrationStateException ex) {
 			return new WebEndpointResponse<>(Map.of("error", ex.getMessage()), 409);

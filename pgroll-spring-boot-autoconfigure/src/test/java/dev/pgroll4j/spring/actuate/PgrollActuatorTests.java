@@ -105,6 +105,26 @@ class PgrollActuatorTests {
 	}
 
 	@Test
+	void aRefusedCompleteOrRollbackListsTheObjectsInTheWayAndChangesNothing(TestDatabase database) throws Exception {
+		String schema = schema();
+		start(database, schema, "v1").close();
+		ConfigurableApplicationContext context = start(database, schema, "v2",
+				"management.endpoint.pgroll.access=unrestricted");
+		// What Flyway or ddl-auto on a connection pinned to the old release's version would do.
+		database.execute("CREATE TABLE " + schema + "_01_create_books.notes (id integer)",
+				"CREATE TABLE " + schema + "_02_add_isbn.reviews (id integer)");
+		HttpResponse<String> completed = post(context, "/actuator/pgroll/complete");
+		assertThat(completed.statusCode()).isEqualTo(409);
+		assertThat(completed.body()).contains("\"objects\":[\"table " + schema + "_01_create_books.notes\"]")
+			.contains("ALTER TABLE " + schema + "_01_create_books.notes SET SCHEMA " + schema)
+			.contains("Nothing was changed");
+		HttpResponse<String> rolledBack = post(context, "/actuator/pgroll/rollback");
+		assertThat(rolledBack.statusCode()).isEqualTo(409);
+		assertThat(rolledBack.body()).contains("\"objects\":[\"table " + schema + "_02_add_isbn.reviews\"]");
+		assertThat(get(context, "/actuator/pgroll").body()).contains("\"activeMigration\":{\"name\":\"02_add_isbn\"");
+	}
+
+	@Test
 	void repairRollsBackAStartWhoseProcessDiedAndOtherwiseDoesNothing(TestDatabase database) throws Exception {
 		String schema = schema();
 		start(database, schema, "v1").close();
