@@ -37,9 +37,9 @@ import dev.pgroll4j.test.TestSqlException;
 
 /**
  * Runs a {@link Scenario}'s migration while clients of both versions read and write, the way a rolling deployment
- * does: old clients before start, new clients from the moment their version schema exists, old clients stopped
- * before complete (or new ones before rollback). Every client has its own connection with its version schema on
- * the {@code search_path}. Writers own disjoint rows, so a {@link Model} can tell what every row must contain; the
+ * does: old clients before start, new clients from the moment their version schema exists (the end of start), old
+ * clients stopped before complete (or new ones before rollback). Every client has its own connection with its
+ * version schema on the {@code search_path}. Writers own disjoint rows, so a {@link Model} can tell what every row must contain; the
  * table is checked against it through the surviving version at the end.
  */
 final class LiveTraffic {
@@ -127,7 +127,8 @@ final class LiveTraffic {
 			.listener(new MigrationListener() {
 				@Override
 				public void versionSchemaCreated(String name, String versionSchema) {
-					// New clients connect as soon as they can, while the backfill still runs.
+					// New clients connect as soon as they can: the version schema appears at the end of start, once
+					// the backfill is done.
 					if (name.equals(LiveTraffic.this.migration.name())) {
 						LiveTraffic.this.newClients.start();
 					}
