@@ -18,6 +18,9 @@ import dev.pgroll4j.core.migration.Migration;
  *
  * <p>Instances are thread-safe and cheap; every call takes its own connection. Calls on the same schema from
  * several processes are serialised by an advisory lock.
+ *
+ * <p>Every call refuses, with a {@link MigrationStateException}, a migration history that a role without the
+ * migrating role's rights owns or may write: the engine acts on what the history says with those rights.
  */
 public final class Pgroll {
 

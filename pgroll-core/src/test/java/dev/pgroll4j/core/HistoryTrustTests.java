@@ -1,0 +1,245 @@
+package dev.pgroll4j.core;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.migration.MigrationParser;
+import dev.pgroll4j.test.CatalogSnapshot;
+import dev.pgroll4j.test.PostgresTest;
+import dev.pgroll4j.test.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The engine runs SQL it reads from the migration history (the migrations' {@code down}, {@code up} and
+ * expressions, what rolls back a {@code sql} operation without {@code down}), so it refuses a history that roles
+ * without the migrating role's rights could have written, and runs nothing from a history row it has no migration
+ * file to check against.
+ */
+@PostgresTest
+class HistoryTrustTests {
+
+	/** An application login with CREATE on the database: it may create schemas, and so a state schema. */
+	private static final String APP = "pgroll_ht_app";
+
+	/** The role migrations run as in the non-superuser cases ({@code role}). */
+	private static final String OWNER = "pgroll_ht_owner";
+
+	/** A member of {@link #OWNER}: it holds the owner's rights already. */
+	private static final String TEAM = "pgroll_ht_team";
+
+	private static final AtomicInteger counter = new AtomicInteger();
+
+	private static final Migration SETUP = MigrationParser.parse("01_setup.yaml", """
+			operations:
+			  - create_table:
+			      name: customers
+			      columns:
+			        - {name: id, type: integer, pk: true}
+			        - {name: name, type: text, nullable: true}
+			""");
+
+	/** The state table as init creates it, made by whoever runs it. */
+	private static final String LAYOUT = """
+			CREATE TABLE pgroll.migrations (
+			  schema NAME NOT NULL, name TEXT NOT NULL, migration JSONB NOT NULL,
+			  created_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+			  updated_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+			  parent TEXT, done BOOLEAN NOT NULL DEFAULT false, resulting_schema JSONB NOT NULL DEFAULT '{}'::jsonb,
+			  migration_type VARCHAR(32) DEFAULT 'pgroll'
+			    CONSTRAINT migration_type_check CHECK (migration_type IN ('pgroll', 'inferred', 'baseline')),
+			  base_schema JSONB, inferred_undo JSONB, start_finished BOOLEAN NOT NULL DEFAULT true,
+			  PRIMARY KEY (schema, name), FOREIGN KEY (schema, parent) REFERENCES pgroll.migrations (schema, name));
+			CREATE UNIQUE INDEX history_is_linear ON pgroll.migrations (schema, parent);
+			CREATE UNIQUE INDEX only_first_migration_without_parent ON pgroll.migrations (schema) WHERE parent IS NULL;
+			CREATE UNIQUE INDEX only_one_active_migration ON pgroll.migrations (schema) WHERE NOT done;
+			CREATE INDEX history_by_creation ON pgroll.migrations (schema, created_at, name)
+			""";
+
+	/** A start that "did not finish", whose stored down makes the application role a superuser. */
+	private static final String FORGED_ROW = """
+			INSERT INTO pgroll.migrations (schema, name, migration, done, migration_type, base_schema, start_finished)
+			VALUES ('shop', '01_setup',
+			        '{"operations": [{"sql": {"up": "SELECT 1", "down": "ALTER ROLE %1$s SUPERUSER"}}]}',
+			        false, 'inferred', '{"name": "shop", "exists": true, "tables": [], "occupiedNames": []}', false)
+			""".formatted(APP);
+
+	@BeforeAll
+	static void createRoles(TestDatabase database) {
+		for (String role : new String[] { APP + " LOGIN PASSWORD 'app'", OWNER + " NOLOGIN", TEAM + " NOLOGIN" }) {
+			database.execute("DO $$ BEGIN CREATE ROLE " + role + "; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+		}
+		// A failed run of the escalation scenario may have left the application role a superuser.
+		database.execute("ALTER ROLE " + APP + " NOSUPERUSER", "GRANT " + OWNER + " TO " + TEAM,
+				"GRANT CREATE ON DATABASE \"" + database.name() + "\" TO " + OWNER);
+	}
+
+	@Test
+	void aStateSchemaTheApplicationRolePreparedIsRefusedAndTheRowItForgedNeverRuns(TestDatabase server)
+			throws SQLException {
+		TestDatabase database = server.createSibling("forged");
+		database.execute("GRANT CREATE ON DATABASE \"" + database.name() + "\" TO " + APP);
+		try (Connection app = connect(database, APP, "app")) {
+			run(app, "CREATE SCHEMA pgroll", LAYOUT, FORGED_ROW);
+		}
+		String migrator = database.queryForString("SELECT current_user");
+		CatalogSnapshot before = database.catalogSnapshot();
+		String history = history(database);
+		Pgroll pgroll = Pgroll.configure().dataSource(database.dataSource()).schema("shop").load();
+
+		for (Runnable call : List.<Runnable>of(() -> pgroll.migrate(List.of(SETUP), MigrateOptions.defaults()),
+				pgroll::repair, pgroll::init, pgroll::rollback, pgroll::complete, () -> pgroll.start(SETUP),
+				() -> pgroll.validate(SETUP), pgroll::status, pgroll::history)) {
+			assertThatExceptionOfType(MigrationStateException.class).isThrownBy(call::run)
+				.withMessageContaining("\"pgroll\".\"migrations\"")
+				.withMessageContaining("role \"" + APP + "\" owns schema \"pgroll\"")
+				.withMessageContaining("role \"" + APP + "\" owns table \"pgroll\".\"migrations\"")
+				.withMessageContaining("role \"" + migrator + "\"")
+				.withMessageContaining("ALTER SCHEMA \"pgroll\" OWNER TO \"" + migrator + "\"")
+				.withMessageContaining("stateSchema");
+		}
+		assertThat(database.queryForString("SELECT rolsuper::text FROM pg_roles WHERE rolname = ?", APP))
+			.isEqualTo("false");
+		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
+		assertThat(history(database)).isEqualTo(history);
+		database.drop();
+	}
+
+	@Test
+	void anEmptyStateSchemaOfAnotherRoleIsRefusedBeforeTheHistoryIsCreatedInIt(TestDatabase server)
+			throws SQLException {
+		TestDatabase database = server.createSibling("empty");
+		database.execute("GRANT CREATE ON DATABASE \"" + database.name() + "\" TO " + APP);
+		try (Connection app = connect(database, APP, "app")) {
+			run(app, "CREATE SCHEMA pgroll");
+		}
+		CatalogSnapshot before = database.catalogSnapshot();
+		Pgroll pgroll = Pgroll.configure().dataSource(database.dataSource()).schema("shop").load();
+		assertThatExceptionOfType(MigrationStateException.class)
+			.isThrownBy(() -> pgroll.migrate(List.of(SETUP), MigrateOptions.defaults()))
+			.withMessageContaining("role \"" + APP + "\" owns schema \"pgroll\"");
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(pgroll::init);
+		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
+
+		// Handed over as the message says, it is used.
+		String migrator = database.queryForString("SELECT current_user");
+		database.execute("ALTER SCHEMA pgroll OWNER TO \"" + migrator + "\"");
+		assertThat(pgroll.migrate(List.of(SETUP), MigrateOptions.defaults()).started()).containsExactly("01_setup");
+		database.drop();
+	}
+
+	static Stream<Arguments> writeAccessForOthers() {
+		return Stream.of(
+				Arguments.of("GRANT INSERT ON %s.migrations TO " + APP, "role \"" + APP + "\" may INSERT into"),
+				Arguments.of("GRANT UPDATE (migration) ON %s.migrations TO " + APP,
+						"role \"" + APP + "\" may UPDATE column \"migration\" of"),
+				Arguments.of("GRANT DELETE ON %s.migrations TO " + APP, "role \"" + APP + "\" may DELETE from"),
+				Arguments.of("GRANT TRUNCATE ON %s.migrations TO PUBLIC", "PUBLIC may TRUNCATE"),
+				Arguments.of("GRANT TRIGGER ON %s.migrations TO " + APP, "role \"" + APP + "\" may create triggers on"),
+				Arguments.of("GRANT CREATE ON SCHEMA %s TO " + APP,
+						"role \"" + APP + "\" may create objects in schema"),
+				Arguments.of("CREATE FUNCTION %1$s.touch() RETURNS trigger LANGUAGE plpgsql AS "
+						+ "$f$ BEGIN RETURN NEW; END $f$; ALTER FUNCTION %1$s.touch() OWNER TO " + APP
+						+ "; CREATE TRIGGER touch BEFORE INSERT OR UPDATE ON %1$s.migrations "
+						+ "FOR EACH ROW EXECUTE FUNCTION %1$s.touch()",
+						"role \"" + APP + "\" owns function"));
+	}
+
+	@ParameterizedTest
+	@MethodSource("writeAccessForOthers")
+	void aHistoryOtherRolesCanWriteIsRefusedUntilTheirAccessIsGone(String grant, String problem,
+			TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		Pgroll pgroll = owned(database, state, "trust_shop_" + counter.get());
+		pgroll.init();
+		database.execute(grant.formatted(state));
+		CatalogSnapshot before = database.catalogSnapshot();
+		assertThatExceptionOfType(MigrationStateException.class)
+			.isThrownBy(() -> pgroll.migrate(List.of(SETUP), MigrateOptions.defaults()))
+			.withMessageContaining("\"" + state + "\".\"migrations\"")
+			.withMessageContaining(problem)
+			.withMessageContaining("role \"" + OWNER + "\"");
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(pgroll::status)
+			.withMessageContaining(problem);
+		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
+
+		database.execute("DROP TRIGGER IF EXISTS touch ON " + state + ".migrations",
+				"REVOKE ALL ON " + state + ".migrations FROM " + APP + ", PUBLIC",
+				"REVOKE ALL (migration) ON " + state + ".migrations FROM " + APP,
+				"REVOKE CREATE ON SCHEMA " + state + " FROM " + APP);
+		assertThat(pgroll.migrate(List.of(SETUP), MigrateOptions.defaults()).started()).containsExactly("01_setup");
+	}
+
+	@Test
+	void rolesThatHoldTheMigratingRolesRightsMayWriteTheHistory(TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		Pgroll pgroll = owned(database, state, "trust_shop_" + counter.get());
+		pgroll.init();
+		String superuser = database.queryForString("SELECT current_user");
+		database.execute("GRANT INSERT, UPDATE, DELETE ON " + state + ".migrations TO " + TEAM,
+				"GRANT CREATE ON SCHEMA " + state + " TO " + TEAM,
+				"GRANT INSERT ON " + state + ".migrations TO \"" + superuser + "\"");
+		assertThat(pgroll.migrate(List.of(SETUP), MigrateOptions.defaults()).started()).containsExactly("01_setup");
+		assertThat(pgroll.status().activeMigration().name()).isEqualTo("01_setup");
+	}
+
+	@Test
+	void aMigratingRoleThatIsOnlyAMemberOfTheHistorysOwnerIsRefused(TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		String schema = "trust_shop_" + counter.get();
+		owned(database, state, schema).init();
+		// TEAM has the owner's rights, but the owner not TEAM's: what the owner wrote would run with TEAM's rights.
+		Pgroll asMember = Pgroll.configure().dataSource(database.dataSource()).schema(schema).stateSchema(state)
+			.role(TEAM).load();
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(asMember::status)
+			.withMessageContaining("role \"" + OWNER + "\" owns schema \"" + state + "\"")
+			.withMessageContaining("role \"" + TEAM + "\"");
+	}
+
+	/** A history made by {@link #OWNER}, as a deployment that migrates with {@code role} does. */
+	private static Pgroll owned(TestDatabase database, String state, String schema) {
+		return configured(database, state, schema, (builder) -> {
+		});
+	}
+
+	private static Pgroll configured(TestDatabase database, String state, String schema,
+			Consumer<PgrollConfiguration.Builder> customizer) {
+		PgrollConfiguration.Builder builder = Pgroll.configure().dataSource(database.dataSource()).schema(schema)
+			.stateSchema(state).role(OWNER);
+		customizer.accept(builder);
+		return builder.load();
+	}
+
+	/** Every row of the history, as one string. */
+	private static String history(TestDatabase database) {
+		return database.queryForString("SELECT string_agg(to_jsonb(m)::text, ',' ORDER BY schema, name) "
+				+ "FROM pgroll.migrations m");
+	}
+
+	private static Connection connect(TestDatabase database, String user, String password) throws SQLException {
+		return DriverManager.getConnection(database.jdbcUrl(), user, password);
+	}
+
+	private static void run(Connection connection, String... statements) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			for (String sql : statements) {
+				statement.execute(sql);
+			}
+		}
+	}
+
+}
