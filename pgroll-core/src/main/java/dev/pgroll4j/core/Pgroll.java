@@ -20,7 +20,11 @@ import dev.pgroll4j.core.migration.Migration;
  * several processes are serialised by an advisory lock.
  *
  * <p>Every call refuses, with a {@link MigrationStateException}, a migration history that a role without the
- * migrating role's rights owns or may write: the engine acts on what the history says with those rights.
+ * migrating role's rights owns or may write: the engine acts on what the history says with those rights. And
+ * {@link #complete}, {@link #rollback} and {@link #repair}, which rebuild the active migration from the history
+ * (its SQL included), first check it against the file of the same name: one configured
+ * ({@link PgrollConfiguration.Builder#migrations}), one this instance started, or one it was given to
+ * {@link #migrate}. Without a matching file they refuse, and run nothing.
  */
 public final class Pgroll {
 
@@ -69,18 +73,25 @@ public final class Pgroll {
 	/**
 	 * Starts a migration: validates it, makes the additive changes, creates its version schema and backfills.
 	 * Afterwards clients of the previous version and of this one work side by side. If anything fails the
-	 * database is left as it was.
+	 * database is left as it was. This instance remembers the migration as a file its complete and rollback may
+	 * check the history against.
 	 */
 	public StartResult start(Migration migration) {
 		return this.engine.start(migration);
 	}
 
-	/** Completes the active migration: the previous version schema is dropped and the changes contracted. */
+	/**
+	 * Completes the active migration: the previous version schema is dropped and the changes contracted.
+	 * @throws MigrationStateException if there is none, or its history does not match a file this instance knows
+	 */
 	public CompleteResult complete() {
 		return this.engine.complete();
 	}
 
-	/** Rolls back the active migration: its version schema is dropped and every change of start undone. */
+	/**
+	 * Rolls back the active migration: its version schema is dropped and every change of start undone.
+	 * @throws MigrationStateException if there is none, or its history does not match a file this instance knows
+	 */
 	public RollbackResult rollback() {
 		return this.engine.rollback();
 	}
@@ -91,7 +102,8 @@ public final class Pgroll {
 	 * (unless the options say otherwise); every pending migration but the last is started and completed; the last
 	 * is started and left active so the previous application version keeps working. If the database is ahead of
 	 * the files (an older instance restarting during a rollout) nothing changes, provided the files' version
-	 * schema still exists.
+	 * schema still exists; that includes a start of the newer release that did not finish, which is left for the
+	 * newer release to repair.
 	 * @param migrations the local migrations, sorted by name as {@link dev.pgroll4j.core.migration.MigrationLoader}
 	 * returns them
 	 */
@@ -104,6 +116,7 @@ public final class Pgroll {
 	 * index builds, the backfill or validation; the start's DDL itself is one transaction). {@link #migrate} does
 	 * this by itself. Safe to call at any time: a start still running elsewhere is waited for, not touched.
 	 * @return the rollback, or empty when there was nothing to repair
+	 * @throws MigrationStateException if the unfinished start's history does not match a file this instance knows
 	 */
 	public Optional<RollbackResult> repair() {
 		return this.engine.repair();

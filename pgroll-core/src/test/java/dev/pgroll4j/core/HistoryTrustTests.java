@@ -53,6 +53,14 @@ class HistoryTrustTests {
 			        - {name: name, type: text, nullable: true}
 			""");
 
+	private static final Migration CHANGE = MigrationParser.parse("02_change.yaml", """
+			operations:
+			  - add_column:
+			      table: customers
+			      up: "'label ' || id"
+			      column: {name: label, type: text, nullable: true}
+			""");
+
 	/** The state table as init creates it, made by whoever runs it. */
 	private static final String LAYOUT = """
 			CREATE TABLE pgroll.migrations (
@@ -208,6 +216,142 @@ class HistoryTrustTests {
 		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(asMember::status)
 			.withMessageContaining("role \"" + OWNER + "\" owns schema \"" + state + "\"")
 			.withMessageContaining("role \"" + TEAM + "\"");
+	}
+
+	@Test
+	void aRowAnotherToolWroteRunsNothingEvenWithAFileOfTheSameContent(TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		String schema = "trust_shop_" + counter.get();
+		Migration forged = downCreatingATable("02_forged");
+		Pgroll pgroll = configured(database, state, schema, (builder) -> builder.migrations(List.of(SETUP, forged)));
+		pgroll.migrate(List.of(SETUP), MigrateOptions.defaults().withCompleteLast(true));
+		insertActive(database, state, schema, forged, "inferred", false);
+		CatalogSnapshot before = database.catalogSnapshot();
+
+		assertThat(pgroll.migrate(List.of(SETUP), MigrateOptions.defaults()).outcome())
+			.as("left to the tool that wrote it").isEqualTo(MigrateResult.Outcome.DATABASE_AHEAD);
+		for (Runnable call : List.<Runnable>of(pgroll::repair, pgroll::rollback, pgroll::complete,
+				() -> pgroll.migrate(List.of(SETUP, forged), MigrateOptions.defaults()))) {
+			assertThatExceptionOfType(MigrationStateException.class).isThrownBy(call::run)
+				.withMessageContaining("migration \"02_forged\"")
+				.withMessageContaining("migration_type 'inferred'");
+		}
+		database.execute("UPDATE " + state + ".migrations SET start_finished = true WHERE name = '02_forged'");
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(pgroll::rollback)
+			.withMessageContaining("migration_type 'inferred'");
+		assertThat(before.diff(database.catalogSnapshot())).as("down never ran").isEmpty();
+	}
+
+	@Test
+	void anActiveMigrationRunsNothingFromTheHistoryUntilItsFileIsConfigured(TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		String schema = "trust_shop_" + counter.get();
+		Migration handWritten = downCreatingATable("02_by_hand");
+		Pgroll pgroll = owned(database, state, schema);
+		pgroll.migrate(List.of(SETUP), MigrateOptions.defaults().withCompleteLast(true));
+		insertActive(database, state, schema, handWritten, "pgroll", false);
+		CatalogSnapshot before = database.catalogSnapshot();
+
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(pgroll::repair)
+			.withMessageContaining("cannot repair migration \"02_by_hand\" of schema \"" + schema + "\"")
+			.withMessageContaining("no migration file of that name")
+			.withMessageContaining("cannot be checked")
+			.withMessageContaining("migrations(");
+		database.execute("UPDATE " + state + ".migrations SET start_finished = true WHERE name = '02_by_hand'");
+		for (Runnable call : List.<Runnable>of(pgroll::rollback, pgroll::complete)) {
+			assertThatExceptionOfType(MigrationStateException.class).isThrownBy(call::run)
+				.withMessageContaining("migration \"02_by_hand\"")
+				.withMessageContaining("no migration file of that name");
+		}
+		assertThat(before.diff(database.catalogSnapshot())).as("down never ran").isEmpty();
+
+		Pgroll withFiles = configured(database, state, schema,
+				(builder) -> builder.migrations(List.of(SETUP, handWritten)));
+		assertThat(withFiles.rollback().migration()).isEqualTo("02_by_hand");
+		assertThat(database.queryForLong("SELECT count(*) FROM pg_tables WHERE schemaname = ? AND tablename = "
+				+ "'down_ran'", schema)).as("its down ran").isEqualTo(1);
+	}
+
+	@Test
+	void anUnfinishedStartOfANewerReleaseIsLeftForThatRelease(TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		String schema = "trust_shop_" + counter.get();
+		owned(database, state, schema).migrate(List.of(SETUP, CHANGE), MigrateOptions.defaults());
+		// As if the newer release had died during its backfill.
+		database.execute("UPDATE " + state + ".migrations SET start_finished = false WHERE name = '02_change'");
+		CatalogSnapshot before = database.catalogSnapshot();
+
+		Pgroll older = owned(database, state, schema);
+		assertThat(older.migrate(List.of(SETUP), MigrateOptions.defaults()).outcome())
+			.isEqualTo(MigrateResult.Outcome.DATABASE_AHEAD);
+		assertThat(older.status().activeMigration().name()).isEqualTo("02_change");
+		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
+
+		MigrateResult newer = owned(database, state, schema).migrate(List.of(SETUP, CHANGE), MigrateOptions.defaults());
+		assertThat(newer.started()).as("repaired and started again").containsExactly("02_change");
+		assertThat(older.status().activeMigration().startFinished()).isTrue();
+	}
+
+	@Test
+	void anActiveMigrationWhoseStoredContentDiffersFromItsFileIsRefusedNamingBoth(TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		String schema = "trust_shop_" + counter.get();
+		Pgroll starter = owned(database, state, schema);
+		starter.migrate(List.of(SETUP), MigrateOptions.defaults().withCompleteLast(true));
+		starter.start(CHANGE);
+		CatalogSnapshot started = database.catalogSnapshot();
+
+		Migration edited = MigrationParser.parse("02_change.yaml", """
+				operations:
+				  - add_column:
+				      table: customers
+				      up: "'edited'"
+				      column: {name: label, type: text, nullable: true}
+				""");
+		Pgroll other = configured(database, state, schema, (builder) -> builder.migrations(List.of(SETUP, edited)));
+		for (Runnable call : List.<Runnable>of(other::complete, other::rollback)) {
+			assertThatExceptionOfType(MigrationStateException.class).isThrownBy(call::run)
+				.withMessageContaining("migration \"02_change\"")
+				.withMessageContaining("02_change.yaml contains " + edited.json())
+				.withMessageContaining("but the history holds {")
+				.withMessageContaining("'label ' || id");
+		}
+
+		// The instance that started it knows its file; a hand edit of the history is refused all the same.
+		database.execute("UPDATE " + state + ".migrations SET migration = jsonb_set(migration, "
+				+ "'{operations,0,add_column,up}', '\"''x''\"') WHERE name = '02_change'");
+		for (Runnable call : List.<Runnable>of(starter::complete, starter::rollback)) {
+			assertThatExceptionOfType(MigrationStateException.class).isThrownBy(call::run)
+				.withMessageContaining("02_change.yaml contains")
+				.withMessageContaining("'x'");
+		}
+		assertThat(started.diff(database.catalogSnapshot())).isEmpty();
+		database.execute("UPDATE " + state + ".migrations SET migration = " + literal(CHANGE.json())
+				+ "::jsonb WHERE name = '02_change'");
+		assertThat(starter.complete().migration()).isEqualTo("02_change");
+	}
+
+	/** A migration whose down leaves a mark: a table {@code down_ran}. */
+	private static Migration downCreatingATable(String name) {
+		return MigrationParser.parse(name + ".yaml", """
+				operations:
+				  - sql:
+				      up: SELECT 1
+				      down: CREATE TABLE down_ran ()
+				""");
+	}
+
+	/** An active migration after 01_setup, written into the history directly. */
+	private static void insertActive(TestDatabase database, String state, String schema, Migration migration,
+			String type, boolean startFinished) {
+		database.execute("INSERT INTO " + state + ".migrations (schema, name, migration, parent, done, migration_type, "
+				+ "base_schema, start_finished) VALUES (" + literal(schema) + ", " + literal(migration.name()) + ", "
+				+ literal(migration.json()) + ", '01_setup', false, " + literal(type) + ", '{\"name\": "
+				+ "\"" + schema + "\", \"exists\": true, \"tables\": [], \"occupiedNames\": []}', " + startFinished + ")");
+	}
+
+	private static String literal(String text) {
+		return "'" + text.replace("'", "''") + "'";
 	}
 
 	/** A history made by {@link #OWNER}, as a deployment that migrates with {@code role} does. */

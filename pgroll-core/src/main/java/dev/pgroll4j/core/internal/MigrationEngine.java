@@ -67,9 +67,13 @@ public final class MigrationEngine {
 
 	private final StateStore state;
 
+	/** What complete, rollback and repair check the active migration's history against. */
+	private final MigrationFiles files;
+
 	public MigrationEngine(PgrollConfiguration configuration) {
 		this.configuration = configuration;
 		this.state = new StateStore(configuration.stateSchema(), configuration.schema());
+		this.files = new MigrationFiles(configuration.migrations());
 	}
 
 	private String schema() {
@@ -103,6 +107,8 @@ public final class MigrationEngine {
 
 	public StartResult start(Migration migration) {
 		long started = System.nanoTime();
+		// This instance vouches for what it starts: its own complete and rollback may run it from the history.
+		this.files.add(migration);
 		try {
 			StartResult result = doStart(migration);
 			notifyListener((listener) -> listener.started(result));
@@ -319,6 +325,14 @@ public final class MigrationEngine {
 	 * @return the rollback, or empty when there was nothing to repair
 	 */
 	public Optional<RollbackResult> repair() {
+		return repair(null);
+	}
+
+	/**
+	 * @param local the migrations of the application that migrates, or {@code null}: an unfinished start with no
+	 * file among them belongs to a newer release (this is an older instance restarting) and is left for that release
+	 */
+	private Optional<RollbackResult> repair(List<Migration> local) {
 		long started = System.nanoTime();
 		try (Session session = Session.open(this.configuration)) {
 			Connection connection = session.connection();
@@ -331,8 +345,14 @@ public final class MigrationEngine {
 			if (unfinished.isEmpty()) {
 				return Optional.empty();
 			}
-			logger.warn("the start of migration {} did not finish; rolling it back", unfinished.get().name());
+			if (local != null && local.stream().noneMatch((file) -> file.name().equals(unfinished.get().name()))) {
+				logger.warn("the start of migration {} on schema {} did not finish, and this application has no file "
+						+ "for it: a newer release started it; leaving it for that release to repair",
+						unfinished.get().name(), schema());
+				return Optional.empty();
+			}
 			ActiveMigration active = activeMigration(session, "repair");
+			logger.warn("the start of migration {} did not finish; rolling it back", unfinished.get().name());
 			rollbackActive(session, active.plan(), active.versionSchema(), active.record().name());
 			RollbackResult result = new RollbackResult(active.record().name(), active.versionSchema(), since(started));
 			notifyListener((listener) -> listener.rolledBack(result));
@@ -355,12 +375,13 @@ public final class MigrationEngine {
 		}
 		Migration newest = local.get(local.size() - 1);
 		String target = newest.versionSchemaFor(schema());
+		local.forEach(this.files::add);
 		try (Session session = Session.open(this.configuration)) {
 			Connection connection = session.connection();
 			ensureInitialized(session);
 			session.lockReconciliation(options.lockWait());
 			// A start that died half-way is undone first; if its file is still local, it starts again below.
-			repair();
+			repair(local);
 			List<StoredMigration> history = this.state.history(connection);
 			checkHistoryMatches(history, local);
 			if (history.size() > local.size()) {
@@ -579,6 +600,13 @@ public final class MigrationEngine {
 			StoredMigration active = this.state.active(connection)
 				.orElseThrow(() -> new MigrationStateException("cannot " + verb + ": there is no active migration on "
 						+ "schema \"" + schema() + "\""));
+			if (!"pgroll".equals(active.type())) {
+				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name() + "\" of schema \""
+						+ schema() + "\": its history row has migration_type '" + active.type() + "', not 'pgroll' "
+						+ "(pgroll writes 'inferred' for changes it saw made outside migrations and 'baseline' for "
+						+ "baselines); no SQL from such a row is run. Finish it with the tool that wrote it, or delete "
+						+ "the row if none did");
+			}
 			if (!active.startFinished() && verb.equals("complete")) {
 				throw new MigrationStateException("cannot complete migration \"" + active.name() + "\": its start did "
 						+ "not finish (the process running it stopped); repair rolls it back, then start it again");
@@ -587,6 +615,7 @@ public final class MigrationEngine {
 				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name()
 						+ "\": it was started by another tool (no base schema recorded); finish it with that tool");
 			}
+			checkAgainstFile(active, verb);
 			Migration migration = MigrationParser.parseJson(active.name(),
 					"migration \"" + active.name() + "\" (history of schema \"" + schema() + "\")",
 					active.migrationJson());
@@ -598,6 +627,29 @@ public final class MigrationEngine {
 		}
 		catch (SQLException ex) {
 			throw unexpected("reading the active migration of schema \"" + schema() + "\"", ex);
+		}
+	}
+
+	/**
+	 * Complete, rollback and repair rebuild everything from the migration stored in the history, SQL included; the
+	 * history may have been written by hand, so it must match a file this engine knows of the same name first.
+	 */
+	private void checkAgainstFile(StoredMigration active, String verb) {
+		String refused = "cannot " + verb + " migration \"" + active.name() + "\" of schema \"" + schema() + "\": ";
+		List<Migration> files = this.files.named(active.name());
+		if (files.isEmpty()) {
+			throw new MigrationStateException(refused + "no migration file of that name is known here, so the SQL "
+					+ "stored with it in the history cannot be checked against its file and is not run; configure "
+					+ "the application's migrations (PgrollConfiguration.Builder.migrations(...), from "
+					+ "MigrationLoader; the Spring Boot starter does this) or call it on the instance that started it");
+		}
+		if (files.stream().noneMatch((file) -> MigrationFiles.sameContent(file.json(), active.migrationJson()))) {
+			Migration file = files.get(0);
+			throw new MigrationStateException(refused + "the history holds other content than its file, and "
+					+ "SQL stored in the history is run only when it matches the file: " + file.source()
+					+ " contains " + file.json() + " but the history holds "
+					+ MigrationFiles.compact(active.migrationJson()) + "; deploy the file it was started with, or "
+					+ "correct the history");
 		}
 	}
 
