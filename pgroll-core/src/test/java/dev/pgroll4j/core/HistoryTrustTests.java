@@ -61,6 +61,24 @@ class HistoryTrustTests {
 			      column: {name: label, type: text, nullable: true}
 			""");
 
+	/** A sql operation without down: rollback drops what it created. */
+	private static final Migration CREATES_OBJECTS = MigrationParser.parse("02_objects.yaml", """
+			operations:
+			  - sql:
+			      up: |
+			        CREATE TABLE gadgets (id integer PRIMARY KEY, label text);
+			        CREATE FUNCTION twice(i integer, j integer) RETURNS integer LANGUAGE sql AS 'SELECT i * j';
+			        CREATE TYPE mood AS ENUM ('happy', 'sad');
+			        CREATE TYPE span AS RANGE (subtype = integer);
+			        CREATE VIEW gadget_ids AS SELECT id FROM gadgets
+			""");
+
+	private static final Migration CREATES_TABLE = MigrationParser.parse("02_gadgets.yaml", """
+			operations:
+			  - sql:
+			      up: CREATE TABLE gadgets (id integer PRIMARY KEY)
+			""");
+
 	/** The state table as init creates it, made by whoever runs it. */
 	private static final String LAYOUT = """
 			CREATE TABLE pgroll.migrations (
@@ -329,6 +347,100 @@ class HistoryTrustTests {
 		database.execute("UPDATE " + state + ".migrations SET migration = " + literal(CHANGE.json())
 				+ "::jsonb WHERE name = '02_change'");
 		assertThat(starter.complete().migration()).isEqualTo("02_change");
+	}
+
+	@Test
+	void aSqlOperationWithoutDownRecordsWhatItCreatedByIdentityAndRollbackDropsExactlyThat(TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		String schema = "trust_shop_" + counter.get();
+		Pgroll pgroll = owned(database, state, schema);
+		pgroll.migrate(List.of(SETUP), MigrateOptions.defaults().withCompleteLast(true));
+		database.execute("CREATE FUNCTION " + schema + ".twice(i integer) RETURNS integer LANGUAGE sql AS 'SELECT i'",
+				"CREATE TYPE " + schema + ".size AS ENUM ('s', 'm')");
+		CatalogSnapshot before = database.catalogSnapshot();
+
+		pgroll.start(CREATES_OBJECTS);
+		assertThat(database.queryForString("SELECT inferred_undo::text FROM " + state + ".migrations "
+				+ "WHERE name = '02_objects'")).as("identities, not SQL").doesNotContainIgnoringCase("drop");
+		assertThat(database.queryForList("SELECT e->>'kind' AS kind, e->>'schema' AS schema, e->>'name' AS name, "
+				+ "e->>'arguments' AS arguments FROM " + state + ".migrations, jsonb_array_elements(inferred_undo) e "
+				+ "WHERE name = '02_objects'").stream().map(Object::toString).toList())
+			.containsExactly(identity("view", schema, "gadget_ids", null), identity("table", schema, "gadgets", null),
+					identity("function", schema, "twice", "i integer, j integer"),
+					identity("type", schema, "mood", null), identity("type", schema, "span", null));
+
+		pgroll.rollback();
+		assertThat(before.diff(database.catalogSnapshot())).as("exactly what up created is gone").isEmpty();
+	}
+
+	static Stream<Arguments> forgedUndo() {
+		return Stream.of(
+				Arguments.of("[{\"kind\": \"table\", \"schema\": \"%2$s\", \"name\": \"victim\"}]",
+						"names table \"%2$s\".\"victim\", which is in another schema"),
+				Arguments.of("[{\"kind\": \"view\", \"schema\": \"%1$s\", \"name\": \"gadgets\"}]",
+						"which is a table in the database, not a view"),
+				Arguments.of("[{\"kind\": \"role\", \"schema\": \"%1$s\", \"name\": \"gadgets\"}]",
+						"which is not a kind of object"),
+				Arguments.of("[{\"kind\": \"table\", \"schema\": \"%1$s\", \"name\": \"gadgets\", \"x\": \"y\"}]",
+						"neither an object's identity"),
+				Arguments.of("[\"DROP TABLE IF EXISTS %2$s.victim CASCADE\"]", "which is in another schema"),
+				Arguments.of("[\"DROP TABLE IF EXISTS %1$s.gadgets CASCADE; DROP TABLE %2$s.victim\"]",
+						"nor a DROP statement exactly as the previous release wrote it"),
+				Arguments.of("[\"DROP TABLE IF EXISTS %1$s.gadgets CASCADE\", \"TRUNCATE %2$s.victim\"]",
+						"nor a DROP statement exactly as the previous release wrote it"),
+				Arguments.of("{\"drop\": \"everything\"}", "is not a list of objects"));
+	}
+
+	@ParameterizedTest
+	@MethodSource("forgedUndo")
+	void anInferredUndoNamingAnythingButWhatUpCreatedIsRefusedAndNothingIsDropped(String undo, String problem,
+			TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		String schema = "trust_shop_" + counter.get();
+		String other = "trust_other_" + counter.get();
+		database.execute("CREATE SCHEMA " + other, "CREATE TABLE " + other + ".victim (id integer)");
+		Pgroll pgroll = owned(database, state, schema);
+		pgroll.migrate(List.of(SETUP), MigrateOptions.defaults().withCompleteLast(true));
+		pgroll.start(CREATES_TABLE);
+		database.execute("UPDATE " + state + ".migrations SET inferred_undo = " + literal(undo.formatted(schema, other))
+				+ "::jsonb WHERE name = '02_gadgets'");
+		CatalogSnapshot started = database.catalogSnapshot();
+
+		assertThatExceptionOfType(MigrationStateException.class).isThrownBy(pgroll::rollback)
+			.withMessageContaining("cannot roll back migration \"02_gadgets\" of schema \"" + schema + "\"")
+			.withMessageContaining("inferred_undo")
+			.withMessageContaining(problem.formatted(schema, other))
+			.withMessageContaining("nothing was dropped");
+		assertThat(started.diff(database.catalogSnapshot())).isEmpty();
+		assertThat(pgroll.status().activeMigration().name()).isEqualTo("02_gadgets");
+	}
+
+	@Test
+	void anInferredUndoThePreviousReleaseWroteIsReadAsIdentitiesAndStillRollsBack(TestDatabase database) {
+		String state = "trust_state_" + counter.incrementAndGet();
+		String schema = "trust_shop_" + counter.get();
+		Pgroll pgroll = owned(database, state, schema);
+		pgroll.migrate(List.of(SETUP), MigrateOptions.defaults().withCompleteLast(true));
+		CatalogSnapshot before = database.catalogSnapshot();
+		pgroll.start(CREATES_OBJECTS);
+		// What the previous release stored for the same objects: its DROP statements, names as quote_ident writes them.
+		database.execute("UPDATE " + state + ".migrations SET inferred_undo = jsonb_build_array("
+				+ "'DROP VIEW IF EXISTS ' || quote_ident('" + schema + "') || '.gadget_ids CASCADE', "
+				+ "'DROP TABLE IF EXISTS " + schema + ".gadgets CASCADE', "
+				+ "'DROP FUNCTION IF EXISTS " + schema + ".twice(i integer, j integer) CASCADE', "
+				+ "'DROP TYPE IF EXISTS " + schema + ".mood CASCADE', 'DROP TYPE IF EXISTS " + schema + ".span CASCADE')"
+				+ " WHERE name = '02_objects'");
+		pgroll.rollback();
+		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
+	}
+
+	private static String identity(String kind, String schema, String name, String arguments) {
+		java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+		row.put("kind", kind);
+		row.put("schema", schema);
+		row.put("name", name);
+		row.put("arguments", arguments);
+		return row.toString();
 	}
 
 	/** A migration whose down leaves a mark: a table {@code down_ran}. */

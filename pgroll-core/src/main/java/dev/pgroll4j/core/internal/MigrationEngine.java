@@ -692,13 +692,20 @@ public final class MigrationEngine {
 		}
 	}
 
-	/** The statements recorded to undo user SQL of the active migration; read fresh, start may have just written them. */
+	/**
+	 * The statements that drop what user SQL of the active migration created, built from the objects the history
+	 * records after checking each against the schema; read fresh, start may have just written them.
+	 */
 	private List<String> inferredUndo(Session session, String name) {
 		try {
-			return this.state.find(session.connection(), name)
-				.filter((row) -> row.inferredUndoJson() != null)
-				.map((row) -> List.of(JSON.readValue(row.inferredUndoJson(), String[].class)))
-				.orElse(List.of());
+			Connection connection = session.connection();
+			Optional<StoredMigration> row = this.state.find(connection, name)
+				.filter((found) -> found.inferredUndoJson() != null);
+			if (row.isEmpty()) {
+				return List.of();
+			}
+			return CreatedObjects.dropStatements(connection, schema(), row.get().inferredUndoJson(),
+					"cannot roll back migration \"" + name + "\" of schema \"" + schema() + "\": ");
 		}
 		catch (SQLException ex) {
 			throw unexpected("reading the active migration of schema \"" + schema() + "\"", ex);
@@ -899,10 +906,11 @@ public final class MigrationEngine {
 		@Override
 		public void executeUserSql(String sql, boolean inferUndo) {
 			try {
-				Set<String> before = inferUndo ? CreatedObjects.list(this.tx.connection(), schema()) : Set.of();
+				Set<CreatedObjects.Identity> before = inferUndo ? CreatedObjects.list(this.tx.connection(), schema())
+						: Set.of();
 				this.tx.execute(sql, this.origin + ", field up");
 				if (inferUndo) {
-					List<String> undo = CreatedObjects.dropStatements(before,
+					List<CreatedObjects.Identity> undo = CreatedObjects.created(before,
 							CreatedObjects.list(this.tx.connection(), schema()));
 					MigrationEngine.this.state.recordInferredUndo(this.tx, this.run.migration,
 							JSON.writeValueAsString(undo));

@@ -248,7 +248,7 @@ public final class StateStore {
 					)""".formatted(this.table), null);
 			// The catalog as it was when the active migration started; complete and rollback replay from it.
 			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS base_schema JSONB", null);
-			// Statements that undo what a sql operation without down created; run by its rollback.
+			// What a sql operation without down created (kind, schema, name, arguments); its rollback drops them.
 			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS inferred_undo JSONB", null);
 			// False while a start is past its DDL but not finished (index builds, backfill, validation); a row that
 			// stays false without a process holding the schema's lock belongs to a start that died.
@@ -409,10 +409,11 @@ public final class StateStore {
 		}
 	}
 
-	public void recordInferredUndo(Transactions.Tx tx, String name, String statementsJson) throws SQLException {
+	/** What rolls back a sql operation without down: the objects it created, as identities (never SQL). */
+	public void recordInferredUndo(Transactions.Tx tx, String name, String objectsJson) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
 				+ " SET inferred_undo = ?::jsonb WHERE schema = ? AND name = ? AND NOT done")) {
-			statement.setString(1, statementsJson);
+			statement.setString(1, objectsJson);
 			statement.setString(2, this.schema);
 			statement.setString(3, name);
 			statement.executeUpdate();
