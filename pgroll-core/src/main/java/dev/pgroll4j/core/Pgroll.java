@@ -18,6 +18,13 @@ import dev.pgroll4j.core.migration.Migration;
  *
  * <p>Instances are thread-safe and cheap; every call takes its own connection. Calls on the same schema from
  * several processes are serialised by an advisory lock.
+ *
+ * <p>Every call refuses, with a {@link MigrationStateException}, a migration history that a role without the
+ * migrating role's rights owns or may write: the engine acts on what the history says with those rights. And
+ * {@link #complete}, {@link #rollback} and {@link #repair}, which rebuild the active migration from the history
+ * (its SQL included), first check it against the file of the same name: one configured
+ * ({@link PgrollConfiguration.Builder#migrations}), one this instance started, or one it was given to
+ * {@link #migrate}. Without a matching file they refuse, and run nothing.
  */
 public final class Pgroll {
 
@@ -67,17 +74,24 @@ public final class Pgroll {
 	 * Starts a migration: validates it, makes the additive changes, backfills, and then creates its version schema,
 	 * so that no client of the new version ever reads a row the backfill has not reached. Afterwards clients of the
 	 * previous version and of this one work side by side. If anything fails the database is left as it was.
+	 * This instance remembers the migration as a file its complete and rollback may check the history against.
 	 */
 	public StartResult start(Migration migration) {
 		return this.engine.start(migration);
 	}
 
-	/** Completes the active migration: the previous version schema is dropped and the changes contracted. */
+	/**
+	 * Completes the active migration: the previous version schema is dropped and the changes contracted.
+	 * @throws MigrationStateException if there is none, or its history does not match a file this instance knows
+	 */
 	public CompleteResult complete() {
 		return this.engine.complete();
 	}
 
-	/** Rolls back the active migration: its version schema is dropped and every change of start undone. */
+	/**
+	 * Rolls back the active migration: its version schema is dropped and every change of start undone.
+	 * @throws MigrationStateException if there is none, or its history does not match a file this instance knows
+	 */
 	public RollbackResult rollback() {
 		return this.engine.rollback();
 	}
@@ -88,7 +102,8 @@ public final class Pgroll {
 	 * (unless the options say otherwise); every pending migration but the last is started and completed; the last
 	 * is started and left active so the previous application version keeps working. If the database is ahead of
 	 * the files (an older instance restarting during a rollout) nothing changes, provided the files' version
-	 * schema still exists.
+	 * schema still exists; that includes a start of the newer release that did not finish, which is left for the
+	 * newer release to repair.
 	 * @param migrations the local migrations, sorted by name as {@link dev.pgroll4j.core.migration.MigrationLoader}
 	 * returns them
 	 */
@@ -101,6 +116,7 @@ public final class Pgroll {
 	 * index builds, the backfill or validation; the start's DDL itself is one transaction). {@link #migrate} does
 	 * this by itself. Safe to call at any time: a start still running elsewhere is waited for, not touched.
 	 * @return the rollback, or empty when there was nothing to repair
+	 * @throws MigrationStateException if the unfinished start's history does not match a file this instance knows
 	 */
 	public Optional<RollbackResult> repair() {
 		return this.engine.repair();

@@ -1,11 +1,13 @@
 package dev.pgroll4j.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 import javax.sql.DataSource;
 
 import dev.pgroll4j.core.internal.Identifiers;
+import dev.pgroll4j.core.migration.Migration;
 
 /**
  * Immutable settings of a {@link Pgroll} instance. Build one with {@link Pgroll#configure()}.
@@ -27,11 +29,15 @@ import dev.pgroll4j.core.internal.Identifiers;
  * @param listener learns of every start, complete and rollback
  * @param strictDownExpressions whether a {@code down} expression naming a column, function or table that does not
  * exist fails validation (pgroll accepts such files; by default it is a warning)
+ * @param migrations the migration files that complete, rollback and repair check an active migration's history
+ * against before running anything from it, besides those the instance started or was given to migrate; typically
+ * {@link dev.pgroll4j.core.migration.MigrationLoader}'s
  */
 public record PgrollConfiguration(DataSource dataSource, String schema, String stateSchema, Duration lockTimeout,
 		Duration lockRetryTimeout, Duration migrationLockWait, String role, int backfillBatchSize,
 		Duration backfillBatchDelay, long backfillMaxRowsPerSecond, MigrationHooks hooks, SqlTransformer sqlTransformer,
-		BackfillListener backfillListener, MigrationListener listener, boolean strictDownExpressions) {
+		BackfillListener backfillListener, MigrationListener listener, boolean strictDownExpressions,
+		List<Migration> migrations) {
 
 	public PgrollConfiguration {
 		Objects.requireNonNull(dataSource, "dataSource");
@@ -58,6 +64,7 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 		Objects.requireNonNull(sqlTransformer, "sqlTransformer");
 		Objects.requireNonNull(backfillListener, "backfillListener");
 		Objects.requireNonNull(listener, "listener");
+		migrations = List.copyOf(Objects.requireNonNull(migrations, "migrations"));
 	}
 
 	private static void requireIdentifier(String what, String name) {
@@ -111,6 +118,8 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 		private MigrationListener listener = MigrationListener.NONE;
 
 		private boolean strictDownExpressions;
+
+		private List<Migration> migrations = List.of();
 
 		Builder() {
 		}
@@ -194,11 +203,23 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 			return this;
 		}
 
+		/**
+		 * The migration files of the application, typically
+		 * {@link dev.pgroll4j.core.migration.MigrationLoader}'s. Complete, rollback and repair run what the history
+		 * stores for the active migration (its {@code sql} operations, expressions, what undoes it) only when it
+		 * matches the file of the same name: one of these, one this instance started, or one it was given to
+		 * {@link Pgroll#migrate}. Without a matching file they refuse. The Spring Boot starter sets this.
+		 */
+		public Builder migrations(List<Migration> migrations) {
+			this.migrations = migrations;
+			return this;
+		}
+
 		public PgrollConfiguration build() {
 			return new PgrollConfiguration(this.dataSource, this.schema, this.stateSchema, this.lockTimeout,
 					this.lockRetryTimeout, this.migrationLockWait, this.role, this.backfillBatchSize,
 					this.backfillBatchDelay, this.backfillMaxRowsPerSecond, this.hooks, this.sqlTransformer, this.backfillListener, this.listener,
-					this.strictDownExpressions);
+					this.strictDownExpressions, this.migrations);
 		}
 
 		/** Builds the configuration and the engine in one step. */

@@ -71,9 +71,13 @@ public final class MigrationEngine {
 
 	private final StateStore state;
 
+	/** What complete, rollback and repair check the active migration's history against. */
+	private final MigrationFiles files;
+
 	public MigrationEngine(PgrollConfiguration configuration) {
 		this.configuration = configuration;
 		this.state = new StateStore(configuration.stateSchema(), configuration.schema());
+		this.files = new MigrationFiles(configuration.migrations());
 	}
 
 	private String schema() {
@@ -107,6 +111,8 @@ public final class MigrationEngine {
 
 	public StartResult start(Migration migration) {
 		long started = System.nanoTime();
+		// This instance vouches for what it starts: its own complete and rollback may run it from the history.
+		this.files.add(migration);
 		try {
 			StartResult result = doStart(migration);
 			notifyListener((listener) -> listener.started(result));
@@ -338,6 +344,14 @@ public final class MigrationEngine {
 	 * @return the rollback, or empty when there was nothing to repair
 	 */
 	public Optional<RollbackResult> repair() {
+		return repair(null);
+	}
+
+	/**
+	 * @param local the migrations of the application that migrates, or {@code null}: an unfinished start with no
+	 * file among them belongs to a newer release (this is an older instance restarting) and is left for that release
+	 */
+	private Optional<RollbackResult> repair(List<Migration> local) {
 		long started = System.nanoTime();
 		try (Session session = Session.open(this.configuration)) {
 			Connection connection = session.connection();
@@ -350,8 +364,14 @@ public final class MigrationEngine {
 			if (unfinished.isEmpty()) {
 				return Optional.empty();
 			}
-			logger.warn("the start of migration {} did not finish; rolling it back", unfinished.get().name());
+			if (local != null && local.stream().noneMatch((file) -> file.name().equals(unfinished.get().name()))) {
+				logger.warn("the start of migration {} on schema {} did not finish, and this application has no file "
+						+ "for it: a newer release started it; leaving it for that release to repair",
+						unfinished.get().name(), schema());
+				return Optional.empty();
+			}
 			ActiveMigration active = activeMigration(session, "repair");
+			logger.warn("the start of migration {} did not finish; rolling it back", unfinished.get().name());
 			rollbackActive(session, active.plan(), active.versionSchema(), active.record().name());
 			RollbackResult result = new RollbackResult(active.record().name(), active.versionSchema(), since(started));
 			notifyListener((listener) -> listener.rolledBack(result));
@@ -374,12 +394,13 @@ public final class MigrationEngine {
 		}
 		Migration newest = local.get(local.size() - 1);
 		String target = newest.versionSchemaFor(schema());
+		local.forEach(this.files::add);
 		try (Session session = Session.open(this.configuration)) {
 			Connection connection = session.connection();
 			ensureInitialized(session);
 			session.lockReconciliation(options.lockWait());
 			// A start that died half-way is undone first; if its file is still local, it starts again below.
-			repair();
+			repair(local);
 			List<StoredMigration> history = this.state.history(connection);
 			checkHistoryMatches(history, local);
 			if (history.size() > local.size()) {
@@ -600,6 +621,13 @@ public final class MigrationEngine {
 			StoredMigration active = this.state.active(connection)
 				.orElseThrow(() -> new MigrationStateException("cannot " + verb + ": there is no active migration on "
 						+ "schema \"" + schema() + "\""));
+			if (!"pgroll".equals(active.type())) {
+				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name() + "\" of schema \""
+						+ schema() + "\": its history row has migration_type '" + active.type() + "', not 'pgroll' "
+						+ "(pgroll writes 'inferred' for changes it saw made outside migrations and 'baseline' for "
+						+ "baselines); no SQL from such a row is run. Finish it with the tool that wrote it, or delete "
+						+ "the row if none did");
+			}
 			if (!active.startFinished() && verb.equals("complete")) {
 				throw new MigrationStateException("cannot complete migration \"" + active.name() + "\": its start did "
 						+ "not finish (the process running it stopped); repair rolls it back, then start it again");
@@ -608,6 +636,7 @@ public final class MigrationEngine {
 				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name()
 						+ "\": it was started by another tool (no base schema recorded); finish it with that tool");
 			}
+			checkAgainstFile(active, verb);
 			Migration migration = MigrationParser.parseJson(active.name(),
 					"migration \"" + active.name() + "\" (history of schema \"" + schema() + "\")",
 					active.migrationJson());
@@ -622,20 +651,43 @@ public final class MigrationEngine {
 		}
 	}
 
+	/**
+	 * Complete, rollback and repair rebuild everything from the migration stored in the history, SQL included; the
+	 * history may have been written by hand, so it must match a file this engine knows of the same name first.
+	 */
+	private void checkAgainstFile(StoredMigration active, String verb) {
+		String refused = "cannot " + verb + " migration \"" + active.name() + "\" of schema \"" + schema() + "\": ";
+		List<Migration> files = this.files.named(active.name());
+		if (files.isEmpty()) {
+			throw new MigrationStateException(refused + "no migration file of that name is known here, so the SQL "
+					+ "stored with it in the history cannot be checked against its file and is not run; configure "
+					+ "the application's migrations (PgrollConfiguration.Builder.migrations(...), from "
+					+ "MigrationLoader; the Spring Boot starter does this) or call it on the instance that started it");
+		}
+		if (files.stream().noneMatch((file) -> MigrationFiles.sameContent(file.json(), active.migrationJson()))) {
+			Migration file = files.get(0);
+			throw new MigrationStateException(refused + "the history holds other content than its file, and "
+					+ "SQL stored in the history is run only when it matches the file: " + file.source()
+					+ " contains " + file.json() + " but the history holds "
+					+ MigrationFiles.compact(active.migrationJson()) + "; deploy the file it was started with, or "
+					+ "correct the history");
+		}
+	}
+
 	private void rollbackActive(Session session, Plan plan, String versionSchema, String name) {
 		List<Statement> statements = new ArrayList<>();
 		List<Step> reversed = new ArrayList<>(plan.steps());
 		Collections.reverse(reversed);
-		List<String> inferredUndo = inferredUndo(session, name);
-		Drops drops = new Drops("roll back", name, versionSchema, tableNames(plan.result()), isolated(plan),
-				CreatedObjects.objects(inferredUndo), null);
+		List<CreatedObjects.Identity> created = inferredUndo(session, name);
+		Drops drops = new Drops("roll back", name, versionSchema, tableNames(plan.result()), isolated(plan), created,
+				null);
 		try {
 			checkOwnership(session.connection(), drops, null);
 		}
 		catch (SQLException ex) {
 			throw unexpected("rollback of migration \"" + name + "\"", ex);
 		}
-		List<String> undo = CreatedObjects.merged(inferredUndo);
+		List<String> undo = CreatedObjects.dropStatements(created);
 		for (Step planned : reversed) {
 			planned.operation()
 				.rollback(new RollbackSteps(statements, planned, origin(plan.migration(), planned), undo));
@@ -670,13 +722,20 @@ public final class MigrationEngine {
 		}
 	}
 
-	/** The statements recorded to undo user SQL of the active migration; read fresh, start may have just written them. */
-	private List<String> inferredUndo(Session session, String name) {
+	/**
+	 * What user SQL of the active migration created and is still there, as the history records it, each checked
+	 * against the schema; read fresh, start may have just written it.
+	 */
+	private List<CreatedObjects.Identity> inferredUndo(Session session, String name) {
 		try {
-			return this.state.find(session.connection(), name)
-				.filter((row) -> row.inferredUndoJson() != null)
-				.map((row) -> List.of(JSON.readValue(row.inferredUndoJson(), String[].class)))
-				.orElse(List.of());
+			Connection connection = session.connection();
+			Optional<StoredMigration> row = this.state.find(connection, name)
+				.filter((found) -> found.inferredUndoJson() != null);
+			if (row.isEmpty()) {
+				return List.of();
+			}
+			return CreatedObjects.recorded(connection, schema(), row.get().inferredUndoJson(),
+					"cannot roll back migration \"" + name + "\" of schema \"" + schema() + "\": ");
 		}
 		catch (SQLException ex) {
 			throw unexpected("reading the active migration of schema \"" + schema() + "\"", ex);
@@ -910,11 +969,11 @@ public final class MigrationEngine {
 	 * @param versionSchema the version schema it drops, or {@code null}
 	 * @param viewNames the names the engine gave the views there
 	 * @param namedLikeTables whether a view named like the table it reads is the engine's too
-	 * @param created the objects ({@code KIND identity}) a {@code sql} operation created, which rollback drops
+	 * @param created the objects a {@code sql} operation without {@code down} created, which rollback drops
 	 * @param remaining the version schema that stays, or {@code null}
 	 */
 	record Drops(String verb, String migration, String versionSchema, Set<String> viewNames, boolean namedLikeTables,
-			List<String> created, String remaining) {
+			List<CreatedObjects.Identity> created, String remaining) {
 	}
 
 	record Deferred(String sql, String undo, String origin) {
@@ -987,10 +1046,11 @@ public final class MigrationEngine {
 		@Override
 		public void executeUserSql(String sql, boolean inferUndo) {
 			try {
-				Set<String> before = inferUndo ? CreatedObjects.list(this.tx.connection(), schema()) : Set.of();
+				Set<CreatedObjects.Identity> before = inferUndo ? CreatedObjects.list(this.tx.connection(), schema())
+						: Set.of();
 				this.tx.execute(sql, this.origin + ", field up");
 				if (inferUndo) {
-					List<String> undo = CreatedObjects.dropStatements(before,
+					List<CreatedObjects.Identity> undo = CreatedObjects.created(before,
 							CreatedObjects.list(this.tx.connection(), schema()));
 					MigrationEngine.this.state.recordInferredUndo(this.tx, this.run.migration,
 							JSON.writeValueAsString(undo));

@@ -70,6 +70,31 @@ public final class Privileges {
 	}
 
 	/**
+	 * REVOKE statements taking from every role but the owner the privileges on a table that let it change rows
+	 * (INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER), table-wide or per column; for a table the engine has just created
+	 * and that default privileges opened up.
+	 */
+	public static List<String> tableWriteRevocations(Transactions.Tx tx, String qualifiedTable) throws SQLException {
+		List<String> revocations = new ArrayList<>();
+		try (PreparedStatement statement = tx.connection().prepareStatement("""
+				SELECT DISTINCT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
+				FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+				LEFT JOIN pg_roles r ON r.oid = a.grantee
+				WHERE c.oid = ?::regclass AND a.grantee <> c.relowner
+				  AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER')
+				ORDER BY 1, 2
+				""")) {
+			statement.setString(1, qualifiedTable);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					revocations.add("REVOKE " + rs.getString(1) + " ON " + qualifiedTable + " FROM " + rs.getString(2));
+				}
+			}
+		}
+		return revocations;
+	}
+
+	/**
 	 * GRANT statements giving a view the privileges held on its table.
 	 * @param viewColumns view column name by physical column name; grants on columns the view hides are dropped
 	 */

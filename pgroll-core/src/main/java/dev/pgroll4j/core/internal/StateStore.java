@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.PgrollException;
 
 /**
@@ -36,6 +37,78 @@ public final class StateStore {
 			+ "m.migration_type, NULL, coalesce(nullif(m.migration->>'version_schema', ''), m.name), NULL, "
 			+ "m.start_finished";
 
+	/**
+	 * What is there of the migrations table, and whether the history can be trusted: whether every role that could
+	 * put SQL into it, or change what the engine runs when it reads and writes it, holds the migrating role's rights
+	 * (is {@code current_user}, one of its members or a superuser: {@code pg_has_role(role, current_user,
+	 * 'MEMBER')}). That excludes owning the state schema or the table, {@code CREATE} on the schema,
+	 * {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code TRUNCATE} or {@code TRIGGER} on the table or one of its
+	 * columns, and owning the function of a trigger on the table; rules, policies, defaults, constraints and
+	 * indexes only the owner can add. Index look-ups only: it runs before every call. {@link #UNTRUSTED} lists the
+	 * same conditions one by one; the two must agree.
+	 */
+	private static final String FORM = """
+			SELECT to_regclass(?) IS NOT NULL,
+			       EXISTS (SELECT 1 FROM pg_attribute
+			               WHERE attrelid = to_regclass(?) AND attname = 'start_finished' AND NOT attisdropped)
+			       AND to_regclass(?) IS NOT NULL,
+			       NOT EXISTS (
+			         SELECT 1 FROM pg_namespace n LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'migrations'
+			         WHERE n.nspname = ?
+			           AND (NOT pg_has_role(n.nspowner, current_user, 'MEMBER')
+			             OR EXISTS (SELECT 1 FROM aclexplode(n.nspacl) a WHERE a.privilege_type = 'CREATE'
+			                        AND (a.grantee = 0 OR NOT pg_has_role(a.grantee, current_user, 'MEMBER')))
+			             OR NOT pg_has_role(c.relowner, current_user, 'MEMBER')
+			             OR EXISTS (SELECT 1 FROM aclexplode(c.relacl) a
+			                        WHERE a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER')
+			                          AND (a.grantee = 0 OR NOT pg_has_role(a.grantee, current_user, 'MEMBER')))
+			             OR EXISTS (SELECT 1 FROM pg_attribute att, aclexplode(att.attacl) a
+			                        WHERE att.attrelid = c.oid AND att.attacl IS NOT NULL
+			                          AND a.privilege_type IN ('INSERT', 'UPDATE')
+			                          AND (a.grantee = 0 OR NOT pg_has_role(a.grantee, current_user, 'MEMBER')))
+			             OR EXISTS (SELECT 1 FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
+			                        WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal
+			                          AND NOT pg_has_role(p.proowner, current_user, 'MEMBER'))))
+			""";
+
+	/**
+	 * For the error when {@link #FORM} finds the history untrusted: the migrating role, the owners, and one row per
+	 * role and way it could write the history (role null for PUBLIC); the last three columns are null when there is
+	 * nothing (any more) to report.
+	 */
+	private static final String UNTRUSTED = """
+			WITH s AS (
+			    SELECT n.oid, n.nspowner, n.nspacl FROM pg_namespace n WHERE n.nspname = ?
+			), t AS (
+			    SELECT c.oid, c.relowner, c.relacl FROM pg_class c JOIN s ON c.relnamespace = s.oid
+			    WHERE c.relname = 'migrations'
+			), writers (ord, grantee, what, detail) AS (
+			    SELECT 1, nspowner, 'owns schema', NULL FROM s
+			  UNION ALL
+			    SELECT 2, a.grantee, 'CREATE', NULL FROM s, aclexplode(s.nspacl) a WHERE a.privilege_type = 'CREATE'
+			  UNION ALL
+			    SELECT 3, relowner, 'owns table', NULL FROM t
+			  UNION ALL
+			    SELECT 4, a.grantee, a.privilege_type, NULL FROM t, aclexplode(t.relacl) a
+			    WHERE a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER')
+			  UNION ALL
+			    SELECT 5, a.grantee, a.privilege_type || ' column', att.attname::text
+			    FROM t JOIN pg_attribute att ON att.attrelid = t.oid AND att.attacl IS NOT NULL,
+			         aclexplode(att.attacl) a
+			    WHERE a.privilege_type IN ('INSERT', 'UPDATE')
+			  UNION ALL
+			    SELECT 6, p.proowner, 'owns function', p.oid::regprocedure::text
+			    FROM t JOIN pg_trigger tg ON tg.tgrelid = t.oid AND NOT tg.tgisinternal JOIN pg_proc p ON p.oid = tg.tgfoid
+			), untrusted AS (
+			    SELECT DISTINCT ord, grantee, what, detail FROM writers
+			    WHERE CASE WHEN grantee = 0 THEN true ELSE NOT pg_has_role(grantee, current_user, 'MEMBER') END
+			)
+			SELECT current_user, (SELECT pg_get_userbyid(nspowner) FROM s), (SELECT pg_get_userbyid(relowner) FROM t),
+			       CASE WHEN u.grantee <> 0 THEN pg_get_userbyid(u.grantee) END, u.what, u.detail
+			FROM (SELECT 1) one LEFT JOIN untrusted u ON true
+			ORDER BY u.ord, 4, u.detail
+			""";
+
 	private final String stateSchema;
 
 	private final String schema;
@@ -60,22 +133,85 @@ public final class StateStore {
 
 	}
 
-	/** What is there of the migrations table; one cheap catalog query, so callers may ask on every run. */
+	/**
+	 * What is there of the migrations table; one cheap catalog query, so callers may ask on every run. The same
+	 * query checks that the history can be trusted (see {@link #FORM}).
+	 * @throws MigrationStateException if a role without the migrating role's rights owns or may write the state
+	 * schema or its migrations table
+	 */
 	public Form form(Connection connection) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement("""
-				SELECT to_regclass(?) IS NOT NULL,
-				       EXISTS (SELECT 1 FROM pg_attribute
-				               WHERE attrelid = to_regclass(?) AND attname = 'start_finished' AND NOT attisdropped)
-				       AND to_regclass(?) IS NOT NULL
-				""")) {
+		try (PreparedStatement statement = connection.prepareStatement(FORM)) {
 			statement.setString(1, this.table);
 			statement.setString(2, this.table);
 			statement.setString(3, Sql.qualified(this.stateSchema, CREATION_ORDER_INDEX));
+			statement.setString(4, this.stateSchema);
 			try (ResultSet rs = statement.executeQuery()) {
 				rs.next();
+				if (!rs.getBoolean(3)) {
+					throw untrusted(connection);
+				}
 				return !rs.getBoolean(1) ? Form.ABSENT : rs.getBoolean(2) ? Form.CURRENT : Form.OUTDATED;
 			}
 		}
+	}
+
+	private MigrationStateException untrusted(Connection connection) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(UNTRUSTED)) {
+			statement.setString(1, this.stateSchema);
+			String migratingRole = null;
+			String schemaOwner = null;
+			String tableOwner = null;
+			List<String> problems = new ArrayList<>();
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					migratingRole = rs.getString(1);
+					schemaOwner = rs.getString(2);
+					tableOwner = rs.getString(3);
+					if (rs.getString(5) != null) {
+						problems.add(problem(rs.getString(4), rs.getString(5), rs.getString(6)));
+					}
+				}
+			}
+			if (problems.isEmpty()) {
+				// Refused all the same: the catalog changed between the two queries.
+				problems.add("its owners or access changed while they were checked");
+			}
+			return untrusted(migratingRole, schemaOwner, tableOwner, problems);
+		}
+	}
+
+	/** One row of {@link #UNTRUSTED} as a sentence part. */
+	private String problem(String role, String what, String detail) {
+		String who = (role == null) ? "PUBLIC" : "role " + Sql.ident(role);
+		return who + switch (what) {
+			case "owns schema" -> " owns schema " + Sql.ident(this.stateSchema);
+			case "CREATE" -> " may create objects in schema " + Sql.ident(this.stateSchema);
+			case "owns table" -> " owns table " + this.table;
+			case "INSERT" -> " may INSERT into " + this.table;
+			case "DELETE" -> " may DELETE from " + this.table;
+			case "TRIGGER" -> " may create triggers on " + this.table;
+			case "INSERT column", "UPDATE column" -> " may " + what.substring(0, what.indexOf(' ')) + " column "
+					+ Sql.ident(detail) + " of " + this.table;
+			case "owns function" -> " owns function " + detail + ", which runs when " + this.table + " is used";
+			default -> " may " + what + " " + this.table;
+		};
+	}
+
+	private MigrationStateException untrusted(String migratingRole, String schemaOwner, String tableOwner,
+			List<String> problems) {
+		String role = Sql.ident(migratingRole);
+		String owners = (schemaOwner != null) ? " (schema owned by role " + Sql.ident(schemaOwner)
+				+ ((tableOwner != null) ? ", table owned by role " + Sql.ident(tableOwner) : "") + ")" : "";
+		return new MigrationStateException("the migration history " + this.table + owners
+				+ " cannot be trusted by role " + role + ", which migrates: " + String.join("; ", problems)
+				+ ". The engine acts on what it reads there with the rights of role " + role + ", so only roles "
+				+ "that hold those rights (" + role + " itself, its members, superusers) may own or write it. If the "
+				+ "state schema is yours, hand it to " + role + " and take the others' access "
+				+ "away (ALTER SCHEMA " + Sql.ident(this.stateSchema) + " OWNER TO " + role
+				+ ((tableOwner != null) ? "; ALTER TABLE " + this.table + " OWNER TO " + role : "")
+				+ "; REVOKE or DROP TRIGGER as listed), or migrate as its owner (setting role, pgroll.role) if that "
+				+ "is the role migrations should run as; if it is not yours, drop it (DROP SCHEMA "
+				+ Sql.ident(this.stateSchema) + " CASCADE) or choose another stateSchema");
 	}
 
 	/** Whether the migrations table exists in its current form. */
@@ -85,12 +221,17 @@ public final class StateStore {
 
 	/**
 	 * Creates (or upgrades a pgroll-created) state schema. Idempotent, and safe when many processes call it at
-	 * once: they queue on a transaction-level advisory lock.
+	 * once: they queue on a transaction-level advisory lock. A state schema or table that cannot be trusted
+	 * ({@link #form}) is refused before anything is created in it, and after, in case it appeared meanwhile.
 	 */
 	public void init(Transactions transactions) {
 		transactions.inTransaction("initialising state schema \"" + this.stateSchema + "\"", (tx) -> {
 			tx.execute("SELECT pg_advisory_xact_lock(" + INIT_LOCK + ", hashtext(" + Sql.literal(this.stateSchema)
 					+ "))", null);
+			// Nothing is created in, or changed on, a state schema or table someone else could write.
+			form(tx.connection());
+			boolean newSchema = !exists(tx, "SELECT to_regnamespace(quote_ident(?)) IS NOT NULL", this.stateSchema);
+			boolean newTable = !exists(tx, "SELECT to_regclass(?) IS NOT NULL", this.table);
 			tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(this.stateSchema), null);
 			tx.execute("""
 					CREATE TABLE IF NOT EXISTS %1$s (
@@ -109,7 +250,7 @@ public final class StateStore {
 					)""".formatted(this.table), null);
 			// The catalog as it was when the active migration started; complete and rollback replay from it.
 			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS base_schema JSONB", null);
-			// Statements that undo what a sql operation without down created; run by its rollback.
+			// What a sql operation without down created (kind, schema, name, arguments); its rollback drops them.
 			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS inferred_undo JSONB", null);
 			// False while a start is past its DDL but not finished (index builds, backfill, validation); a row that
 			// stays false without a process holding the schema's lock belongs to a start that died.
@@ -124,8 +265,32 @@ public final class StateStore {
 			// Finds the newest migration without reading the history; see newest().
 			tx.execute("CREATE INDEX IF NOT EXISTS " + CREATION_ORDER_INDEX + " ON " + this.table
 					+ " (schema, created_at, name)", null);
+			// Default privileges (ALTER DEFAULT PRIVILEGES ... ON SCHEMAS / ON TABLES) may have given other roles the
+			// right to write what was just created; the history is only trusted without that, so it is taken back.
+			List<String> revocations = new ArrayList<>();
+			if (newSchema) {
+				revocations.addAll(Privileges.schemaRevocations(tx, this.stateSchema));
+			}
+			if (newTable) {
+				revocations.addAll(Privileges.tableWriteRevocations(tx, this.table));
+			}
+			for (String revocation : revocations) {
+				tx.execute(revocation, null);
+			}
+			// Another role may have created the schema or table between the check and IF NOT EXISTS.
+			form(tx.connection());
 			return null;
 		});
+	}
+
+	private static boolean exists(Transactions.Tx tx, String query, String name) throws SQLException {
+		try (PreparedStatement statement = tx.connection().prepareStatement(query)) {
+			statement.setString(1, name);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
+		}
 	}
 
 	/** Every migration of the schema, oldest first; its cost grows with the history, so only migrate reads it. */
@@ -268,10 +433,11 @@ public final class StateStore {
 		}
 	}
 
-	public void recordInferredUndo(Transactions.Tx tx, String name, String statementsJson) throws SQLException {
+	/** What rolls back a sql operation without down: the objects it created, as identities (never SQL). */
+	public void recordInferredUndo(Transactions.Tx tx, String name, String objectsJson) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
 				+ " SET inferred_undo = ?::jsonb WHERE schema = ? AND name = ? AND NOT done")) {
-			statement.setString(1, statementsJson);
+			statement.setString(1, objectsJson);
 			statement.setString(2, this.schema);
 			statement.setString(3, name);
 			statement.executeUpdate();

@@ -106,9 +106,14 @@ public final class MigrationLifecycle {
 		return this;
 	}
 
+	/** An engine for this lifecycle's schema that knows its files, as an application's would. */
 	public Pgroll pgroll() {
+		List<Migration> files = new ArrayList<>(this.setup);
+		if (this.migration != null) {
+			files.add(this.migration);
+		}
 		PgrollConfiguration.Builder builder = Pgroll.configure().dataSource(this.database.dataSource())
-			.schema(this.schema);
+			.schema(this.schema).migrations(files);
 		this.configuration.accept(builder);
 		return builder.load();
 	}

@@ -55,7 +55,8 @@ public final class PgrollAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Pgroll pgroll(PgrollProperties properties, PgrollMigrationEvents events, ObjectProvider<DataSource> dataSource,
+	Pgroll pgroll(PgrollProperties properties, PgrollMigrations migrations, PgrollMigrationEvents events,
+			ObjectProvider<DataSource> dataSource,
 			@PgrollDataSource ObjectProvider<DataSource> pgrollDataSource,
 			ObjectProvider<JdbcConnectionDetails> connectionDetails,
 			ObjectProvider<PgrollConfigurationCustomizer> customizers, ObjectProvider<MigrationListener> listeners,
@@ -75,6 +76,8 @@ public final class PgrollAutoConfiguration {
 			.backfillBatchDelay(properties.getBackfill().getBatchDelay())
 			.backfillMaxRowsPerSecond(properties.getBackfill().getMaxRowsPerSecond())
 			.strictDownExpressions(properties.isStrictDownExpressions())
+			// The actuator's complete, rollback and repair run a migration from the history only if it matches these.
+			.migrations(migrations.migrations())
 			.listener(events)
 			.backfillListener(events);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

@@ -13,13 +13,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.pgroll4j.core.MigrateResult;
+import dev.pgroll4j.spring.autoconfigure.PgrollMigrationStrategy;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
@@ -162,6 +166,21 @@ class PgrollActuatorTests {
 	}
 
 	@Test
+	void theEndpointRollsBackAMigrationAnotherProcessStartedCheckingItAgainstTheApplicationsFiles(
+			TestDatabase database) throws Exception {
+		String schema = schema();
+		start(database, schema, "v1").close();
+		start(database, schema, "v2").close();
+		// Migrations run by a separate job: this instance's start-up runs nothing, so only its files vouch for 02.
+		ConfigurableApplicationContext context = start(database, schema, "v2",
+				"management.endpoint.pgroll.access=unrestricted", "test.check-only=true");
+		HttpResponse<String> rolledBack = post(context, "/actuator/pgroll/rollback");
+		assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
+		assertThat(rolledBack.body()).contains("\"migration\":\"02_add_isbn\"");
+		assertThat(get(context, "/actuator/pgroll").body()).contains("\"state\":\"COMPLETE\"");
+	}
+
+	@Test
 	void theEndpointIsAbsentUnlessExposed(TestDatabase database) throws Exception {
 		ConfigurableApplicationContext context = start(database, schema(), "v1",
 				"management.endpoints.web.exposure.include=health");
@@ -244,6 +263,14 @@ class PgrollActuatorTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class TestApplication {
+
+		/** Start-up that leaves migrating to someone else. */
+		@Bean
+		@ConditionalOnBooleanProperty("test.check-only")
+		PgrollMigrationStrategy checkOnly() {
+			return (pgroll, migrations) -> new MigrateResult(MigrateResult.Outcome.UP_TO_DATE, null, List.of(),
+					List.of());
+		}
 
 	}
 

@@ -100,6 +100,8 @@ class PgrollAutoConfigurationTests {
 				assertThat(configuration.backfillBatchDelay()).isEqualTo(Duration.ofMillis(5));
 				assertThat(configuration.backfillMaxRowsPerSecond()).isEqualTo(2000);
 				assertThat(configuration.strictDownExpressions()).isTrue();
+				assertThat(configuration.migrations()).as("what complete and rollback check the history against")
+					.isEqualTo(context.getBean(PgrollMigrations.class).migrations());
 			});
 	}
 
