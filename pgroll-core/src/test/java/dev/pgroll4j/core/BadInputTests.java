@@ -214,6 +214,25 @@ class BadInputTests {
 		assertThat(database.queryForString("SELECT to_regclass('app.users')::text")).isEqualTo("app.users");
 		assertThat(database.queryForLong("SELECT count(*) FROM app.users")).isEqualTo(3);
 		assertThat(canary(database)).as("canary sequence").isEqualTo(canary);
+		assertThat(pwnedTables(database)).isZero();
+	}
+
+	/** Validation alone runs probes on the server; none of them may run what a fragment smuggles in either. */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("injectionAttempts")
+	void injectedSqlIsNeverExecutedByValidationAlone(Expectation expected, TestDatabase database) {
+		String canary = canary(database);
+		CatalogSnapshot catalogBefore = database.catalogSnapshot();
+
+		Throwable thrown = catchThrowable(() -> pgroll
+			.validate(MigrationParser.parse(FOLDER + expected.file(), resource(FOLDER + expected.file()))));
+
+		assertThat(thrown).isInstanceOf(MigrationValidationException.class)
+			.hasMessageContaining(expected.file())
+			.hasMessageContaining(expected.field());
+		assertThat(canary(database)).as("canary sequence").isEqualTo(canary);
+		assertThat(pwnedTables(database)).isZero();
+		assertThat(catalogBefore.diff(database.catalogSnapshot())).as("catalog changes").isEmpty();
 	}
 
 	/**
@@ -302,6 +321,10 @@ class BadInputTests {
 	private static StartResult start(String file) {
 		Migration migration = MigrationParser.parse(FOLDER + file, resource(FOLDER + file));
 		return pgroll.start(migration);
+	}
+
+	private static long pwnedTables(TestDatabase database) {
+		return database.queryForLong("SELECT count(*) FROM pg_class WHERE relname LIKE 'pwned%'");
 	}
 
 	private static String canary(TestDatabase database) {
@@ -538,6 +561,10 @@ class BadInputTests {
 		invalid("injection_in_opclass_params.yaml", 0, "create_index", "columns[0].opclass.params[0]"),
 		invalid("injection_in_index_parameters.json", 0, "create_table", "constraints[0].index_parameters.storage_parameters"),
 		invalid("injection_in_version_schema.yaml", -1, null, "version_schema"),
+		invalid("injection_in_default_comment_ended_by_carriage_return.yaml", 0, "add_column", "column.default"),
+		invalid("injection_in_add_column_up_comment_ended_by_carriage_return.json", 0, "add_column", "up"),
+		invalid("injection_in_check_comment_ended_by_carriage_return.yaml", 0, "add_column", "column.check.constraint"),
+		invalid("injection_in_down_unicode_space_before_dollar_quote.yaml", 0, "drop_column", "down"),
 		// validation: invalid enumerated values
 		invalid("create_table_references_bad_on_delete.yaml", 0, "create_table", "columns[1].references.on_delete"),
 		invalid("add_column_references_bad_on_update.json", 0, "add_column", "column.references.on_update"),

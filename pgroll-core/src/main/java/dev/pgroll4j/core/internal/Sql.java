@@ -57,7 +57,7 @@ public final class Sql {
 
 	/** Wraps an expression in parentheses unless it already is one parenthesised group. */
 	public static String parenthesised(String expression) {
-		String trimmed = expression.strip();
+		String trimmed = SqlText.strip(expression);
 		if (trimmed.startsWith("(") && trimmed.endsWith(")") && closesAtEnd(trimmed)) {
 			return trimmed;
 		}

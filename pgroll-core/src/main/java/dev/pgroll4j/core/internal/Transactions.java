@@ -276,6 +276,8 @@ public final class Transactions {
 			this.lastOrigin = origin;
 			logger.debug("{}", sql);
 			try (Statement statement = this.connection.createStatement()) {
+				// The engine writes no JDBC escapes; braces in a fragment must reach the server as written.
+				statement.setEscapeProcessing(false);
 				statement.execute(sql);
 			}
 		}
