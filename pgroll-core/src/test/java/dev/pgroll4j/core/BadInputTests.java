@@ -535,6 +535,7 @@ class BadInputTests {
 		// down fills an integer column from a text one: no assignment cast exists, as for up.
 		invalid("drop_column_down_returns_text_for_integer.yaml", 0, "drop_column", "down"),
 		invalid("add_column_bad_type.yaml", 0, "add_column", "column.type"),
+		invalid("add_column_type_with_comment.yaml", 0, "add_column", "column.type"),
 		invalid("create_table_bad_type.json", 0, "create_table", "columns[1].type"),
 		// validation: not one self-contained expression
 		invalid("add_column_up_unbalanced_parentheses.yaml", 0, "add_column", "up"),

@@ -712,14 +712,16 @@ public final class MigrationEngine {
 				throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
 						"the SQL transformer returned nothing");
 			}
-			if (kind != SqlFragment.Kind.RAW_SQL && !transformed.isBlank()) {
-				String problem = SqlText.expressionProblem(transformed);
-				if (problem != null) {
-					throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
-							"the SQL " + problem);
-				}
+			if (kind == SqlFragment.Kind.RAW_SQL || transformed.isBlank()) {
+				return transformed;
 			}
-			return transformed;
+			String problem = SqlText.expressionProblem(transformed);
+			if (problem != null) {
+				throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
+						"the SQL " + problem);
+			}
+			// Pasted into generated SQL, a trailing -- comment must not swallow what follows it.
+			return SqlText.terminated(transformed);
 		};
 	}
 

@@ -36,6 +36,10 @@ public final class Probes {
 		if (lexical != null) {
 			return new Problem(null, lexical);
 		}
+		if (SqlText.tokenize(type).stream().anyMatch((token) -> token.kind() == SqlText.Kind.COMMENT)) {
+			// Pasted before DEFAULT, NOT NULL and constraints, a -- comment would silently drop them.
+			return new Problem(null, "contains a comment");
+		}
 		return readOnly((c) -> {
 			try (PreparedStatement statement = c.prepareStatement("SELECT ?::text::regtype")) {
 				statement.setString(1, type);

@@ -84,6 +84,15 @@ class SqlTextTests {
 		assertThat(SqlText.expressionProblem("\"\"")).contains("empty quoted identifier");
 	}
 
+	@Test
+	void aTrailingLineCommentGetsALineBreakSoThatItCannotSwallowWhatFollows() {
+		assertThat(SqlText.terminated("upper(name) -- shout")).isEqualTo("upper(name) -- shout\n");
+		assertThat(SqlText.terminated("upper(name) /* shout */")).isEqualTo("upper(name) /* shout */");
+		assertThat(SqlText.terminated("'--' || x")).isEqualTo("'--' || x");
+		assertThat(Sql.parenthesised("upper(name) -- shout")).isEqualTo("(upper(name) -- shout\n)");
+		assertThat(Sql.parenthesised("(a) -- shout")).isEqualTo("((a) -- shout\n)");
+	}
+
 	/** Only PostgreSQL's own whitespace is trimmed: a leading U+2003 is a letter to the server. */
 	@Test
 	void parenthesisingKeepsCharactersTheServerTakesForLetters() {
