@@ -446,6 +446,14 @@ class BadInputTests {
 		// PostgreSQL only takes a unique, non-partial index on NOT NULL columns as replica identity.
 		invalid("set_replica_identity_non_unique_index.json", 0, "set_replica_identity", "identity.index"),
 		invalid("sql_missing_up.yaml", 0, "sql", "up"),
+		// a sql operation may not end or mark the engine's transaction, nor change the role it runs as
+		invalid("sql_up_commits_halfway.yaml", 0, "sql", "up"),
+		invalid("sql_down_rolls_back.json", 0, "sql", "down"),
+		invalid("sql_up_savepoint.yaml", 0, "sql", "up"),
+		invalid("sql_up_resets_role.yaml", 0, "sql", "up"),
+		invalid("sql_up_sets_session_authorization.yaml", 0, "sql", "up"),
+		invalid("sql_up_set_config_role.json", 0, "sql", "up"),
+		invalid("sql_on_complete_commits.yaml", 0, "sql", "up"),
 		invalid("sql_blank_up.json", 0, "sql", "up"),
 		invalid("empty_operations_list.yaml", -1, null, "operations"),
 		// validation: objects that do not exist

@@ -283,7 +283,7 @@ public final class MigrationEngine {
 				}
 				dropTriggers(tx);
 				for (Statement statement : collected.statements) {
-					tx.execute(statement.sql(), statement.origin());
+					statement.run(tx);
 				}
 				SchemaSnapshot result = SchemaReader.read(tx.connection(), schema());
 				VirtualSchema shown = VirtualSchema.of(result);
@@ -615,7 +615,7 @@ public final class MigrationEngine {
 					"dropping version schema \"" + versionSchema + "\"");
 			dropTriggers(tx);
 			for (Statement statement : statements) {
-				tx.execute(statement.sql(), statement.origin());
+				statement.run(tx);
 			}
 			if (!plan.base().exists() && isEmptySchema(tx)) {
 				tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(schema()), "dropping schema \"" + schema()
@@ -712,16 +712,17 @@ public final class MigrationEngine {
 				throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
 						"the SQL transformer returned nothing");
 			}
-			if (kind == SqlFragment.Kind.RAW_SQL || transformed.isBlank()) {
+			if (transformed.isBlank()) {
 				return transformed;
 			}
-			String problem = SqlText.expressionProblem(transformed);
+			String problem = (kind == SqlFragment.Kind.RAW_SQL) ? SqlText.userSqlProblem(transformed)
+					: SqlText.expressionProblem(transformed);
 			if (problem != null) {
 				throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
 						"the SQL " + problem);
 			}
 			// Pasted into generated SQL, a trailing -- comment must not swallow what follows it.
-			return SqlText.terminated(transformed);
+			return (kind == SqlFragment.Kind.RAW_SQL) ? transformed : SqlText.terminated(transformed);
 		};
 	}
 
@@ -776,7 +777,22 @@ public final class MigrationEngine {
 			List<String> warnings) {
 	}
 
-	record Statement(String sql, String origin) {
+	/** A statement to run; {@code userSql} for the SQL of a sql operation, which runs contained. */
+	record Statement(String sql, String origin, boolean userSql) {
+
+		Statement(String sql, String origin) {
+			this(sql, origin, false);
+		}
+
+		void run(Transactions.Tx tx) throws SQLException {
+			if (this.userSql) {
+				tx.executeUserSql(this.sql, this.origin);
+			}
+			else {
+				tx.execute(this.sql, this.origin);
+			}
+		}
+
 	}
 
 	record Deferred(String sql, String undo, String origin) {
@@ -850,7 +866,7 @@ public final class MigrationEngine {
 		public void executeUserSql(String sql, boolean inferUndo) {
 			try {
 				Set<String> before = inferUndo ? CreatedObjects.list(this.tx.connection(), schema()) : Set.of();
-				this.tx.execute(sql, this.origin + ", field up");
+				this.tx.executeUserSql(sql, this.origin + ", field up");
 				if (inferUndo) {
 					List<String> undo = CreatedObjects.dropStatements(before,
 							CreatedObjects.list(this.tx.connection(), schema()));
@@ -973,7 +989,7 @@ public final class MigrationEngine {
 
 			@Override
 			public void executeUserSql(String sql) {
-				statements.add(new Statement(sql, this.origin + ", field up"));
+				statements.add(new Statement(sql, this.origin + ", field up", true));
 			}
 
 		}
@@ -1038,7 +1054,7 @@ public final class MigrationEngine {
 
 		@Override
 		public void executeUserSql(String sql) {
-			this.statements.add(new Statement(sql, this.origin + ", field down"));
+			this.statements.add(new Statement(sql, this.origin + ", field down", true));
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A PostgreSQL lexer for the SQL that users put in migration files.
@@ -34,6 +35,14 @@ public final class SqlText {
 
 	/** The operator characters after which pgjdbc takes {@code e'} for the start of an escape string. */
 	private static final String DRIVER_OPERATOR_CHARS = ",()[].;:+-*/%^<>=~!@#&|`?";
+
+	/** First words of statements that begin, end or mark a transaction. */
+	private static final Set<String> TRANSACTION_CONTROL = Set.of("abort", "begin", "commit", "end", "release",
+			"rollback", "savepoint");
+
+	/** Settings whose change would make the engine's later statements run as another role, or read differently. */
+	private static final Set<String> GUARDED_SETTINGS = Set.of("role", "session_authorization",
+			"standard_conforming_strings");
 
 	private SqlText() {
 	}
@@ -134,6 +143,180 @@ public final class SqlText {
 			end--;
 		}
 		return sql.substring(start, end);
+	}
+
+	/**
+	 * Checks the SQL of a {@code sql} operation: it must be readable (no unterminated quote or comment) and must not
+	 * end or mark the transaction it runs in, nor change the role or the session authorization the engine runs as.
+	 * @return a description of the problem, or {@code null} when the SQL is acceptable
+	 */
+	public static String userSqlProblem(String sql) {
+		if (sql.indexOf('\0') >= 0) {
+			return "contains a NUL character";
+		}
+		List<List<Token>> statements;
+		try {
+			statements = split(tokenize(sql));
+		}
+		catch (IllegalArgumentException ex) {
+			return ex.getMessage();
+		}
+		for (List<Token> statement : statements) {
+			String problem = statementProblem(statement);
+			if (problem != null) {
+				return problem;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The statements of the SQL of a {@code sql} operation, each without its {@code ;}. Splits where PostgreSQL
+	 * ends a statement: at a {@code ;} outside quotes, comments and parentheses, and outside the
+	 * {@code BEGIN ATOMIC ... END} body of a function or procedure.
+	 */
+	public static List<String> statements(String sql) {
+		List<String> statements = new ArrayList<>();
+		for (List<Token> statement : split(tokenize(sql))) {
+			StringBuilder text = new StringBuilder();
+			statement.forEach((token) -> text.append(token.text()));
+			statements.add(terminated(strip(text.toString())));
+		}
+		return statements;
+	}
+
+	/** Statements with at least one token that is not whitespace or a comment; {@code ;} tokens dropped. */
+	private static List<List<Token>> split(List<Token> tokens) {
+		List<List<Token>> statements = new ArrayList<>();
+		List<Token> current = new ArrayList<>();
+		List<String> words = new ArrayList<>();
+		int depth = 0;
+		int atomicDepth = 0;
+		for (Token token : tokens) {
+			if (token.kind() == Kind.SYMBOL && token.text().equals(";") && depth == 0 && atomicDepth == 0) {
+				addIfNotEmpty(statements, current);
+				current = new ArrayList<>();
+				words.clear();
+				continue;
+			}
+			current.add(token);
+			if (token.kind() == Kind.SYMBOL) {
+				if (token.text().equals("(") || token.text().equals("[")) {
+					depth++;
+				}
+				else if ((token.text().equals(")") || token.text().equals("]")) && depth > 0) {
+					depth--;
+				}
+			}
+			else if (token.kind() == Kind.IDENTIFIER && depth == 0) {
+				// As psql does: inside CREATE [OR REPLACE] FUNCTION|PROCEDURE, BEGIN ... END (with CASE ... END
+				// nested in it) is a body whose statements end in ';'.
+				String word = token.text().toLowerCase(Locale.ROOT);
+				words.add(word);
+				if (isRoutineDefinition(words)) {
+					if (word.equals("begin")) {
+						atomicDepth++;
+					}
+					else if (word.equals("case") && atomicDepth > 0) {
+						atomicDepth++;
+					}
+					else if (word.equals("end") && atomicDepth > 0) {
+						atomicDepth--;
+					}
+				}
+			}
+		}
+		addIfNotEmpty(statements, current);
+		return statements;
+	}
+
+	private static boolean isRoutineDefinition(List<String> words) {
+		if (words.size() < 2 || !words.get(0).equals("create")) {
+			return false;
+		}
+		String kind = words.get(1);
+		if (words.size() >= 4 && kind.equals("or") && words.get(2).equals("replace")) {
+			kind = words.get(3);
+		}
+		return kind.equals("function") || kind.equals("procedure");
+	}
+
+	private static void addIfNotEmpty(List<List<Token>> statements, List<Token> statement) {
+		if (statement.stream().anyMatch((token) -> token.kind() != Kind.WHITESPACE && token.kind() != Kind.COMMENT)) {
+			statements.add(statement);
+		}
+	}
+
+	private static String statementProblem(List<Token> statement) {
+		List<Token> words = statement.stream()
+			.filter((token) -> token.kind() != Kind.WHITESPACE && token.kind() != Kind.COMMENT)
+			.toList();
+		String first = word(words, 0);
+		String second = word(words, 1);
+		if (TRANSACTION_CONTROL.contains(first) || (first.equals("start") && second.equals("transaction"))
+				|| (first.equals("prepare") && second.equals("transaction"))) {
+			return "contains transaction control (" + words.get(0).text().toUpperCase(Locale.ROOT) + "): a sql "
+					+ "operation runs inside the engine's own transaction, which must not be ended or marked";
+		}
+		if (first.equals("discard")) {
+			return "contains DISCARD: it would reset the session the engine runs the migration on";
+		}
+		if (first.equals("set") || first.equals("reset")) {
+			int i = 1;
+			// SET [SESSION | LOCAL] name, where SET SESSION AUTHORIZATION is a name of its own
+			if (first.equals("set") && (second.equals("local")
+					|| (second.equals("session") && !word(words, 2).equals("authorization")))) {
+				i = 2;
+			}
+			String name = word(words, i);
+			if (name.equals("session") && word(words, i + 1).equals("authorization")) {
+				name = "session_authorization";
+			}
+			if (first.equals("reset") && name.equals("all")) {
+				return "contains RESET ALL: it would reset the settings the engine runs the migration with";
+			}
+			if (GUARDED_SETTINGS.contains(name)) {
+				return settingProblem(first.toUpperCase(Locale.ROOT) + " " + name);
+			}
+		}
+		for (int i = 0; i + 2 < words.size(); i++) {
+			if (word(words, i).equals("set_config") && words.get(i + 1).text().equals("(")
+					&& words.get(i + 2).kind() == Kind.STRING) {
+				String setting = stringValue(words.get(i + 2).text()).strip().toLowerCase(Locale.ROOT);
+				if (GUARDED_SETTINGS.contains(setting)) {
+					return settingProblem("set_config('" + setting + "', ...)");
+				}
+			}
+		}
+		return null;
+	}
+
+	private static String settingProblem(String what) {
+		return "contains " + what + ": a sql operation must not change the role or session authorization the "
+				+ "engine runs as (pgroll.role), nor standard_conforming_strings, which the engine's own SQL relies on";
+	}
+
+	/** The lower-case name of an identifier or quoted identifier at {@code index}, or "" for anything else. */
+	private static String word(List<Token> words, int index) {
+		if (index >= words.size()) {
+			return "";
+		}
+		String name = referencedName(words.get(index));
+		return (name != null) ? name.toLowerCase(Locale.ROOT) : "";
+	}
+
+	/** The value of a string literal token, its simple escapes undone; good enough to recognise a setting's name. */
+	private static String stringValue(String literal) {
+		if (literal.startsWith("$")) {
+			int tag = literal.indexOf('$', 1) + 1;
+			return literal.substring(tag, literal.length() - tag);
+		}
+		int open = literal.indexOf('\'');
+		String body = literal.substring(open + 1, literal.lastIndexOf('\''));
+		if (open > 0 && Character.toLowerCase(literal.charAt(0)) == 'e') {
+			body = body.replaceAll("\\\\(.)", "$1");
+		}
+		return body.replace("''", "'");
 	}
 
 	/**

@@ -282,6 +282,22 @@ public final class Transactions {
 			}
 		}
 
+		/**
+		 * Runs the SQL of a {@code sql} operation, one statement at a time, through {@link ContainedSql}: it cannot
+		 * end or mark the transaction, nor change the role, and each statement must leave the role, the session
+		 * user and standard_conforming_strings as they were. An error names the statement that failed.
+		 */
+		public void executeUserSql(String sql, String origin) throws SQLException {
+			mark(origin);
+			ContainedSql.install(this.connection, true);
+			for (String statement : SqlText.statements(sql)) {
+				this.lastStatement = statement;
+				logger.debug("{}", statement);
+				ContainedSql.runUserStatement(this.connection, statement);
+			}
+			ContainedSql.uninstall(this.connection);
+		}
+
 		/** Names the work that follows (such as a hook) for error messages, when it is not a statement. */
 		public void mark(String origin) {
 			this.lastStatement = null;

@@ -100,6 +100,41 @@ class SqlTextTests {
 	}
 
 	@Test
+	void splitsUserSqlWhereTheServerEndsAStatement() {
+		assertThat(SqlText.statements("CREATE TABLE a (x text DEFAULT ';'); -- only a comment\n;; -- a\nINSERT INTO a "
+				+ "VALUES ($$;$$) -- b"))
+			.containsExactly("CREATE TABLE a (x text DEFAULT ';')", "-- a\nINSERT INTO a VALUES ($$;$$) -- b\n");
+		assertThat(SqlText.statements("""
+				CREATE FUNCTION f() RETURNS int LANGUAGE sql
+				BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END;
+				CREATE RULE r AS ON INSERT TO t DO ALSO (NOTIFY a; NOTIFY b);
+				SELECT 3""")).hasSize(3).last().isEqualTo("SELECT 3");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "COMMIT", "create table t (); commit", "ROLLBACK", "END", "ABORT", "BEGIN",
+			"START TRANSACTION", "SAVEPOINT s", "RELEASE SAVEPOINT s", "PREPARE TRANSACTION 'x'", "COMMIT PREPARED 'x'",
+			"ROLLBACK PREPARED 'x'", "SET ROLE postgres", "set local role postgres", "SET SESSION ROLE postgres",
+			"SET role = 'postgres'", "SET \"ROLE\" TO postgres", "RESET ROLE", "SET SESSION AUTHORIZATION postgres",
+			"SET LOCAL SESSION AUTHORIZATION DEFAULT", "RESET SESSION AUTHORIZATION", "SET session_authorization TO x",
+			"RESET ALL", "DISCARD ALL", "SET standard_conforming_strings = off",
+			"SELECT set_config('role', 'postgres', false)", "SELECT pg_catalog.set_config(E'ROLE', 'x', true)",
+			"/* c */ -- d\n  commit" })
+	void refusesUserSqlThatEndsTheTransactionOrChangesTheRole(String sql) {
+		assertThat(SqlText.userSqlProblem(sql)).isNotNull();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "CREATE TABLE commits (id int); INSERT INTO commits VALUES (1)",
+			"SET search_path TO app", "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+			"SELECT set_config('app.flag', 'role', false)", "UPDATE t SET role = 'admin'",
+			"CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN COMMIT; END $$", "PREPARE q AS SELECT 1",
+			"COMMENT ON TABLE t IS 'commit; rollback'" })
+	void acceptsUserSqlThatOnlyMentionsThoseWords(String sql) {
+		assertThat(SqlText.userSqlProblem(sql)).isNull();
+	}
+
+	@Test
 	void rejectsEmptyFragments() {
 		assertThat(SqlText.expressionProblem("  ")).isEqualTo("is empty");
 		assertThat(SqlText.expressionProblem(null)).isEqualTo("is empty");
