@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * transaction (or the start transaction a probe runs in), and nothing the fragment adds may run at all.
  */
 @PostgresTest
+@Tag("operations")
 class ProbesContainmentTests {
 
 	/**
