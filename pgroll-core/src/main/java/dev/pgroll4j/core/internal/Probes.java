@@ -183,7 +183,7 @@ public final class Probes {
 	public boolean isVolatileDefault(String type, String expression) throws SQLException {
 		Savepoint savepoint = this.connection.setSavepoint();
 		try (Statement statement = this.connection.createStatement()) {
-			ContainedSql.install(this.connection, false);
+			ContainedSql.install(this.connection);
 			statement.execute("CREATE TEMPORARY TABLE \"_pgroll_default_probe\" (\"_pgroll_row\" integer)");
 			statement.execute("INSERT INTO \"_pgroll_default_probe\" VALUES (1)");
 			ContainedSql.runSingle(this.connection, "ALTER TABLE \"_pgroll_default_probe\" ADD COLUMN \"_pgroll_value\" "
@@ -207,7 +207,7 @@ public final class Probes {
 			throws SQLException {
 		Savepoint savepoint = this.connection.setSavepoint();
 		try (Statement statement = this.connection.createStatement()) {
-			ContainedSql.install(this.connection, false);
+			ContainedSql.install(this.connection);
 			statement.execute("SET LOCAL search_path = ''");
 			ContainedSql.runSingle(this.connection,
 					createProbeTable(columns, "").replace("TEMPORARY TABLE \"", "TEMPORARY TABLE pg_temp.\""));
@@ -250,7 +250,7 @@ public final class Probes {
 	/** Runs DDL on temporary scratch objects, each statement contained; the transaction is always rolled back. */
 	private Problem scratch(StatementWork work) {
 		return inRolledBackTransaction(false, (connection) -> {
-			ContainedSql.install(connection, false);
+			ContainedSql.install(connection);
 			work.run((sql) -> ContainedSql.runSingle(connection, sql));
 		});
 	}

@@ -289,11 +289,12 @@ public final class Transactions {
 		 */
 		public void executeUserSql(String sql, String origin) throws SQLException {
 			mark(origin);
-			ContainedSql.install(this.connection, true);
+			ContainedSql.install(this.connection);
+			ContainedSql.State before = ContainedSql.state(this.connection);
 			for (String statement : SqlText.statements(sql)) {
 				this.lastStatement = statement;
 				logger.debug("{}", statement);
-				ContainedSql.runUserStatement(this.connection, statement);
+				ContainedSql.runUserStatement(this.connection, statement, before);
 			}
 			ContainedSql.uninstall(this.connection);
 		}

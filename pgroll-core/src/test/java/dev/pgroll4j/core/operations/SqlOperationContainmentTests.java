@@ -81,7 +81,15 @@ class SqlOperationContainmentTests {
 			"DO $$ BEGIN PERFORM set_config('session_authorization', session_user, false); END $$",
 			"DO $$ BEGIN COMMIT; END $$", "DO $$ BEGIN EXECUTE 'SAVEPOINT s'; END $$",
 			"CREATE PROCEDURE shop.commits() LANGUAGE plpgsql AS $p$ BEGIN COMMIT; END $p$; CALL shop.commits()",
-			"DO $$ BEGIN EXECUTE 'SET standard_conforming_strings = off'; END $$" })
+			"DO $$ BEGIN EXECUTE 'SET standard_conforming_strings = off'; END $$",
+			// The SQL runs as the role that owns the engine's temporary function: replacing it with one that is no
+			// security definer, and then changing the role only for a moment, must not get past either.
+			"CREATE OR REPLACE FUNCTION pg_temp._pgroll_contained(statement text, single boolean) RETURNS void "
+					+ "LANGUAGE plpgsql AS $f$ BEGIN EXECUTE statement; END $f$; DO $d$ BEGIN EXECUTE 'RESET ROLE'; "
+					+ "EXECUTE 'CREATE TABLE shop.made_by_the_login_role ()'; EXECUTE 'SET ROLE " + OWNER + "'; END $d$",
+			"CREATE FUNCTION pg_temp._pgroll_contained(statement varchar, single boolean) RETURNS void "
+					+ "LANGUAGE plpgsql AS $f$ BEGIN EXECUTE statement; END $f$; DO $d$ BEGIN EXECUTE 'RESET ROLE'; "
+					+ "EXECUTE 'CREATE TABLE shop.made_by_the_login_role ()'; EXECUTE 'SET ROLE " + OWNER + "'; END $d$" })
 	void roleChangesAndTransactionControlThatOnlyShowWhenTheyRunFailTheStartAndChangeNothing(String up) {
 		CatalogSnapshot before = database.catalogSnapshot();
 
