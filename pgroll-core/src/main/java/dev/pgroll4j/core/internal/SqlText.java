@@ -130,8 +130,8 @@ public final class SqlText {
 
 	/**
 	 * The text without leading and trailing whitespace as PostgreSQL defines it. {@link String#strip()} would also
-	 * remove characters such as U+2003, which the server takes for letters: {@code \u2003$x$} is an identifier, and
-	 * without its first character the start of a dollar quote.
+	 * remove characters such as U+2003, which the server takes for letters: U+2003 followed by {@code $x$} is an
+	 * identifier, and without its first character the start of a dollar quote.
 	 */
 	public static String strip(String sql) {
 		int start = 0;
@@ -667,7 +667,10 @@ public final class SqlText {
 		return close + tag.length();
 	}
 
-	/** PostgreSQL's whitespace; 15 and earlier take a vertical tab for a stray character, a syntax error. */
+	/**
+	 * PostgreSQL's whitespace. Older versions take a vertical tab for a stray character instead, which is a syntax
+	 * error wherever it stands outside quotes, so reading it as a space is safe for them too.
+	 */
 	private static boolean isSpace(char c) {
 		return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
 	}
