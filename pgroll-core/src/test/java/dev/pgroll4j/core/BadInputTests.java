@@ -213,6 +213,25 @@ class BadInputTests {
 		assertThat(database.queryForString("SELECT to_regclass('app.users')::text")).isEqualTo("app.users");
 		assertThat(database.queryForLong("SELECT count(*) FROM app.users")).isEqualTo(3);
 		assertThat(canary(database)).as("canary sequence").isEqualTo(canary);
+		assertThat(pwnedTables(database)).isZero();
+	}
+
+	/** Validation alone runs probes on the server; none of them may run what a fragment smuggles in either. */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("injectionAttempts")
+	void injectedSqlIsNeverExecutedByValidationAlone(Expectation expected, TestDatabase database) {
+		String canary = canary(database);
+		CatalogSnapshot catalogBefore = database.catalogSnapshot();
+
+		Throwable thrown = catchThrowable(() -> pgroll
+			.validate(MigrationParser.parse(FOLDER + expected.file(), resource(FOLDER + expected.file()))));
+
+		assertThat(thrown).isInstanceOf(MigrationValidationException.class)
+			.hasMessageContaining(expected.file())
+			.hasMessageContaining(expected.field());
+		assertThat(canary(database)).as("canary sequence").isEqualTo(canary);
+		assertThat(pwnedTables(database)).isZero();
+		assertThat(catalogBefore.diff(database.catalogSnapshot())).as("catalog changes").isEmpty();
 	}
 
 	/**
@@ -301,6 +320,10 @@ class BadInputTests {
 	private static StartResult start(String file) {
 		Migration migration = MigrationParser.parse(FOLDER + file, resource(FOLDER + file));
 		return pgroll.start(migration);
+	}
+
+	private static long pwnedTables(TestDatabase database) {
+		return database.queryForLong("SELECT count(*) FROM pg_class WHERE relname LIKE 'pwned%'");
 	}
 
 	private static String canary(TestDatabase database) {
@@ -435,6 +458,14 @@ class BadInputTests {
 		// PostgreSQL only takes a unique, non-partial index on NOT NULL columns as replica identity.
 		invalid("set_replica_identity_non_unique_index.json", 0, "set_replica_identity", "identity.index"),
 		invalid("sql_missing_up.yaml", 0, "sql", "up"),
+		// a sql operation may not end or mark the engine's transaction, nor change the role it runs as
+		invalid("sql_up_commits_halfway.yaml", 0, "sql", "up"),
+		invalid("sql_down_rolls_back.json", 0, "sql", "down"),
+		invalid("sql_up_savepoint.yaml", 0, "sql", "up"),
+		invalid("sql_up_resets_role.yaml", 0, "sql", "up"),
+		invalid("sql_up_sets_session_authorization.yaml", 0, "sql", "up"),
+		invalid("sql_up_set_config_role.json", 0, "sql", "up"),
+		invalid("sql_on_complete_commits.yaml", 0, "sql", "up"),
 		invalid("sql_blank_up.json", 0, "sql", "up"),
 		invalid("empty_operations_list.yaml", -1, null, "operations"),
 		// validation: objects that do not exist
@@ -531,6 +562,7 @@ class BadInputTests {
 		// down fills an integer column from a text one: no assignment cast exists, as for up.
 		invalid("drop_column_down_returns_text_for_integer.yaml", 0, "drop_column", "down"),
 		invalid("add_column_bad_type.yaml", 0, "add_column", "column.type"),
+		invalid("add_column_type_with_comment.yaml", 0, "add_column", "column.type"),
 		invalid("create_table_bad_type.json", 0, "create_table", "columns[1].type"),
 		// validation: not one self-contained expression
 		invalid("add_column_up_unbalanced_parentheses.yaml", 0, "add_column", "up"),
@@ -557,6 +589,10 @@ class BadInputTests {
 		invalid("injection_in_opclass_params.yaml", 0, "create_index", "columns[0].opclass.params[0]"),
 		invalid("injection_in_index_parameters.json", 0, "create_table", "constraints[0].index_parameters.storage_parameters"),
 		invalid("injection_in_version_schema.yaml", -1, null, "version_schema"),
+		invalid("injection_in_default_comment_ended_by_carriage_return.yaml", 0, "add_column", "column.default"),
+		invalid("injection_in_add_column_up_comment_ended_by_carriage_return.json", 0, "add_column", "up"),
+		invalid("injection_in_check_comment_ended_by_carriage_return.yaml", 0, "add_column", "column.check.constraint"),
+		invalid("injection_in_down_unicode_space_before_dollar_quote.yaml", 0, "drop_column", "down"),
 		// validation: invalid enumerated values
 		invalid("create_table_references_bad_on_delete.yaml", 0, "create_table", "columns[1].references.on_delete"),
 		invalid("add_column_references_bad_on_update.json", 0, "add_column", "column.references.on_update"),

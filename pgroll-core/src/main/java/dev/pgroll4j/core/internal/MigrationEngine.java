@@ -304,7 +304,7 @@ public final class MigrationEngine {
 						tableNames(active.plan().result()), isolated(active.plan()));
 				dropTriggers(tx);
 				for (Statement statement : collected.statements) {
-					tx.execute(statement.sql(), statement.origin());
+					statement.run(tx);
 				}
 				SchemaSnapshot result = SchemaReader.read(tx.connection(), schema());
 				VirtualSchema shown = VirtualSchema.of(result);
@@ -697,7 +697,7 @@ public final class MigrationEngine {
 			dropVersionSchema(tx, versionSchema, views, "dropping version schema \"" + versionSchema + "\"");
 			dropTriggers(tx);
 			for (Statement statement : statements) {
-				tx.execute(statement.sql(), statement.origin());
+				statement.run(tx);
 			}
 			if (!plan.base().exists() && isEmptySchema(tx)) {
 				tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(schema()), "dropping schema \"" + schema()
@@ -894,14 +894,17 @@ public final class MigrationEngine {
 				throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
 						"the SQL transformer returned nothing");
 			}
-			if (kind != SqlFragment.Kind.RAW_SQL && !transformed.isBlank()) {
-				String problem = SqlText.expressionProblem(transformed);
-				if (problem != null) {
-					throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
-							"the SQL " + problem);
-				}
+			if (transformed.isBlank()) {
+				return transformed;
 			}
-			return transformed;
+			String problem = (kind == SqlFragment.Kind.RAW_SQL) ? SqlText.userSqlProblem(transformed)
+					: SqlText.expressionProblem(transformed);
+			if (problem != null) {
+				throw new MigrationValidationException(migration.source(), index, operation.kind(), path,
+						"the SQL " + problem);
+			}
+			// Pasted into generated SQL, a trailing -- comment must not swallow what follows it.
+			return (kind == SqlFragment.Kind.RAW_SQL) ? transformed : SqlText.terminated(transformed);
 		};
 	}
 
@@ -959,7 +962,22 @@ public final class MigrationEngine {
 			List<String> warnings) {
 	}
 
-	record Statement(String sql, String origin) {
+	/** A statement to run; {@code userSql} for the SQL of a sql operation, which runs contained. */
+	record Statement(String sql, String origin, boolean userSql) {
+
+		Statement(String sql, String origin) {
+			this(sql, origin, false);
+		}
+
+		void run(Transactions.Tx tx) throws SQLException {
+			if (this.userSql) {
+				tx.executeUserSql(this.sql, this.origin);
+			}
+			else {
+				tx.execute(this.sql, this.origin);
+			}
+		}
+
 	}
 
 	/**
@@ -1048,7 +1066,7 @@ public final class MigrationEngine {
 			try {
 				Set<CreatedObjects.Identity> before = inferUndo ? CreatedObjects.list(this.tx.connection(), schema())
 						: Set.of();
-				this.tx.execute(sql, this.origin + ", field up");
+				this.tx.executeUserSql(sql, this.origin + ", field up");
 				if (inferUndo) {
 					List<CreatedObjects.Identity> undo = CreatedObjects.created(before,
 							CreatedObjects.list(this.tx.connection(), schema()));
@@ -1171,7 +1189,7 @@ public final class MigrationEngine {
 
 			@Override
 			public void executeUserSql(String sql) {
-				statements.add(new Statement(sql, this.origin + ", field up"));
+				statements.add(new Statement(sql, this.origin + ", field up", true));
 			}
 
 		}
@@ -1236,7 +1254,7 @@ public final class MigrationEngine {
 
 		@Override
 		public void executeUserSql(String sql) {
-			this.statements.add(new Statement(sql, this.origin + ", field down"));
+			this.statements.add(new Statement(sql, this.origin + ", field down", true));
 		}
 
 	}

@@ -15,7 +15,9 @@ import java.util.Map;
  * expression valid where it will be used (a DEFAULT, a CHECK, a generated column, an index predicate, a value
  * assigned to a column), is a default volatile. Each check builds the real clause on scratch temporary tables in
  * a transaction that is always rolled back. Fragments reach here only after {@link SqlText} has checked that they
- * are single expressions.
+ * are single expressions; even so, every statement that carries one runs through {@link ContainedSql}, where the
+ * server refuses it unless it is one statement, and refuses transaction control, so that no fragment can end the
+ * probe's transaction or the start transaction a probe runs in.
  */
 public final class Probes {
 
@@ -33,6 +35,10 @@ public final class Probes {
 		String lexical = SqlText.expressionProblem(type);
 		if (lexical != null) {
 			return new Problem(null, lexical);
+		}
+		if (SqlText.tokenize(type).stream().anyMatch((token) -> token.kind() == SqlText.Kind.COMMENT)) {
+			// Pasted before DEFAULT, NOT NULL and constraints, a -- comment would silently drop them.
+			return new Problem(null, "contains a comment");
 		}
 		return readOnly((c) -> {
 			try (PreparedStatement statement = c.prepareStatement("SELECT ?::text::regtype")) {
@@ -177,10 +183,11 @@ public final class Probes {
 	public boolean isVolatileDefault(String type, String expression) throws SQLException {
 		Savepoint savepoint = this.connection.setSavepoint();
 		try (Statement statement = this.connection.createStatement()) {
+			ContainedSql.install(this.connection);
 			statement.execute("CREATE TEMPORARY TABLE \"_pgroll_default_probe\" (\"_pgroll_row\" integer)");
 			statement.execute("INSERT INTO \"_pgroll_default_probe\" VALUES (1)");
-			statement.execute("ALTER TABLE \"_pgroll_default_probe\" ADD COLUMN \"_pgroll_value\" " + ColumnTypes.castable(type)
-					+ " DEFAULT " + expression);
+			ContainedSql.runSingle(this.connection, "ALTER TABLE \"_pgroll_default_probe\" ADD COLUMN \"_pgroll_value\" "
+					+ ColumnTypes.castable(type) + " DEFAULT " + expression);
 			try (ResultSet rs = statement.executeQuery("SELECT atthasmissing FROM pg_attribute WHERE attrelid = "
 					+ "'\"_pgroll_default_probe\"'::regclass AND attname = '_pgroll_value'")) {
 				rs.next();
@@ -200,10 +207,12 @@ public final class Probes {
 			throws SQLException {
 		Savepoint savepoint = this.connection.setSavepoint();
 		try (Statement statement = this.connection.createStatement()) {
+			ContainedSql.install(this.connection);
 			statement.execute("SET LOCAL search_path = ''");
-			statement.execute(createProbeTable(columns, "").replace("TEMPORARY TABLE \"", "TEMPORARY TABLE pg_temp.\""));
-			statement.execute("SELECT " + Sql.parenthesised(expression) + " FROM pg_temp.\"_pgroll_probe\" AS "
-					+ Sql.ident(table) + " LIMIT 0");
+			ContainedSql.runSingle(this.connection,
+					createProbeTable(columns, "").replace("TEMPORARY TABLE \"", "TEMPORARY TABLE pg_temp.\""));
+			ContainedSql.runSingle(this.connection, "SELECT " + Sql.parenthesised(expression)
+					+ " FROM pg_temp.\"_pgroll_probe\" AS " + Sql.ident(table) + " LIMIT 0");
 			return true;
 		}
 		catch (SQLException ex) {
@@ -238,12 +247,11 @@ public final class Probes {
 		return inRolledBackTransaction(true, work);
 	}
 
-	/** Runs DDL on temporary scratch objects; the transaction is always rolled back. */
+	/** Runs DDL on temporary scratch objects, each statement contained; the transaction is always rolled back. */
 	private Problem scratch(StatementWork work) {
 		return inRolledBackTransaction(false, (connection) -> {
-			try (Statement statement = connection.createStatement()) {
-				work.run(statement);
-			}
+			ContainedSql.install(connection);
+			work.run((sql) -> ContainedSql.runSingle(connection, sql));
 		});
 	}
 
@@ -276,7 +284,15 @@ public final class Probes {
 	@FunctionalInterface
 	private interface StatementWork {
 
-		void run(Statement statement) throws SQLException;
+		void run(ProbeStatements statement) throws SQLException;
+
+	}
+
+	/** Where a probe's statements go. */
+	@FunctionalInterface
+	private interface ProbeStatements {
+
+		void execute(String sql) throws SQLException;
 
 	}
 

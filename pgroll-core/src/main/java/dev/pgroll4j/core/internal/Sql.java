@@ -55,13 +55,16 @@ public final class Sql {
 				+ literal(to) + "); END LOOP; END $pgroll$";
 	}
 
-	/** Wraps an expression in parentheses unless it already is one parenthesised group. */
+	/**
+	 * Wraps an expression in parentheses unless it already is one parenthesised group. A trailing {@code --}
+	 * comment gets a line break before the closing parenthesis, which it would otherwise swallow.
+	 */
 	public static String parenthesised(String expression) {
-		String trimmed = expression.strip();
+		String trimmed = SqlText.strip(expression);
 		if (trimmed.startsWith("(") && trimmed.endsWith(")") && closesAtEnd(trimmed)) {
 			return trimmed;
 		}
-		return "(" + trimmed + ")";
+		return "(" + SqlText.terminated(trimmed) + ")";
 	}
 
 	private static boolean closesAtEnd(String text) {

@@ -281,8 +281,27 @@ public final class Transactions {
 			this.lastOrigin = origin;
 			logger.debug("{}", sql);
 			try (Statement statement = this.connection.createStatement()) {
+				// The engine writes no JDBC escapes; braces in a fragment must reach the server as written.
+				statement.setEscapeProcessing(false);
 				statement.execute(sql);
 			}
+		}
+
+		/**
+		 * Runs the SQL of a {@code sql} operation, one statement at a time, through {@link ContainedSql}: it cannot
+		 * end or mark the transaction, nor change the role, and each statement must leave the role, the session
+		 * user and standard_conforming_strings as they were. An error names the statement that failed.
+		 */
+		public void executeUserSql(String sql, String origin) throws SQLException {
+			mark(origin);
+			ContainedSql.install(this.connection);
+			ContainedSql.State before = ContainedSql.state(this.connection);
+			for (String statement : SqlText.statements(sql)) {
+				this.lastStatement = statement;
+				logger.debug("{}", statement);
+				ContainedSql.runUserStatement(this.connection, statement, before);
+			}
+			ContainedSql.uninstall(this.connection);
 		}
 
 		/** Names the work that follows (such as a hook) for error messages, when it is not a statement. */

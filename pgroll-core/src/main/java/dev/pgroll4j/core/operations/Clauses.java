@@ -177,7 +177,7 @@ final class Clauses {
 			sql.append(" GENERATED ").append(optionOrDefault(identity.userSpecifiedValues(), "ALWAYS"))
 				.append(" AS IDENTITY");
 			if (identity.sequenceOptions() != null && !identity.sequenceOptions().isBlank()) {
-				sql.append(" (").append(identity.sequenceOptions()).append(')');
+				sql.append(" (").append(SqlText.terminated(identity.sequenceOptions())).append(')');
 			}
 		}
 		else if (column.isGeneratedExpression()) {

@@ -316,7 +316,7 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 			sql.append(" INCLUDE (").append(Sql.idents(included)).append(')');
 		}
 		if (this.indexParameters.storageParameters() != null && !this.indexParameters.storageParameters().isBlank()) {
-			sql.append(" WITH (").append(this.indexParameters.storageParameters()).append(')');
+			sql.append(" WITH (").append(SqlText.terminated(this.indexParameters.storageParameters())).append(')');
 		}
 		if (this.indexParameters.tablespace() != null && !this.indexParameters.tablespace().isEmpty()) {
 			sql.append(" TABLESPACE ").append(Sql.ident(this.indexParameters.tablespace()));

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import dev.pgroll4j.core.internal.InternalNames;
 import dev.pgroll4j.core.internal.Sql;
+import dev.pgroll4j.core.internal.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualSchema;
@@ -456,7 +457,7 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 			sql.append(" INCLUDE (").append(Sql.idents(parameters.includeColumns())).append(')');
 		}
 		if (parameters.storageParameters() != null && !parameters.storageParameters().isBlank()) {
-			sql.append(" WITH (").append(parameters.storageParameters()).append(')');
+			sql.append(" WITH (").append(SqlText.terminated(parameters.storageParameters())).append(')');
 		}
 		if (parameters.tablespace() != null && !parameters.tablespace().isEmpty()) {
 			sql.append(" USING INDEX TABLESPACE ").append(Sql.ident(parameters.tablespace()));
