@@ -104,4 +104,51 @@ class BackfillComputesUpTests {
 			.run();
 	}
 
+	@Test
+	void anUpWithAQuestionMarkOperatorIsComputedByTheBackfill(TestDatabase database) {
+		// The batch statement must not take the jsonb operator ? for a bind parameter.
+		MigrationLifecycle.in(database)
+			.given("""
+					operations:
+					  - create_table:
+					      name: events
+					      columns:
+					        - {name: id, type: integer, pk: true}
+					        - {name: data, type: jsonb}
+					""")
+			.givenRows("INSERT INTO events SELECT g, CASE WHEN g % 2 = 0 THEN '{\"k\": 1}' ELSE '{}' END::jsonb "
+					+ "FROM generate_series(1, 30) g")
+			.migration("""
+					operations:
+					  - add_column: {table: events, up: "data ? 'k'", column: {name: has_k, type: boolean, nullable: true}}
+					""")
+			.configure((builder) -> builder.backfillBatchSize(7))
+			.afterStart((v) -> assertThat(v.next().value("SELECT count(*) FROM events WHERE has_k")).isEqualTo(15L))
+			.afterComplete((v) -> assertThat(v.next().value("SELECT count(*) FROM events WHERE NOT has_k"))
+				.isEqualTo(15L))
+			.run();
+	}
+
+	@Test
+	void anUpWithAQuestionMarkOperatorIsComputedByTheBackfillOfATableWithoutKey(TestDatabase database) {
+		MigrationLifecycle.in(database)
+			.given("""
+					operations:
+					  - create_table:
+					      name: events
+					      columns:
+					        - {name: id, type: integer}
+					        - {name: data, type: jsonb}
+					""")
+			.givenRows("INSERT INTO events SELECT g, CASE WHEN g % 2 = 0 THEN '{\"k\": 1}' ELSE '{}' END::jsonb "
+					+ "FROM generate_series(1, 30) g")
+			.migration("""
+					operations:
+					  - add_column: {table: events, up: "data ? 'k'", column: {name: has_k, type: boolean, nullable: true}}
+					""")
+			.configure((builder) -> builder.backfillBatchSize(7))
+			.afterStart((v) -> assertThat(v.next().value("SELECT count(*) FROM events WHERE has_k")).isEqualTo(15L))
+			.run();
+	}
+
 }

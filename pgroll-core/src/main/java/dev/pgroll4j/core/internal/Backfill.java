@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,50 +130,78 @@ public final class Backfill {
 		for (String type : key.types) {
 			bounds.add("?::text::" + type);
 		}
-		String first;
-		String next;
-		if (fill != null) {
-			first = computedBatchSql(qualified, columns, fill, null);
-			next = computedBatchSql(qualified, columns, fill, String.join(", ", bounds));
-		}
-		else {
-			String lastKey = String.join(", ", columns.stream().map((c) -> "b." + c + "::text").toList());
-			String lastFirst = String.join(", ", columns.stream().map((c) -> "b." + c + " DESC").toList());
-			String join = String.join(" AND ", columns.stream().map((c) -> "t." + c + " = b." + c).toList());
-			first = batchSql(qualified, keyList, "", join, lastKey, lastFirst);
-			next = batchSql(qualified, keyList, " WHERE (" + keyList + ") > (" + String.join(", ", bounds) + ")", join,
-					lastKey, lastFirst);
-		}
+		String lastKey = String.join(", ", columns.stream().map((c) -> "b." + c + "::text").toList());
+		String lastFirst = String.join(", ", columns.stream().map((c) -> "b." + c + " DESC").toList());
+		String join = String.join(" AND ", columns.stream().map((c) -> "t." + c + " = b." + c).toList());
+		String first = batchSql(qualified, keyList, "", join, lastKey, lastFirst);
+		String next = batchSql(qualified, keyList, " WHERE (" + keyList + ") > (" + String.join(", ", bounds) + ")",
+				join, lastKey, lastFirst);
 		long done = 0;
 		String[] last = null;
 		while (true) {
-			try (PreparedStatement statement = this.connection.prepareStatement((last == null) ? first : next)) {
-				int parameter = 1;
-				if (last != null) {
-					for (String bound : last) {
-						statement.setString(parameter++, bound);
-					}
-				}
-				statement.setInt(parameter++, this.batchSize);
-				if (last != null && fill != null) {
-					// The computed batch's UPDATE repeats the lower bound.
-					for (String bound : last) {
-						statement.setString(parameter++, bound);
-					}
-				}
-				try (ResultSet rs = statement.executeQuery()) {
-					if (!rs.next()) {
-						return done;
-					}
-					done += rs.getLong(1);
-					last = new String[key.columns.size()];
-					for (int i = 0; i < last.length; i++) {
-						last[i] = rs.getString(i + 2);
-					}
-				}
+			String[] batch = (fill != null) ? computedBatch(qualified, columns, key, fill, last)
+					: markerBatch((last == null) ? first : next, last);
+			if (batch == null) {
+				return done;
 			}
+			done += Long.parseLong(batch[0]);
+			last = Arrays.copyOfRange(batch, 1, batch.length);
 			afterBatch(table, done, total);
 		}
+	}
+
+	/**
+	 * One batch that computes up itself. Its statement carries the users' {@code up} expressions, so it is sent as
+	 * plain text with the bounds as literals: in a prepared statement the driver would take an operator such as
+	 * jsonb's {@code ?} for a parameter.
+	 * @return the rows updated and the batch's last key, or {@code null} when no rows are left
+	 */
+	private String[] computedBatch(String qualified, List<String> columns, Key key, Triggers.Fill fill, String[] last)
+			throws SQLException {
+		String lowerBound = null;
+		if (last != null) {
+			List<String> literals = new ArrayList<>();
+			for (int i = 0; i < last.length; i++) {
+				literals.add(Sql.literal(last[i]) + "::text::" + key.types.get(i));
+			}
+			lowerBound = String.join(", ", literals);
+		}
+		try (Statement statement = this.connection.createStatement()) {
+			statement.setEscapeProcessing(false);
+			try (ResultSet rs = statement.executeQuery(computedBatchSql(qualified, columns, fill, lowerBound,
+					this.batchSize))) {
+				return batchResult(rs);
+			}
+		}
+	}
+
+	/** One batch that only clears the marker, leaving up to the trigger; nothing of the users' in its text. */
+	private String[] markerBatch(String sql, String[] last) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
+			int parameter = 1;
+			if (last != null) {
+				for (String bound : last) {
+					statement.setString(parameter++, bound);
+				}
+			}
+			statement.setInt(parameter, this.batchSize);
+			try (ResultSet rs = statement.executeQuery()) {
+				return batchResult(rs);
+			}
+		}
+	}
+
+	/** The rows updated and the batch's last key, as text, or {@code null} when the batch found no rows. */
+	private static String[] batchResult(ResultSet rs) throws SQLException {
+		if (!rs.next()) {
+			return null;
+		}
+		int columns = rs.getMetaData().getColumnCount();
+		String[] result = new String[columns];
+		for (int i = 0; i < columns; i++) {
+			result[i] = rs.getString(i + 1);
+		}
+		return result;
 	}
 
 	/**
@@ -181,7 +210,7 @@ public final class Backfill {
 	 * the trigger appeared have their marker cleared and are skipped.
 	 */
 	private static String computedBatchSql(String qualified, List<String> columns, Triggers.Fill fill,
-			String lowerBound) {
+			String lowerBound, int batchSize) {
 		String keyList = String.join(", ", columns);
 		List<String> uppers = new ArrayList<>();
 		for (int i = 0; i < columns.size(); i++) {
@@ -191,7 +220,7 @@ public final class Backfill {
 		String rangeAfter = (lowerBound != null) ? "(" + keyList + ") > (" + lowerBound + ") AND " : "";
 		List<String> upperLast = columns.stream().map((c) -> c + " DESC").toList();
 		return "WITH _pgroll_batch (" + String.join(", ", uppers) + ") AS (SELECT " + keyList + " FROM (SELECT "
-				+ keyList + " FROM " + qualified + keysAfter + " ORDER BY " + keyList + " LIMIT ?) AS k ORDER BY "
+				+ keyList + " FROM " + qualified + keysAfter + " ORDER BY " + keyList + " LIMIT " + batchSize + ") AS k ORDER BY "
 				+ String.join(", ", upperLast) + " LIMIT 1), u AS (UPDATE " + qualified + " SET " + fill.setList()
 				+ " FROM _pgroll_batch WHERE " + rangeAfter + "(" + keyList + ") <= (" + String.join(", ", uppers)
 				+ ") AND " + MARKER + " RETURNING 1) SELECT (SELECT count(*) FROM u), "
@@ -222,16 +251,16 @@ public final class Backfill {
 		}
 		long step = Math.max(1, (long) (this.batchSize / rowsPerPage));
 		String set = (fill != null) ? fill.setList() : MARKER + " = false";
-		String sql = "UPDATE " + qualified + " SET " + set + " WHERE ctid >= ?::tid AND ctid < ?::tid AND " + MARKER;
 		long done = 0;
-		// Rows written after the trigger exists have no marker set, so pages added since need no visit.
-		for (long page = 0; page < pages; page += step) {
-			try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
-				statement.setString(1, "(" + page + ",0)");
-				statement.setString(2, "(" + (page + step) + ",0)");
-				done += statement.executeUpdate();
+		// Rows written after the trigger exists have no marker set, so pages added since need no visit. The SET list
+		// may carry users' up expressions, so the statement is plain text (see computedBatch).
+		try (Statement statement = this.connection.createStatement()) {
+			statement.setEscapeProcessing(false);
+			for (long page = 0; page < pages; page += step) {
+				done += statement.executeUpdate("UPDATE " + qualified + " SET " + set + " WHERE ctid >= '(" + page
+						+ ",0)'::tid AND ctid < '(" + (page + step) + ",0)'::tid AND " + MARKER);
+				afterBatch(table, done, total);
 			}
-			afterBatch(table, done, total);
 		}
 		return done;
 	}
