@@ -527,9 +527,10 @@ class BadInputTests {
 		// validation: names with characters that cannot be seen, so that they look like other names
 		invalid("create_table_name_with_zero_width_space.yaml", 0, "create_table", "name"),
 		invalid("add_column_name_with_no_break_space.json", 0, "add_column", "column.name"),
-		invalid("rename_column_to_right_to_left_override.yaml", 0, "rename_column", "to"),
+		parse("rename_column_to_right_to_left_override.yaml", 0, "rename_column", "operations[0].rename_column.to"),
 		invalid("create_index_name_with_decomposed_accent.yaml", 0, "create_index", "name"),
-		invalid("create_table_constraint_name_with_left_to_right_isolate.json", 0, "create_table", "constraints[0].name"),
+		parse("create_table_constraint_name_with_left_to_right_isolate.json", 0, "create_table",
+				"operations[0].create_table.constraints[0].name"),
 		invalid("version_schema_with_zero_width_joiner.yaml", -1, null, "version_schema"),
 		// validation: SQL that does not compile
 		invalid("add_column_up_syntax_error.yaml", 0, "add_column", "up"),

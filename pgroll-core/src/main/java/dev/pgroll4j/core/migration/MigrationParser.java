@@ -309,10 +309,16 @@ public final class MigrationParser {
 		if (!root.isObject()) {
 			throw new MigrationParseException(source, null, "must be an object with an 'operations' list");
 		}
-		String nul = nulPath(root);
-		if (nul != null) {
-			throw new MigrationParseException(source, nul.isEmpty() ? null : nul.substring(1), "contains a NUL "
-					+ "character (\\u0000), which PostgreSQL text cannot hold");
+		Forbidden forbidden = forbidden(root);
+		if (forbidden != null) {
+			String path = forbidden.path().isEmpty() ? null : forbidden.path().substring(1);
+			throw new MigrationParseException(source, path, (forbidden.character() == 0)
+					? "contains a NUL character (\\u0000), which PostgreSQL text cannot hold"
+					: "contains " + String.format("U+%04X", forbidden.character()) + " "
+							+ Character.getName(forbidden.character()) + ", a bidirectional control that makes text "
+							+ "display in another order than it is read, so a reviewed file could run other SQL than it "
+							+ "shows; where data needs it, write it as an escape (U&'\\"
+							+ String.format("%04X", forbidden.character()) + "')");
 		}
 		String name = defaultName;
 		boolean named = false;
@@ -388,28 +394,48 @@ public final class MigrationParser {
 		}
 	}
 
-	/** The path to the first key or string that holds a NUL character ("" for the root, ".a[0].b" below it). */
-	private static String nulPath(JsonNode node) {
+	/**
+	 * A character no string of a migration file may hold: NUL, which PostgreSQL text cannot hold, and the
+	 * bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) that make source display
+	 * in another order than it is read ("Trojan Source").
+	 *
+	 * @param path where it is ("" for the root, ".a[0].b" below it)
+	 */
+	private record Forbidden(String path, int character) {
+	}
+
+	private static boolean isForbidden(int c) {
+		return c == 0 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+	}
+
+	private static int firstForbidden(String text) {
+		return text.codePoints().filter(MigrationParser::isForbidden).findFirst().orElse(-1);
+	}
+
+	/** The first key or string that holds a {@link Forbidden} character, or {@code null}. */
+	private static Forbidden forbidden(JsonNode node) {
 		if (node.isString()) {
-			return (node.asString().indexOf('\0') >= 0) ? "" : null;
+			int c = firstForbidden(node.asString());
+			return (c >= 0) ? new Forbidden("", c) : null;
 		}
 		if (node.isArray()) {
 			for (int i = 0; i < node.size(); i++) {
-				String below = nulPath(node.get(i));
+				Forbidden below = forbidden(node.get(i));
 				if (below != null) {
-					return "[" + i + "]" + below;
+					return new Forbidden("[" + i + "]" + below.path(), below.character());
 				}
 			}
 		}
 		else if (node.isObject()) {
 			for (Map.Entry<String, JsonNode> field : node.properties()) {
 				String key = field.getKey();
-				if (key.indexOf('\0') >= 0) {
-					return "." + Identifiers.printable(key);
+				int c = firstForbidden(key);
+				if (c >= 0) {
+					return new Forbidden("." + Identifiers.printable(key), c);
 				}
-				String below = nulPath(field.getValue());
+				Forbidden below = forbidden(field.getValue());
 				if (below != null) {
-					return "." + key + below;
+					return new Forbidden("." + key + below.path(), below.character());
 				}
 			}
 		}

@@ -241,6 +241,28 @@ class MigrationParserTests {
 	}
 
 	@Test
+	void aBidirectionalControlThatReordersWhatAReviewerSeesIsRefusedNamingItsField() {
+		// Displayed, the comment seems to end the line; run, the DROP is part of it, or the other way round.
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("01_bidi.json",
+					"{\"operations\": [{\"sql\": {\"up\": \"SELECT 1 /* \\u202e } ;DROP TABLE t \\u2066*/\"}}]}"))
+			.withMessageStartingWith("01_bidi.json: operations[0].sql.up: contains U+202E RIGHT-TO-LEFT OVERRIDE, a "
+					+ "bidirectional control")
+			.withMessageContaining("U&'\\202E'");
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("02_bidi.yaml", """
+					operations:
+					  - add_column: {table: t, up: "'a' \u2067|| 'b'", column: {name: c, type: text}}
+					"""))
+			.withMessageContaining("02_bidi.yaml: operations[0].add_column.up: contains U+2067 RIGHT-TO-LEFT ISOLATE");
+		// Right-to-left text itself is data like any other.
+		assertThat(MigrationParser.parse("03_rtl.yaml", """
+				operations:
+				  - sql: {up: "INSERT INTO greetings VALUES ('שלום')"}
+				""").operations()).hasSize(1);
+	}
+
+	@Test
 	void yamlAliasesAndMergeKeysAreResolvedAsPgrollResolvesThem() {
 		Migration aliased = MigrationParser.parse("01_a.yaml", """
 				operations:
@@ -312,9 +334,13 @@ class MigrationParserTests {
 			.isThrownBy(() -> MigrationParser.parse("02_add\u200bemail.yaml", "operations: []"))
 			.withMessageContaining("migration name \"02_add\\u200bemail\" contains U+200B ZERO WIDTH SPACE");
 		assertThatExceptionOfType(MigrationParseException.class)
-			.isThrownBy(() -> MigrationParser.parse("02_a.yaml", "name: \"02_add\\u202eemail\"\noperations: []"))
+			.isThrownBy(() -> MigrationParser.parse("02_a.yaml", "name: \"02_add\\u200beemail\"\noperations: []"))
 			.withMessageContaining("02_a.yaml: name: migration name")
-			.withMessageContaining("U+202E RIGHT-TO-LEFT OVERRIDE");
+			.withMessageContaining("U+200B ZERO WIDTH SPACE");
+		// A bidirectional control is refused in every string of the file, the name included.
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("02_a.yaml", "name: \"02_add\\u202eemail\"\noperations: []"))
+			.withMessageContaining("02_a.yaml: name: contains U+202E RIGHT-TO-LEFT OVERRIDE");
 		assertThat(MigrationParser.parse("03_caf\u00e9_\u540d\u524d.yaml", "operations: []").name())
 			.isEqualTo("03_caf\u00e9_\u540d\u524d");
 	}
