@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -130,14 +131,20 @@ final class CreatedObjects {
 
 	/** Every object of the schema. */
 	static Set<Identity> list(Connection connection, String schema) throws SQLException {
-		Set<Identity> objects = new LinkedHashSet<>();
+		return catalog(connection, schema).keySet();
+	}
+
+	/** Every object of the schema with its catalog entry, in the order {@link #OBJECTS} lists them. */
+	private static Map<Identity, Ownership.Ref> catalog(Connection connection, String schema) throws SQLException {
+		Map<Identity, Ownership.Ref> objects = new LinkedHashMap<>();
 		try (PreparedStatement statement = connection.prepareStatement(OBJECTS)) {
 			statement.setString(1, schema);
 			statement.setString(2, schema);
 			statement.setString(3, schema);
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					objects.add(new Identity(rs.getString(1), schema, rs.getString(2), rs.getString(3)));
+					objects.put(new Identity(rs.getString(1), schema, rs.getString(2), rs.getString(3)),
+							new Ownership.Ref(rs.getString(4), rs.getLong(5), 0));
 				}
 			}
 		}
@@ -206,22 +213,15 @@ final class CreatedObjects {
 	/** The catalog entries of those of {@code objects} that exist in the schema, for the dependency check. */
 	static List<Ownership.Ref> resolve(Connection connection, String schema, Collection<Identity> objects)
 			throws SQLException {
-		List<Ownership.Ref> refs = new ArrayList<>();
 		if (objects.isEmpty()) {
-			return refs;
+			return List.of();
 		}
-		try (PreparedStatement statement = connection.prepareStatement(OBJECTS)) {
-			statement.setString(1, schema);
-			statement.setString(2, schema);
-			statement.setString(3, schema);
-			try (ResultSet rs = statement.executeQuery()) {
-				while (rs.next()) {
-					if (objects.contains(new Identity(rs.getString(1), schema, rs.getString(2), rs.getString(3)))) {
-						refs.add(new Ownership.Ref(rs.getString(4), rs.getLong(5), 0));
-					}
-				}
+		List<Ownership.Ref> refs = new ArrayList<>();
+		catalog(connection, schema).forEach((object, ref) -> {
+			if (objects.contains(object)) {
+				refs.add(ref);
 			}
-		}
+		});
 		return refs;
 	}
 
