@@ -1,7 +1,10 @@
 package dev.pgroll4j.core;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Properties;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,6 +84,47 @@ class VersionSelectionTests {
 			statement.execute("INSERT INTO items VALUES (4, 7)");
 		}
 		assertThat(priceOf(4)).isEqualTo(7);
+	}
+
+	@Test
+	void theHelperSelectsTheNewVersionOnAPlainConnection() throws Exception {
+		VersionSelection selection = new VersionSelection(this.newVersion);
+		try (Connection connection = this.database.connect(); Statement statement = connection.createStatement()) {
+			selection.apply(connection);
+			assertThat(selectedBy(selection, statement)).isTrue();
+			statement.execute("INSERT INTO items (id) VALUES (5)");
+		}
+		assertThat(priceOf(5)).isEqualTo(-1);
+	}
+
+	@Test
+	void theStartupOptionsSelectTheVersionForEveryConnectionEvenAfterDiscardAll() throws Exception {
+		VersionSelection selection = VersionSelection.of(this.schema, "01_drop_price");
+		assertThat(selection.versionSchema()).isEqualTo(this.newVersion);
+		Properties properties = new Properties();
+		properties.setProperty("user", this.database.user());
+		properties.setProperty("password", this.database.password());
+		properties.setProperty("options", selection.startupOptions("-c application_name=version\\ test"));
+		try (Connection connection = DriverManager.getConnection(this.database.jdbcUrl(), properties);
+				Statement statement = connection.createStatement()) {
+			statement.execute("DISCARD ALL");
+			assertThat(selectedBy(selection, statement)).isTrue();
+			assertThat(selectedBy(new VersionSelection(this.oldVersion), statement)).isFalse();
+			statement.execute("INSERT INTO items (id) VALUES (6)");
+			try (ResultSet name = statement.executeQuery("SELECT current_setting('application_name')")) {
+				name.next();
+				assertThat(name.getString(1)).isEqualTo("version test");
+			}
+		}
+		assertThat(priceOf(6)).isEqualTo(-1);
+	}
+
+	private static boolean selectedBy(VersionSelection selection, Statement statement) throws Exception {
+		try (ResultSet settings = statement.executeQuery(
+				"SELECT current_setting('search_path'), current_setting('" + VersionSelection.SETTING + "', true)")) {
+			settings.next();
+			return selection.isSelectedBy(settings.getString(1), settings.getString(2));
+		}
 	}
 
 	private void insert(int id, String setup) throws Exception {

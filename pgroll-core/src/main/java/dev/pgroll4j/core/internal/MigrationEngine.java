@@ -40,6 +40,7 @@ import dev.pgroll4j.core.PgrollException;
 import dev.pgroll4j.core.RollbackResult;
 import dev.pgroll4j.core.SqlFragment;
 import dev.pgroll4j.core.StartResult;
+import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.core.migration.Migration;
 import dev.pgroll4j.core.migration.MigrationParser;
 import dev.pgroll4j.core.operations.CompleteContext;
@@ -537,7 +538,7 @@ public final class MigrationEngine {
 	}
 
 	private String versionSchemaOf(StoredMigration row) {
-		return schema() + "_" + row.versionName();
+		return VersionSelection.versionSchemaName(schema(), row.versionName());
 	}
 
 	/**
@@ -644,7 +645,8 @@ public final class MigrationEngine {
 			Plan plan = plan(mapSql(migration), base, null);
 			String previous = (active.parent() != null)
 					? this.state.find(connection, active.parent()).map(this::versionSchemaOf).orElse(null) : null;
-			return new ActiveMigration(active, migration, plan, schema() + "_" + active.versionName(), previous);
+			return new ActiveMigration(active, migration, plan,
+					VersionSelection.versionSchemaName(schema(), active.versionName()), previous);
 		}
 		catch (SQLException ex) {
 			throw unexpected("reading the active migration of schema \"" + schema() + "\"", ex);

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.PgrollConfiguration;
 import dev.pgroll4j.core.PgrollException;
+import dev.pgroll4j.core.VersionSelection;
 
 /**
  * The connection one start, complete or rollback runs on. It is set up so that generated triggers see it as an
@@ -62,7 +63,7 @@ public final class Session implements AutoCloseable {
 			}
 			statement.execute("SET search_path TO " + Sql.ident(configuration.schema()));
 			// Explicitly not a version client, even on a connection an application pinned to one.
-			statement.execute("SET " + Triggers.VERSION_SETTING + " TO " + Sql.literal(configuration.schema()));
+			statement.execute("SET " + VersionSelection.SETTING + " TO " + Sql.literal(configuration.schema()));
 			statement.execute("SET standard_conforming_strings = on");
 			statement.execute("SET application_name = 'pgroll'");
 			try (ResultSet rs = statement.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {

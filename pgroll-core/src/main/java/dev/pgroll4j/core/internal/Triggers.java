@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;
 
@@ -43,9 +44,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * the trigger's condition holds only the token's SHA-256, so no other session can make it stand aside.
  */
 public final class Triggers {
-
-	/** The version-selecting setting. */
-	public static final String VERSION_SETTING = "pgroll.version_schema";
 
 	/**
 	 * Holds the token of the table whose backfill computes {@code up} in its own UPDATE, so that table's triggers
@@ -144,7 +142,7 @@ public final class Triggers {
 
 	/** Whether the write comes from the new version; see the class comment. */
 	private String newVersion() {
-		return "coalesce(nullif(current_setting(" + Sql.literal(VERSION_SETTING) + ", true), ''), "
+		return "coalesce(nullif(current_setting(" + Sql.literal(VersionSelection.SETTING) + ", true), ''), "
 				+ "(current_schemas(false))[1], '') = " + Sql.literal(this.versionSchema);
 	}
 

@@ -2,6 +2,7 @@ package dev.pgroll4j.core.migration;
 
 import java.util.List;
 
+import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.core.operations.Operation;
 
 /**
@@ -28,7 +29,7 @@ public record Migration(String name, String versionSchema, List<Operation> opera
 
 	/** The version schema of this migration for a migrated schema: {@code <schema>_<version name>}. */
 	public String versionSchemaFor(String schema) {
-		return schema + "_" + versionName();
+		return VersionSelection.versionSchemaName(schema, versionName());
 	}
 
 }
