@@ -3,7 +3,7 @@ package dev.pgroll4j.core;
 import java.util.List;
 import java.util.Optional;
 
-import dev.pgroll4j.core.internal.MigrationEngine;
+import dev.pgroll4j.core.internal.engine.MigrationEngine;
 import dev.pgroll4j.core.migration.Migration;
 
 /**

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 import javax.sql.DataSource;
 
-import dev.pgroll4j.core.internal.Identifiers;
+import dev.pgroll4j.core.sql.Identifiers;
 import dev.pgroll4j.core.migration.Migration;
 
 /**

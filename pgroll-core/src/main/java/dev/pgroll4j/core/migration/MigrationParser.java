@@ -41,7 +41,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import dev.pgroll4j.core.MigrationParseException;
-import dev.pgroll4j.core.internal.Identifiers;
+import dev.pgroll4j.core.sql.Identifiers;
 import dev.pgroll4j.core.operations.AddColumn;
 import dev.pgroll4j.core.operations.AlterColumn;
 import dev.pgroll4j.core.operations.CreateConstraint;

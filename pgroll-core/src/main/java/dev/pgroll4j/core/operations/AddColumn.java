@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pgroll4j.core.SqlFragment;
-import dev.pgroll4j.core.internal.InternalNames;
-import dev.pgroll4j.core.internal.Sql;
-import dev.pgroll4j.core.internal.SqlText;
+import dev.pgroll4j.core.sql.InternalNames;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualSchema;

@@ -10,8 +10,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.StringNode;
 
 import dev.pgroll4j.core.SqlFragment;
-import dev.pgroll4j.core.internal.Sql;
-import dev.pgroll4j.core.internal.SqlText;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;

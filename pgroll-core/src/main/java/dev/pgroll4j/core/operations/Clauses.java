@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
-import dev.pgroll4j.core.internal.ColumnTypes;
-import dev.pgroll4j.core.internal.Sql;
-import dev.pgroll4j.core.internal.SqlText;
+import dev.pgroll4j.core.sql.ColumnTypes;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;

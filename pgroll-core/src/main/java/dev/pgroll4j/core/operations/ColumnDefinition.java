@@ -3,7 +3,7 @@ package dev.pgroll4j.core.operations;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.pgroll4j.core.SqlFragment;
-import dev.pgroll4j.core.internal.ColumnTypes;
+import dev.pgroll4j.core.sql.ColumnTypes;
 
 /**
  * A column as written in {@code create_table.columns[]} and {@code add_column.column}. Columns are NOT NULL

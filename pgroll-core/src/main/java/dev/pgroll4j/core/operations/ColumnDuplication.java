@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pgroll4j.core.internal.InternalNames;
-import dev.pgroll4j.core.internal.Privileges;
-import dev.pgroll4j.core.internal.Sql;
-import dev.pgroll4j.core.internal.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.Grants;
+import dev.pgroll4j.core.sql.InternalNames;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 
 /**
  * Replaces columns of an existing table with new physical columns while both versions run, keeping everything
@@ -256,7 +256,7 @@ final class ColumnDuplication {
 			if (comment != null) {
 				context.execute("COMMENT ON COLUMN " + table + "." + temporary + " IS " + Sql.literal(comment));
 			}
-			context.execute(Privileges.copyColumnGrants(table, column.physicalName(), temporary(column)));
+			context.execute(Grants.copyColumnGrants(table, column.physicalName(), temporary(column)));
 			if (!finalNullable(column)) {
 				context.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(notNullCheck(column))
 						+ " CHECK (" + temporary + " IS NOT NULL) NOT VALID");

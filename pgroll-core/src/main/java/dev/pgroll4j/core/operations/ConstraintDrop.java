@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pgroll4j.core.internal.Sql;
+import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;

@@ -8,8 +8,8 @@ import java.util.Set;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.pgroll4j.core.SqlFragment;
-import dev.pgroll4j.core.internal.Sql;
-import dev.pgroll4j.core.internal.SqlText;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualTable;
 

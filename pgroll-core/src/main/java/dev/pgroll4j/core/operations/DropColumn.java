@@ -3,7 +3,7 @@ package dev.pgroll4j.core.operations;
 import java.util.List;
 
 import dev.pgroll4j.core.SqlFragment;
-import dev.pgroll4j.core.internal.SqlText;
+import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;

@@ -1,6 +1,6 @@
 package dev.pgroll4j.core.operations;
 
-import dev.pgroll4j.core.internal.Sql;
+import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualTable;
 

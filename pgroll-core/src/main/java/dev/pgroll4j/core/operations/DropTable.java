@@ -3,8 +3,8 @@ package dev.pgroll4j.core.operations;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.pgroll4j.core.internal.InternalNames;
-import dev.pgroll4j.core.internal.Sql;
+import dev.pgroll4j.core.sql.InternalNames;
+import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualTable;

@@ -3,7 +3,7 @@ package dev.pgroll4j.core.operations;
 import java.util.Locale;
 import java.util.Set;
 
-import dev.pgroll4j.core.internal.Sql;
+import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualTable;
 

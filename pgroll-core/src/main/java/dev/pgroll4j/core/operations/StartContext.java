@@ -1,6 +1,6 @@
 package dev.pgroll4j.core.operations;
 
-import dev.pgroll4j.core.internal.Sql;
+import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /** What an operation can do while a migration starts. Statements run in the start transaction, in order. */

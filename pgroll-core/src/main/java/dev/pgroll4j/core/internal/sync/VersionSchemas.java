@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.sync;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,16 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.pgroll4j.core.internal.catalog.Privileges;
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.Sql;
 
 /**
  * Version schemas: one view per table, showing each physical column under the name the version uses, in table
  * order. Simple views like these are automatically updatable, so clients read and write through them. Each view
  * and version schema gets the grants of its table and of the physical schema (see {@link Privileges}).
  */
-public final class Views {
+public final class VersionSchemas {
 
 	/**
 	 * "No default" for a view column whose table column has one: a constant NULL would count as no default at all
@@ -34,13 +37,13 @@ public final class Views {
 	 * @param serverMajorVersion {@code security_invoker} (so row-level security applies through the views) exists
 	 * from PostgreSQL 15
 	 */
-	public Views(String schema, int serverMajorVersion) {
+	public VersionSchemas(String schema, int serverMajorVersion) {
 		this.schema = schema;
 		this.securityInvoker = serverMajorVersion >= 15;
 	}
 
 	/** Creates a version schema with a view for every visible table. */
-	public void create(Transactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
+	public void create(RetryingTransactions.Tx tx, String versionSchema, VirtualSchema tables, String origin)
 			throws SQLException {
 		createSchema(tx, versionSchema, origin);
 		for (VirtualTable table : tables.tables()) {
@@ -49,7 +52,7 @@ public final class Views {
 	}
 
 	/** The schema, with the physical schema's USAGE grants and nothing more for other roles. */
-	private void createSchema(Transactions.Tx tx, String versionSchema, String origin) throws SQLException {
+	private void createSchema(RetryingTransactions.Tx tx, String versionSchema, String origin) throws SQLException {
 		tx.execute("CREATE SCHEMA " + Sql.ident(versionSchema), origin);
 		for (String revocation : Privileges.schemaRevocations(tx, versionSchema)) {
 			tx.execute(revocation, origin);
@@ -59,7 +62,7 @@ public final class Views {
 		}
 	}
 
-	private void createView(Transactions.Tx tx, String versionSchema, VirtualTable table, String origin)
+	private void createView(RetryingTransactions.Tx tx, String versionSchema, VirtualTable table, String origin)
 			throws SQLException {
 		tx.execute(createView(versionSchema, table), origin);
 		for (String sql : viewSettings(versionSchema, table)) {
@@ -103,7 +106,7 @@ public final class Views {
 	 * replaced or dropped
 	 * @param guard told which of them are about to be dropped, before anything is; it refuses by throwing
 	 */
-	public void synchronize(Transactions.Tx tx, String versionSchema, VirtualSchema tables, Map<String, Long> ownViews,
+	public void synchronize(RetryingTransactions.Tx tx, String versionSchema, VirtualSchema tables, Map<String, Long> ownViews,
 			DropGuard guard, String origin) throws SQLException {
 		if (!exists(tx, versionSchema)) {
 			createSchema(tx, versionSchema, origin);
@@ -148,7 +151,7 @@ public final class Views {
 
 	}
 
-	private static boolean exists(Transactions.Tx tx, String versionSchema) throws SQLException {
+	private static boolean exists(RetryingTransactions.Tx tx, String versionSchema) throws SQLException {
 		try (PreparedStatement statement = tx.connection()
 			.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
 			statement.setString(1, versionSchema);
@@ -169,7 +172,7 @@ public final class Views {
 				+ String.join(", ", columns) + " FROM " + Sql.qualified(this.schema, table.physicalName());
 	}
 
-	private static Map<String, List<String>> existingViews(Transactions.Tx tx, String versionSchema)
+	private static Map<String, List<String>> existingViews(RetryingTransactions.Tx tx, String versionSchema)
 			throws SQLException {
 		Map<String, List<String>> views = new LinkedHashMap<>();
 		try (PreparedStatement statement = tx.connection().prepareStatement("""

@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,19 +17,20 @@ import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.LockTimeoutException;
 import dev.pgroll4j.core.MigrationExecutionException;
+import dev.pgroll4j.core.sql.SqlText;
 
 /**
  * Runs DDL so that it never queues client traffic for long: every transaction sets {@code lock_timeout}, and a
  * transaction that fails on it (SQLSTATE 55P03) is rolled back and retried as a whole after a jittered, growing
  * pause, until the retry budget is spent.
  */
-public final class Transactions {
+public final class RetryingTransactions {
 
 	static final String LOCK_NOT_AVAILABLE = "55P03";
 
 	static final String DEADLOCK_DETECTED = "40P01";
 
-	private static final Logger logger = LoggerFactory.getLogger(Transactions.class);
+	private static final Logger logger = LoggerFactory.getLogger(RetryingTransactions.class);
 
 	private static final long FIRST_PAUSE_MILLIS = 50;
 
@@ -43,7 +44,7 @@ public final class Transactions {
 
 	private final Duration retryTimeout;
 
-	public Transactions(Connection connection, String schema, Duration lockTimeout, Duration retryTimeout) {
+	public RetryingTransactions(Connection connection, String schema, Duration lockTimeout, Duration retryTimeout) {
 		this.connection = connection;
 		this.schema = schema;
 		this.lockTimeout = lockTimeout;

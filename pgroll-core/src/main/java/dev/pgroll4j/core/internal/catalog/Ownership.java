@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.catalog;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.pgroll4j.core.ForeignObjectsException;
+import dev.pgroll4j.core.sql.InternalNames;
 
 /**
  * What complete and rollback may drop: only what the engine created (the views of a version schema, the sync
@@ -27,7 +28,7 @@ import dev.pgroll4j.core.ForeignObjectsException;
  * foreign, and so is everything outside that depends on the engine's views: a view reading one, a trigger or rule
  * on one, a column of its row type.
  */
-final class Ownership {
+public final class Ownership {
 
 	private static final String PG_CLASS = "pg_class";
 
@@ -122,7 +123,7 @@ final class Ownership {
 	 * @param namedLikeTheirTable also count a view named like the table it reads (a {@code sql} operation's version
 	 * shows every table under its own name, and the engine cannot know those names beforehand)
 	 */
-	static Map<String, Long> ownViews(Connection connection, String schema, String versionSchema,
+	public static Map<String, Long> ownViews(Connection connection, String schema, String versionSchema,
 			Collection<String> names, boolean namedLikeTheirTable) throws SQLException {
 		Map<String, Long> views = new LinkedHashMap<>();
 		try (PreparedStatement statement = connection.prepareStatement(SINGLE_TABLE_VIEWS)) {
@@ -144,7 +145,7 @@ final class Ownership {
 	 * What is in the way of dropping a version schema and the engine's views in it: every other object in it, and
 	 * everything elsewhere that depends on those views.
 	 */
-	static List<Foreign> ofVersionSchema(Connection connection, String versionSchema, Collection<Long> ownViews)
+	public static List<Foreign> ofVersionSchema(Connection connection, String versionSchema, Collection<Long> ownViews)
 			throws SQLException {
 		Long namespace = namespace(connection, versionSchema);
 		if (namespace == null) {
@@ -157,13 +158,13 @@ final class Ownership {
 	}
 
 	/** What depends on the given views of the engine (before they are replaced or dropped). */
-	static List<Foreign> ofViews(Connection connection, Collection<Long> views) throws SQLException {
+	public static List<Foreign> ofViews(Connection connection, Collection<Long> views) throws SQLException {
 		List<Ref> roots = views.stream().map((view) -> new Ref(PG_CLASS, view, 0)).toList();
 		return roots.isEmpty() ? List.of() : foreign(connection, roots, List.of(), true);
 	}
 
 	/** What depends on the sync triggers' functions or the backfill marker, other than the engine's triggers. */
-	static List<Foreign> ofTriggers(Connection connection, TriggerObjects triggers) throws SQLException {
+	public static List<Foreign> ofTriggers(Connection connection, TriggerObjects triggers) throws SQLException {
 		List<Ref> roots = new ArrayList<>();
 		triggers.functions().forEach((function) -> roots.add(new Ref(PG_PROC, function.oid(), 0)));
 		triggers.markers().forEach((marker) -> roots.add(new Ref(PG_CLASS, marker.table(), marker.column())));
@@ -175,7 +176,7 @@ final class Ownership {
 	 * What depends on objects a {@code sql} operation created and rollback drops, other than those objects and what
 	 * goes with them (a table's indexes, constraints and triggers, a serial column's sequence).
 	 */
-	static List<Foreign> ofCreated(Connection connection, List<Ref> created, Collection<Long> ownViews)
+	public static List<Foreign> ofCreated(Connection connection, List<Ref> created, Collection<Long> ownViews)
 			throws SQLException {
 		List<Ref> ours = ownViews.stream().map((view) -> new Ref(PG_CLASS, view, 0)).toList();
 		return created.isEmpty() ? List.of() : foreign(connection, created, ours, false);
@@ -239,7 +240,7 @@ final class Ownership {
 	 * The sync triggers' functions in the migrated schema, the triggers of the engine that run them (named
 	 * {@code _pgroll_...}; a clone on a partition goes with its parent's), and the backfill marker columns.
 	 */
-	static TriggerObjects triggerObjects(Connection connection, String schema) throws SQLException {
+	public static TriggerObjects triggerObjects(Connection connection, String schema) throws SQLException {
 		List<Function> functions = new ArrayList<>();
 		try (PreparedStatement query = connection.prepareStatement("""
 				SELECT p.oid, quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '()'
@@ -250,7 +251,7 @@ final class Ownership {
 				ORDER BY p.proname
 				""")) {
 			query.setString(1, schema);
-			query.setString(2, Triggers.WRITTEN_FUNCTION);
+			query.setString(2, InternalNames.WRITTEN_FUNCTION);
 			try (ResultSet rs = query.executeQuery()) {
 				while (rs.next()) {
 					functions.add(new Function(rs.getLong(1), rs.getString(2)));
@@ -297,7 +298,7 @@ final class Ownership {
 	 * The refusal: the header, one line per object with what it depends on and how to get it out of the way, and
 	 * the footer. An object found by several checks is listed once.
 	 */
-	static ForeignObjectsException refusal(String header, List<Foreign> foreign, String footer) {
+	public static ForeignObjectsException refusal(String header, List<Foreign> foreign, String footer) {
 		Map<String, Foreign> merged = new LinkedHashMap<>();
 		for (Foreign object : foreign) {
 			merged.merge(object.description(), object, Foreign::merge);
@@ -324,7 +325,7 @@ final class Ownership {
 	 * {@code ALTER <kind> <identity> SET SCHEMA <schema>}, for objects such a statement can move.
 	 * @param quotedSchema the target schema, quoted as needed
 	 */
-	static String move(Foreign object, String quotedSchema) {
+	public static String move(Foreign object, String quotedSchema) {
 		if (!MOVABLE.contains(object.type())) {
 			return null;
 		}
@@ -333,7 +334,7 @@ final class Ownership {
 	}
 
 	/** An identifier quoted the way PostgreSQL prints it: only when needed. */
-	static String quoted(Connection connection, String identifier) throws SQLException {
+	public static String quoted(Connection connection, String identifier) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("SELECT quote_ident(?)")) {
 			statement.setString(1, identifier);
 			try (ResultSet rs = statement.executeQuery()) {
@@ -377,10 +378,10 @@ final class Ownership {
 	 * @param goesWithAnother whether it goes with another object in the way (a serial column's sequence)
 	 * @param advice how to get it out of the way
 	 */
-	record Foreign(String description, String type, String identity, String dependsOn, boolean inDroppedSchema,
+	public record Foreign(String description, String type, String identity, String dependsOn, boolean inDroppedSchema,
 			boolean goesWithAnother, String advice) {
 
-		Foreign advised(String advice) {
+		public Foreign advised(String advice) {
 			return new Foreign(this.description, this.type, this.identity, this.dependsOn, this.inDroppedSchema,
 					this.goesWithAnother, advice);
 		}
@@ -397,18 +398,18 @@ final class Ownership {
 
 	}
 
-	record Function(long oid, String signature) {
+	public record Function(long oid, String signature) {
 	}
 
 	/** A trigger of the engine; a partition's clone goes with its parent's and is not dropped on its own. */
-	record Trigger(long oid, boolean onPartition, String name, String table) {
+	public record Trigger(long oid, boolean onPartition, String name, String table) {
 	}
 
 	/** A backfill marker column: the table and the column's number. */
-	record Marker(long table, int column, String qualifiedTable) {
+	public record Marker(long table, int column, String qualifiedTable) {
 	}
 
-	record TriggerObjects(List<Function> functions, List<Trigger> triggers, List<Marker> markers) {
+	public record TriggerObjects(List<Function> functions, List<Trigger> triggers, List<Marker> markers) {
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.state;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,18 +15,18 @@ import dev.pgroll4j.core.migration.Migration;
  * ones, those it started, and those it was given to migrate. Only the files vouch for the SQL; the history may have
  * been edited since.
  */
-final class MigrationFiles {
+public final class MigrationFiles {
 
 	private static final ObjectMapper JSON = JsonMapper.builder().build();
 
 	/** By name; more than one where the same name came with different content. */
 	private final Map<String, List<Migration>> byName = new ConcurrentHashMap<>();
 
-	MigrationFiles(List<Migration> configured) {
+	public MigrationFiles(List<Migration> configured) {
 		configured.forEach(this::add);
 	}
 
-	void add(Migration migration) {
+	public void add(Migration migration) {
 		this.byName.compute(migration.name(), (name, known) -> {
 			if (known != null && known.stream().anyMatch((file) -> sameContent(file.json(), migration.json()))) {
 				return known;
@@ -38,17 +38,17 @@ final class MigrationFiles {
 	}
 
 	/** The files of that name, in the order they became known. */
-	List<Migration> named(String name) {
+	public List<Migration> named(String name) {
 		return this.byName.getOrDefault(name, List.of());
 	}
 
 	/** Equal as JSON documents, as the history stores them (jsonb orders keys its own way). */
-	static boolean sameContent(String json, String other) {
+	public static boolean sameContent(String json, String other) {
 		return JSON.readTree(json).equals(JSON.readTree(other));
 	}
 
 	/** A stored document as one line, keys in the history's order. */
-	static String compact(String json) {
+	public static String compact(String json) {
 		return JSON.writeValueAsString(JSON.readTree(json));
 	}
 

@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.sql;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,11 +26,11 @@ import java.util.Set;
  */
 public final class SqlText {
 
-	enum Kind {
+	public enum Kind {
 		WHITESPACE, COMMENT, STRING, QUOTED_IDENTIFIER, IDENTIFIER, NUMBER, PARAMETER, SYMBOL
 	}
 
-	record Token(Kind kind, String text) {
+	public record Token(Kind kind, String text) {
 	}
 
 	/** The operator characters after which pgjdbc takes {@code e'} for the start of an escape string. */
@@ -392,7 +392,7 @@ public final class SqlText {
 	}
 
 	/** The tokens as the engine's session reads them ({@code standard_conforming_strings} on). */
-	static List<Token> tokenize(String sql) {
+	public static List<Token> tokenize(String sql) {
 		return tokenize(sql, true);
 	}
 
@@ -401,7 +401,7 @@ public final class SqlText {
 	 * @throws IllegalArgumentException for what the scanner refuses: an unterminated quote or comment, an empty
 	 * quoted identifier
 	 */
-	static List<Token> tokenize(String sql, boolean standardConformingStrings) {
+	public static List<Token> tokenize(String sql, boolean standardConformingStrings) {
 		List<Token> tokens = new ArrayList<>();
 		int n = sql.length();
 		int i = 0;

@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.catalog;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -6,6 +6,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.sql.Sql;
 
 /**
  * Carries the privileges granted on physical objects over to what a migration creates in their place, so that an
@@ -22,7 +25,7 @@ public final class Privileges {
 	}
 
 	/** GRANT statements giving the version schema the USAGE grants of the physical schema. */
-	public static List<String> schemaGrants(Transactions.Tx tx, String physicalSchema, String versionSchema)
+	public static List<String> schemaGrants(RetryingTransactions.Tx tx, String physicalSchema, String versionSchema)
 			throws SQLException {
 		List<String> grants = new ArrayList<>();
 		try (PreparedStatement statement = tx.connection().prepareStatement("""
@@ -49,7 +52,7 @@ public final class Privileges {
 	 * schema more than the physical schema's USAGE grants, and a role that may create objects in a version schema
 	 * could put there what complete or rollback would then have to refuse to drop.
 	 */
-	public static List<String> schemaRevocations(Transactions.Tx tx, String versionSchema) throws SQLException {
+	public static List<String> schemaRevocations(RetryingTransactions.Tx tx, String versionSchema) throws SQLException {
 		List<String> revocations = new ArrayList<>();
 		try (PreparedStatement statement = tx.connection().prepareStatement("""
 				SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
@@ -74,7 +77,7 @@ public final class Privileges {
 	 * (INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER), table-wide or per column; for a table the engine has just created
 	 * and that default privileges opened up.
 	 */
-	public static List<String> tableWriteRevocations(Transactions.Tx tx, String qualifiedTable) throws SQLException {
+	public static List<String> tableWriteRevocations(RetryingTransactions.Tx tx, String qualifiedTable) throws SQLException {
 		List<String> revocations = new ArrayList<>();
 		try (PreparedStatement statement = tx.connection().prepareStatement("""
 				SELECT DISTINCT a.privilege_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END
@@ -98,7 +101,7 @@ public final class Privileges {
 	 * GRANT statements giving a view the privileges held on its table.
 	 * @param viewColumns view column name by physical column name; grants on columns the view hides are dropped
 	 */
-	public static List<String> viewGrants(Transactions.Tx tx, String qualifiedTable, String qualifiedView,
+	public static List<String> viewGrants(RetryingTransactions.Tx tx, String qualifiedTable, String qualifiedView,
 			Map<String, String> viewColumns) throws SQLException {
 		List<String> grants = new ArrayList<>();
 		try (PreparedStatement statement = tx.connection().prepareStatement("""
@@ -136,25 +139,6 @@ public final class Privileges {
 			}
 		}
 		return grants;
-	}
-
-	/**
-	 * One statement that grants a new column of a table what is granted on an existing one (it runs where only
-	 * statements, not queries, can be issued).
-	 */
-	public static String copyColumnGrants(String qualifiedTable, String fromColumn, String toColumn) {
-		return """
-				DO $pgroll$ DECLARE g record; BEGIN
-				  FOR g IN SELECT a.privilege_type AS privilege, a.is_grantable AS grantable,
-				                  CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END AS grantee
-				           FROM pg_attribute att JOIN pg_class c ON c.oid = att.attrelid
-				           CROSS JOIN LATERAL aclexplode(att.attacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
-				           WHERE att.attrelid = %1$s::regclass AND att.attname = %2$s AND a.grantee <> c.relowner
-				  LOOP
-				    EXECUTE format('GRANT %%s (%%I) ON %%s TO %%s', g.privilege, %3$s, %1$s, g.grantee)
-				        || CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END;
-				  END LOOP;
-				END $pgroll$""".formatted(Sql.literal(qualifiedTable), Sql.literal(fromColumn), Sql.literal(toColumn));
 	}
 
 	private static String grantOption(boolean grantable) {

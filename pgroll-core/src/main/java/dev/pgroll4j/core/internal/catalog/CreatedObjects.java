@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.catalog;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +22,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.pgroll4j.core.MigrationStateException;
+import dev.pgroll4j.core.sql.Sql;
 
 /**
  * The relations, types and functions of a schema, so that what a piece of user SQL created can be found by
@@ -32,7 +33,7 @@ import dev.pgroll4j.core.MigrationStateException;
  * and drops the objects of one kind in one statement, so that dependencies among them (a foreign key between two new
  * tables) need no cascade.
  */
-final class CreatedObjects {
+public final class CreatedObjects {
 
 	private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -112,7 +113,7 @@ final class CreatedObjects {
 	 * gives it; else {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Identity(String kind, String schema, String name, String arguments) {
+	public record Identity(String kind, String schema, String name, String arguments) {
 
 		/** Whether both name the same object, whatever kind each claims it is. */
 		boolean sameObject(Identity other) {
@@ -130,7 +131,7 @@ final class CreatedObjects {
 	}
 
 	/** Every object of the schema. */
-	static Set<Identity> list(Connection connection, String schema) throws SQLException {
+	public static Set<Identity> list(Connection connection, String schema) throws SQLException {
 		return catalog(connection, schema).keySet();
 	}
 
@@ -152,7 +153,7 @@ final class CreatedObjects {
 	}
 
 	/** The objects in {@code after} that were not in {@code before}, in the order they are to be dropped. */
-	static List<Identity> created(Set<Identity> before, Set<Identity> after) {
+	public static List<Identity> created(Set<Identity> before, Set<Identity> after) {
 		return after.stream()
 			.filter((object) -> !before.contains(object))
 			.sorted(Comparator.comparing((Identity object) -> Kind.of(object.kind())))
@@ -166,7 +167,7 @@ final class CreatedObjects {
 	 * it. Objects already gone are skipped.
 	 * @param refused the start of the error message, naming the migration
 	 */
-	static List<Identity> recorded(Connection connection, String schema, String recordedJson, String refused)
+	public static List<Identity> recorded(Connection connection, String schema, String recordedJson, String refused)
 			throws SQLException {
 		List<Identity> recorded = parse(recordedJson, refused);
 		Set<Identity> present = list(connection, schema);
@@ -190,7 +191,7 @@ final class CreatedObjects {
 	 * The statements that drop {@link #recorded} objects: those of one kind in one statement, which PostgreSQL drops
 	 * together whatever the dependencies among them, and none with {@code CASCADE}.
 	 */
-	static List<String> dropStatements(List<Identity> objects) {
+	public static List<String> dropStatements(List<Identity> objects) {
 		List<String> statements = new ArrayList<>();
 		Kind current = null;
 		List<String> names = new ArrayList<>();
@@ -211,7 +212,7 @@ final class CreatedObjects {
 	}
 
 	/** The catalog entries of those of {@code objects} that exist in the schema, for the dependency check. */
-	static List<Ownership.Ref> resolve(Connection connection, String schema, Collection<Identity> objects)
+	public static List<Ownership.Ref> resolve(Connection connection, String schema, Collection<Identity> objects)
 			throws SQLException {
 		if (objects.isEmpty()) {
 			return List.of();

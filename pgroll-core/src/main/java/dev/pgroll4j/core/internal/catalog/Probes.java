@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.catalog;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +9,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import dev.pgroll4j.core.internal.jdbc.ContainedSql;
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.sql.ColumnTypes;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 
 /**
  * Questions to the server that let validation catch mistakes before any DDL runs: does a type exist, is an
@@ -269,7 +275,7 @@ public final class Probes {
 			}
 			catch (SQLException ex) {
 				// Hints may name the scratch table; the user knows the columns by their own names.
-				return new Problem(ex.getSQLState(), Transactions.serverMessage(ex).replace("_pgroll_probe.", ""));
+				return new Problem(ex.getSQLState(), RetryingTransactions.serverMessage(ex).replace("_pgroll_probe.", ""));
 			}
 			finally {
 				this.connection.rollback();
@@ -277,7 +283,7 @@ public final class Probes {
 			}
 		}
 		catch (SQLException ex) {
-			return new Problem(ex.getSQLState(), "could not be checked: " + Transactions.serverMessage(ex));
+			return new Problem(ex.getSQLState(), "could not be checked: " + RetryingTransactions.serverMessage(ex));
 		}
 	}
 

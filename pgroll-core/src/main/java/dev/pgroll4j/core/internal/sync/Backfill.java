@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.sync;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 import dev.pgroll4j.core.BackfillListener;
 import dev.pgroll4j.core.BackfillProgress;
 import dev.pgroll4j.core.MigrationExecutionException;
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.sql.InternalNames;
+import dev.pgroll4j.core.sql.Sql;
 
 /**
  * Rewrites the rows that existed before a migration's triggers did, in batches, each batch its own short
@@ -98,7 +101,7 @@ public final class Backfill {
 		}
 		catch (SQLException ex) {
 			throw new MigrationExecutionException("backfill of table \"" + table + "\" for migration \""
-					+ this.migration + "\" failed: " + Transactions.serverMessage(ex), null, ex.getSQLState(), ex);
+					+ this.migration + "\" failed: " + RetryingTransactions.serverMessage(ex), null, ex.getSQLState(), ex);
 		}
 	}
 

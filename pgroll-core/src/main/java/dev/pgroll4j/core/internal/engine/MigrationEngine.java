@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.engine;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.CompleteResult;
-import dev.pgroll4j.core.MigrationExecutionException;
 import dev.pgroll4j.core.MigrateOptions;
 import dev.pgroll4j.core.MigrateResult;
+import dev.pgroll4j.core.MigrationExecutionException;
 import dev.pgroll4j.core.MigrationHooks;
 import dev.pgroll4j.core.MigrationListener;
 import dev.pgroll4j.core.MigrationRecord;
@@ -41,6 +41,18 @@ import dev.pgroll4j.core.RollbackResult;
 import dev.pgroll4j.core.SqlFragment;
 import dev.pgroll4j.core.StartResult;
 import dev.pgroll4j.core.VersionSelection;
+import dev.pgroll4j.core.internal.catalog.CreatedObjects;
+import dev.pgroll4j.core.internal.catalog.Ownership;
+import dev.pgroll4j.core.internal.catalog.Probes;
+import dev.pgroll4j.core.internal.catalog.SchemaReader;
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.internal.jdbc.Session;
+import dev.pgroll4j.core.internal.state.MigrationFiles;
+import dev.pgroll4j.core.internal.state.StateStore;
+import dev.pgroll4j.core.internal.state.StoredMigration;
+import dev.pgroll4j.core.internal.sync.Backfill;
+import dev.pgroll4j.core.internal.sync.Triggers;
+import dev.pgroll4j.core.internal.sync.VersionSchemas;
 import dev.pgroll4j.core.migration.Migration;
 import dev.pgroll4j.core.migration.MigrationParser;
 import dev.pgroll4j.core.operations.CompleteContext;
@@ -50,12 +62,15 @@ import dev.pgroll4j.core.operations.RollbackContext;
 import dev.pgroll4j.core.operations.SqlMapper;
 import dev.pgroll4j.core.operations.StartContext;
 import dev.pgroll4j.core.operations.ValidationContext;
-import dev.pgroll4j.core.schema.SchemaReader;
 import dev.pgroll4j.core.schema.SchemaSnapshot;
 import dev.pgroll4j.core.schema.TableSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.Identifiers;
+import dev.pgroll4j.core.sql.InternalNames;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 
 /**
  * Runs migrations: validation, then start (one transaction of additive DDL and triggers; then concurrent index
@@ -163,7 +178,7 @@ public final class MigrationEngine {
 			return probes.resolvesWithCatalogOnly(expression, table, columns);
 		}
 		catch (SQLException ex) {
-			throw new Transactions.UncheckedSqlException(ex);
+			throw new RetryingTransactions.UncheckedSqlException(ex);
 		}
 	}
 
@@ -190,8 +205,8 @@ public final class MigrationEngine {
 			Plan plan = plan(mapSql(migration), base, probes, recentVersionSchemas(connection));
 			String parent = this.state.latest(connection).map(StoredMigration::name).orElse(null);
 			String baseJson = JSON.writeValueAsString(base);
-			Views views = new Views(schema(), session.serverMajorVersion());
-			Transactions transactions = session.transactions();
+			VersionSchemas views = new VersionSchemas(schema(), session.serverMajorVersion());
+			RetryingTransactions transactions = session.transactions();
 
 			StartRun run = transactions.inTransaction(step, (tx) -> {
 				StartRun attempt = new StartRun(migration.name(), new Triggers(schema(), versionSchema));
@@ -283,14 +298,14 @@ public final class MigrationEngine {
 			for (Step planned : active.plan().steps()) {
 				planned.operation().complete(collected.forStep(planned, origin(active.migration(), planned)));
 			}
-			Transactions transactions = session.transactions();
+			RetryingTransactions transactions = session.transactions();
 			for (Statement validation : collected.validations) {
 				transactions.inTransaction(step, (tx) -> {
 					tx.execute(validation.sql(), validation.origin());
 					return null;
 				});
 			}
-			Views views = new Views(schema(), session.serverMajorVersion());
+			VersionSchemas views = new VersionSchemas(schema(), session.serverMajorVersion());
 			transactions.inTransaction(step, (tx) -> {
 				MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(active.record().name(),
 						schema(), active.versionSchema(), tx.connection());
@@ -710,7 +725,7 @@ public final class MigrationEngine {
 		});
 	}
 
-	private boolean isEmptySchema(Transactions.Tx tx) throws SQLException {
+	private boolean isEmptySchema(RetryingTransactions.Tx tx) throws SQLException {
 		try (PreparedStatement query = tx.connection().prepareStatement("""
 				SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = n.oid)
 				   AND NOT EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = n.oid)
@@ -749,7 +764,7 @@ public final class MigrationEngine {
 	 * migration is active), each by name and none with CASCADE: {@link #checkOwnership} made sure nothing else uses
 	 * them. A trigger cloned onto a partition goes with its parent's.
 	 */
-	private void dropTriggers(Transactions.Tx tx) throws SQLException {
+	private void dropTriggers(RetryingTransactions.Tx tx) throws SQLException {
 		String origin = "removing the migration's triggers";
 		Ownership.TriggerObjects objects = Ownership.triggerObjects(tx.connection(), schema());
 		for (Ownership.Trigger trigger : objects.triggers()) {
@@ -767,7 +782,7 @@ public final class MigrationEngine {
 	}
 
 	/** The engine's views of a version schema, then the schema itself, which must then be empty: no CASCADE. */
-	private static void dropVersionSchema(Transactions.Tx tx, String versionSchema, Map<String, Long> views,
+	private static void dropVersionSchema(RetryingTransactions.Tx tx, String versionSchema, Map<String, Long> views,
 			String origin) throws SQLException {
 		if (!views.isEmpty()) {
 			tx.execute("DROP VIEW " + views.keySet().stream().map((view) -> Sql.qualified(versionSchema, view))
@@ -785,7 +800,7 @@ public final class MigrationEngine {
 	 * @param lockWith the transaction to lock the views in, or {@code null} for the check before any DDL
 	 * @return the engine's views in the version schema, by name
 	 */
-	private Map<String, Long> checkOwnership(Connection connection, Drops drops, Transactions.Tx lockWith)
+	private Map<String, Long> checkOwnership(Connection connection, Drops drops, RetryingTransactions.Tx lockWith)
 			throws SQLException {
 		Map<String, Long> views = (drops.versionSchema() != null) ? Ownership.ownViews(connection, schema(),
 				drops.versionSchema(), drops.viewNames(), drops.namedLikeTables()) : Map.of();
@@ -954,7 +969,7 @@ public final class MigrationEngine {
 	}
 
 	private PgrollException unexpected(String what, SQLException ex) {
-		return new PgrollException(what + " failed: " + Transactions.serverMessage(ex), ex);
+		return new PgrollException(what + " failed: " + RetryingTransactions.serverMessage(ex), ex);
 	}
 
 	record Step(int index, Operation operation, VirtualSchema before, VirtualSchema after) {
@@ -971,7 +986,7 @@ public final class MigrationEngine {
 			this(sql, origin, false);
 		}
 
-		void run(Transactions.Tx tx) throws SQLException {
+		void run(RetryingTransactions.Tx tx) throws SQLException {
 			if (this.userSql) {
 				tx.executeUserSql(this.sql, this.origin);
 			}
@@ -1034,13 +1049,13 @@ public final class MigrationEngine {
 
 		private final String origin;
 
-		private final Transactions.Tx tx;
+		private final RetryingTransactions.Tx tx;
 
 		private final Probes probes;
 
 		private final List<String> upOrigins = new ArrayList<>();
 
-		StartSteps(StartRun run, Step step, String origin, Transactions.Tx tx, Probes probes) {
+		StartSteps(StartRun run, Step step, String origin, RetryingTransactions.Tx tx, Probes probes) {
 			super(schema(), step);
 			this.run = run;
 			this.origin = origin;
@@ -1077,7 +1092,7 @@ public final class MigrationEngine {
 				}
 			}
 			catch (SQLException ex) {
-				throw new Transactions.UncheckedSqlException(ex);
+				throw new RetryingTransactions.UncheckedSqlException(ex);
 			}
 		}
 
@@ -1088,7 +1103,7 @@ public final class MigrationEngine {
 				return this.probes.isVolatileDefault(type, expression);
 			}
 			catch (SQLException ex) {
-				throw new Transactions.UncheckedSqlException(ex);
+				throw new RetryingTransactions.UncheckedSqlException(ex);
 			}
 		}
 
@@ -1116,7 +1131,7 @@ public final class MigrationEngine {
 				this.run.refreshed = VirtualSchema.of(SchemaReader.read(this.tx.connection(), schema()));
 			}
 			catch (SQLException ex) {
-				throw new Transactions.UncheckedSqlException(ex);
+				throw new RetryingTransactions.UncheckedSqlException(ex);
 			}
 		}
 
@@ -1386,7 +1401,7 @@ public final class MigrationEngine {
 					.toList();
 			}
 			catch (SQLException ex) {
-				throw new Transactions.UncheckedSqlException(ex);
+				throw new RetryingTransactions.UncheckedSqlException(ex);
 			}
 		}
 

@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +20,7 @@ import java.util.List;
  * {@code set_config('role', ...)} inside it. The function lives in the session's temporary schema and only as long
  * as the transaction that installs it.
  */
-final class ContainedSql {
+public final class ContainedSql {
 
 	private static final String CONTAINED = "pg_temp._pgroll_contained";
 
@@ -76,7 +76,7 @@ final class ContainedSql {
 	}
 
 	/** Creates the function in the current transaction (or savepoint), which takes it away when it is rolled back. */
-	static void install(Connection connection) throws SQLException {
+	public static void install(Connection connection) throws SQLException {
 		try (Statement statement = connection.createStatement()) {
 			statement.execute(CONTAINED_FUNCTION);
 		}
@@ -90,7 +90,7 @@ final class ContainedSql {
 	}
 
 	/** Runs a statement the engine built around a fragment; it must be one statement, and cannot end the transaction. */
-	static void runSingle(Connection connection, String sql) throws SQLException {
+	public static void runSingle(Connection connection, String sql) throws SQLException {
 		run(connection, sql, true);
 	}
 

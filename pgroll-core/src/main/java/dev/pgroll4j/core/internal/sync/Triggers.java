@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.sync;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,6 +17,9 @@ import java.util.stream.Stream;
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.InternalNames;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 
 /**
  * The triggers that keep both versions' columns filled while a migration is active: per table, one for old-version
@@ -50,12 +53,6 @@ public final class Triggers {
 	 * stand aside for that statement (and only for it: writes its statement's own triggers cause still run them).
 	 */
 	public static final String BACKFILL_SETTING = "pgroll.backfill";
-
-	/**
-	 * The function of per-column triggers that earlier versions of this engine created; complete and rollback of a
-	 * migration such a version started still drop it.
-	 */
-	public static final String WRITTEN_FUNCTION = "_pgroll_set_written";
 
 	private static final SecureRandom random = new SecureRandom();
 

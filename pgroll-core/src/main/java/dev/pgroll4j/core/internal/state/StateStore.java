@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.state;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +13,9 @@ import java.util.Optional;
 
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.PgrollException;
+import dev.pgroll4j.core.internal.catalog.Privileges;
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.sql.Sql;
 
 /**
  * The migration history in {@code <state schema>.migrations}, in pgroll's layout so that pgroll and this engine
@@ -224,7 +227,7 @@ public final class StateStore {
 	 * once: they queue on a transaction-level advisory lock. A state schema or table that cannot be trusted
 	 * ({@link #form}) is refused before anything is created in it, and after, in case it appeared meanwhile.
 	 */
-	public void init(Transactions transactions) {
+	public void init(RetryingTransactions transactions) {
 		transactions.inTransaction("initialising state schema \"" + this.stateSchema + "\"", (tx) -> {
 			tx.execute("SELECT pg_advisory_xact_lock(" + INIT_LOCK + ", hashtext(" + Sql.literal(this.stateSchema)
 					+ "))", null);
@@ -283,7 +286,7 @@ public final class StateStore {
 		});
 	}
 
-	private static boolean exists(Transactions.Tx tx, String query, String name) throws SQLException {
+	private static boolean exists(RetryingTransactions.Tx tx, String query, String name) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement(query)) {
 			statement.setString(1, name);
 			try (ResultSet rs = statement.executeQuery()) {
@@ -419,7 +422,7 @@ public final class StateStore {
 				+ " is not a single chain");
 	}
 
-	public void insert(Transactions.Tx tx, String name, String migrationJson, String parent, String baseSchemaJson)
+	public void insert(RetryingTransactions.Tx tx, String name, String migrationJson, String parent, String baseSchemaJson)
 			throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("INSERT INTO " + this.table
 				+ " (schema, name, migration, parent, done, base_schema, start_finished)"
@@ -434,7 +437,7 @@ public final class StateStore {
 	}
 
 	/** What rolls back a sql operation without down: the objects it created, as identities (never SQL). */
-	public void recordInferredUndo(Transactions.Tx tx, String name, String objectsJson) throws SQLException {
+	public void recordInferredUndo(RetryingTransactions.Tx tx, String name, String objectsJson) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
 				+ " SET inferred_undo = ?::jsonb WHERE schema = ? AND name = ? AND NOT done")) {
 			statement.setString(1, objectsJson);
@@ -444,7 +447,7 @@ public final class StateStore {
 		}
 	}
 
-	public void markStartFinished(Transactions.Tx tx, String name) throws SQLException {
+	public void markStartFinished(RetryingTransactions.Tx tx, String name) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
 				+ " SET start_finished = true WHERE schema = ? AND name = ? AND NOT done")) {
 			statement.setString(1, this.schema);
@@ -453,7 +456,7 @@ public final class StateStore {
 		}
 	}
 
-	public void markDone(Transactions.Tx tx, String name, String resultingSchemaJson) throws SQLException {
+	public void markDone(RetryingTransactions.Tx tx, String name, String resultingSchemaJson) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
 				+ " SET done = true, updated_at = current_timestamp, resulting_schema = ?::jsonb, base_schema = NULL,"
 				+ " inferred_undo = NULL"
@@ -468,7 +471,7 @@ public final class StateStore {
 		}
 	}
 
-	public void delete(Transactions.Tx tx, String name) throws SQLException {
+	public void delete(RetryingTransactions.Tx tx, String name) throws SQLException {
 		try (PreparedStatement statement = tx.connection()
 			.prepareStatement("DELETE FROM " + this.table + " WHERE schema = ? AND name = ? AND NOT done")) {
 			statement.setString(1, this.schema);

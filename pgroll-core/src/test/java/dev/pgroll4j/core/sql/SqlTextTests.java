@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.sql;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.sql;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,6 +13,12 @@ import java.util.HexFormat;
 public final class InternalNames {
 
 	public static final String NEEDS_BACKFILL_COLUMN = "_pgroll_needs_backfill";
+
+	/**
+	 * The function of per-column triggers that earlier versions of this engine created; complete and rollback of a
+	 * migration such a version started still drop it.
+	 */
+	public static final String WRITTEN_FUNCTION = "_pgroll_set_written";
 
 	private InternalNames() {
 	}

@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +18,7 @@ import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.PgrollConfiguration;
 import dev.pgroll4j.core.PgrollException;
 import dev.pgroll4j.core.VersionSelection;
+import dev.pgroll4j.core.sql.Sql;
 
 /**
  * The connection one start, complete or rollback runs on. It is set up so that generated triggers see it as an
@@ -95,7 +96,7 @@ public final class Session implements AutoCloseable {
 		catch (SQLException ex) {
 			closeQuietly(connection);
 			throw new PgrollException("cannot open a connection for schema \"" + configuration.schema() + "\": "
-					+ Transactions.serverMessage(ex), ex);
+					+ RetryingTransactions.serverMessage(ex), ex);
 		}
 	}
 
@@ -107,8 +108,8 @@ public final class Session implements AutoCloseable {
 		return this.serverMajorVersion;
 	}
 
-	public Transactions transactions() {
-		return new Transactions(this.connection, this.configuration.schema(), this.configuration.lockTimeout(),
+	public RetryingTransactions transactions() {
+		return new RetryingTransactions(this.connection, this.configuration.schema(), this.configuration.lockTimeout(),
 				this.configuration.lockRetryTimeout());
 	}
 
@@ -160,7 +161,7 @@ public final class Session implements AutoCloseable {
 		}
 		catch (SQLException ex) {
 			throw new PgrollException("cannot take the migration lock of schema \"" + this.configuration.schema()
-					+ "\": " + Transactions.serverMessage(ex), ex);
+					+ "\": " + RetryingTransactions.serverMessage(ex), ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

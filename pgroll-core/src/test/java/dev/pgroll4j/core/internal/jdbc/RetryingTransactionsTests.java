@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.internal;
+package dev.pgroll4j.core.internal.jdbc;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -6,7 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which statements outside a transaction may wait past lock_timeout, because their lock queues no client. */
-class TransactionsTests {
+class RetryingTransactionsTests {
 
 	@ParameterizedTest(name = "{0}: {1}")
 	@CsvSource(delimiter = '|', value = {
@@ -18,7 +18,7 @@ class TransactionsTests {
 			"ALTER TABLE \"s\".\"t\" REPLICA IDENTITY USING INDEX \"i\"|false",
 			"ALTER TABLE \"s\".\"t\" VALIDATE CONSTRAINT \"c\", ADD COLUMN x int|false" })
 	void onlyStatementsTakingShareUpdateExclusiveWaitPastLockTimeout(String sql, boolean queuesNoClients) {
-		assertThat(Transactions.queuesNoClients(sql)).isEqualTo(queuesNoClients);
+		assertThat(RetryingTransactions.queuesNoClients(sql)).isEqualTo(queuesNoClients);
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.pgroll4j.core.schema;
+package dev.pgroll4j.core.internal.catalog;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -10,6 +10,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.pgroll4j.core.schema.ColumnSnapshot;
+import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.IndexSnapshot;
+import dev.pgroll4j.core.schema.SchemaSnapshot;
+import dev.pgroll4j.core.schema.TableSnapshot;
 
 /** Reads a {@link SchemaSnapshot} from the catalog; works on PostgreSQL 14 and later. */
 public final class SchemaReader {
