@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pgroll4j.core.SqlFragment;
-import dev.pgroll4j.core.sql.InternalNames;
-import dev.pgroll4j.core.sql.Sql;
-import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.ConstraintType;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.InternalNames;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 
 /**
  * {@code add_column}: a new column, visible only to the new version until complete.
@@ -106,18 +107,21 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 		target.addColumn(Clauses.virtualColumn(this.column, physical, target.nextPosition(),
 				this.column.isNullable(), this.column.defaultValue()));
 		if (this.column.check() != null) {
-			target.addConstraint(new ConstraintSnapshot(this.column.check().name(), "c", List.of(physical), null,
+			target.addConstraint(new ConstraintSnapshot(this.column.check().name(), ConstraintType.CHECK,
+					List.of(physical), null,
 					false, null, null, List.of(), null));
 		}
 		if (this.column.references() != null) {
 			ForeignKeyReference reference = this.column.references();
 			VirtualTable referenced = schema.table(reference.table()).orElseThrow();
 			String referencedColumn = referenced.column(reference.column()).orElseThrow().physicalName();
-			target.addConstraint(new ConstraintSnapshot(reference.name(), "f", List.of(physical), null, false,
+			target.addConstraint(new ConstraintSnapshot(reference.name(), ConstraintType.FOREIGN_KEY,
+					List.of(physical), null, false,
 					schema.name(), referenced.physicalName(), List.of(referencedColumn), null));
 		}
 		if (uniqueName != null) {
-			target.addConstraint(new ConstraintSnapshot(uniqueName, "u", List.of(physical), null, true, null, null,
+			target.addConstraint(new ConstraintSnapshot(uniqueName, ConstraintType.UNIQUE, List.of(physical), null,
+					true, null, null,
 					List.of(), uniqueName));
 			target.addIndex(new IndexSnapshot(uniqueName, true, false, true, List.of(physical), null, "btree", null,
 					uniqueName, null));
@@ -142,13 +146,14 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 
 	@Override
 	public void start(StartContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		String physicalTable = before.physicalName();
 		String table = context.qualified(physicalTable);
 		String temporary = temporaryColumn();
 		String type = this.column.type();
 		String defaultValue = this.column.defaultValue();
-		boolean volatileDefault = defaultValue != null && context.isVolatileDefault("column.default", type, defaultValue);
+		boolean volatileDefault = defaultValue != null && context.isVolatileDefault("column.default", type,
+				defaultValue);
 
 		StringBuilder add = new StringBuilder("ALTER TABLE ").append(table).append(" ADD COLUMN ")
 			.append(Sql.ident(temporary)).append(' ').append(type);
@@ -216,7 +221,7 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 
 	@Override
 	public void complete(CompleteContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		String physicalTable = before.physicalName();
 		String temporary = temporaryColumn();
 		if (!this.column.isNullable()) {
@@ -247,7 +252,7 @@ public record AddColumn(String table, ColumnDefinition column, String up) implem
 
 	@Override
 	public void rollback(RollbackContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		// Dropping the column also drops its constraints and its unique index, valid or not.
 		context.execute("ALTER TABLE IF EXISTS " + context.qualified(before.physicalName())
 				+ " DROP COLUMN IF EXISTS " + Sql.ident(temporaryColumn()));

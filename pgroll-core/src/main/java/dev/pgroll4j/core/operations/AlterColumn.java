@@ -10,13 +10,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.StringNode;
 
 import dev.pgroll4j.core.SqlFragment;
-import dev.pgroll4j.core.sql.Sql;
-import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.ConstraintType;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 
 /**
  * {@code alter_column}: any combination of a new type, NOT NULL set or dropped, a new or dropped default, a
@@ -72,7 +73,8 @@ public record AlterColumn(String table, String column, String up, String down, S
 	}
 
 	private ColumnDuplication.Change change() {
-		return new ColumnDuplication.Change(this.type, this.nullable, newDefault(), setsDefault() && newDefault() == null,
+		return new ColumnDuplication.Change(this.type, this.nullable, newDefault(), setsDefault()
+				&& newDefault() == null,
 				newComment(), setsComment() && newComment() == null);
 	}
 
@@ -136,7 +138,8 @@ public record AlterColumn(String table, String column, String up, String down, S
 			throw context.invalid("up", "is required when setting NOT NULL: rows that hold NULL need a value");
 		}
 		if (Boolean.TRUE.equals(this.nullable) && isBlank(this.down)) {
-			throw context.invalid("down", "is required when dropping NOT NULL: the old version's column stays NOT NULL, "
+			throw context.invalid("down",
+					"is required when dropping NOT NULL: the old version's column stays NOT NULL, "
 					+ "so NULLs written through the new version need a value");
 		}
 		ColumnDuplication duplication = duplication(schema);
@@ -193,17 +196,20 @@ public record AlterColumn(String table, String column, String up, String down, S
 	/** Records the constraints this operation adds, on the physical column that will carry them. */
 	private void addNewConstraints(VirtualTable target, String physicalColumn) {
 		if (this.unique != null) {
-			target.addConstraint(new ConstraintSnapshot(this.unique.name(), "u", List.of(physicalColumn), null, true,
+			target.addConstraint(new ConstraintSnapshot(this.unique.name(), ConstraintType.UNIQUE,
+					List.of(physicalColumn), null, true,
 					null, null, List.of(), this.unique.name()));
 			target.addCreatedIndex(new IndexSnapshot(this.unique.name(), true, false, true, List.of(physicalColumn),
 					null, "btree", null, this.unique.name(), null));
 		}
 		if (this.check != null) {
-			target.addConstraint(new ConstraintSnapshot(this.check.name(), "c", List.of(physicalColumn), null, false,
+			target.addConstraint(new ConstraintSnapshot(this.check.name(), ConstraintType.CHECK,
+					List.of(physicalColumn), null, false,
 					null, null, List.of(), null));
 		}
 		if (this.references != null) {
-			target.addConstraint(new ConstraintSnapshot(this.references.name(), "f", List.of(physicalColumn), null,
+			target.addConstraint(new ConstraintSnapshot(this.references.name(), ConstraintType.FOREIGN_KEY,
+					List.of(physicalColumn), null,
 					false, null, this.references.table(), List.of(this.references.column()), null));
 		}
 	}
@@ -222,7 +228,7 @@ public record AlterColumn(String table, String column, String up, String down, S
 
 	@Override
 	public void start(StartContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		VirtualColumn current = before.column(this.column).orElseThrow();
 		String table = context.qualified(before.physicalName());
 		if (before.createdInMigration()) {
@@ -264,7 +270,7 @@ public record AlterColumn(String table, String column, String up, String down, S
 		if (setsComment()) {
 			context.execute("COMMENT ON COLUMN " + table + "." + column + " IS " + Sql.literal(newComment()));
 		}
-		addConstraints(context, context.before().table(this.table).orElseThrow(), table, current.physicalName(),
+		addConstraints(context, context.tableBefore(this.table), table, current.physicalName(),
 				false);
 	}
 
@@ -300,7 +306,7 @@ public record AlterColumn(String table, String column, String up, String down, S
 
 	@Override
 	public void complete(CompleteContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		if (before.createdInMigration()) {
 			return;
 		}
@@ -333,7 +339,7 @@ public record AlterColumn(String table, String column, String up, String down, S
 
 	@Override
 	public void rollback(RollbackContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		if (before.createdInMigration() || !duplicates()) {
 			return; // nothing physical changed, or the new table goes as a whole
 		}

@@ -6,12 +6,13 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
-import dev.pgroll4j.core.sql.ColumnTypes;
-import dev.pgroll4j.core.sql.Sql;
-import dev.pgroll4j.core.sql.SqlText;
+import dev.pgroll4j.core.schema.ConstraintType;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.ColumnTypes;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 
 /** SQL clauses and checks shared by the operations that define columns and constraints. */
 final class Clauses {
@@ -150,9 +151,11 @@ final class Clauses {
 			List<String> physicalColumns) {
 		Set<String> wanted = Set.copyOf(physicalColumns);
 		boolean unique = target.constraints().stream()
-			.anyMatch((c) -> (c.type().equals("p") || c.type().equals("u")) && Set.copyOf(c.columns()).equals(wanted))
+			.anyMatch((c) -> (c.type() == ConstraintType.PRIMARY_KEY || c.type() == ConstraintType.UNIQUE)
+					&& Set.copyOf(c.columns()).equals(wanted))
 				|| target.indexes().stream()
-					.anyMatch((i) -> i.unique() && i.predicate() == null && i.columns().stream().allMatch(Objects::nonNull)
+					.anyMatch((i) -> i.unique() && i.predicate() == null
+							&& i.columns().stream().allMatch(Objects::nonNull)
 							&& Set.copyOf(i.columns()).equals(wanted));
 		if (!unique) {
 			throw context.invalid(field, "a foreign key must reference a primary key or unique columns, and table \""

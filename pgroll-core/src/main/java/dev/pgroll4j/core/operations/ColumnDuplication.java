@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.ConstraintType;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualSchema;
@@ -95,10 +96,10 @@ final class ColumnDuplication {
 		return physical.stream().anyMatch((column) -> column != null && duplicated.contains(column));
 	}
 
-	/** Constraints of the table the copies get, of the given types (p, u, c, f). */
-	private List<ConstraintSnapshot> copiedConstraints(String type) {
+	/** Constraints of the table the copies get, of the given type. */
+	private List<ConstraintSnapshot> copiedConstraints(ConstraintType type) {
 		return this.table.constraints().stream()
-			.filter((c) -> c.type().equals(type) && touches(c.columns()) && !this.droppedConstraints.contains(c.name()))
+			.filter((c) -> c.type() == type && touches(c.columns()) && !this.droppedConstraints.contains(c.name()))
 			.toList();
 	}
 
@@ -156,11 +157,11 @@ final class ColumnDuplication {
 			if (!touches(constraint.columns()) || this.droppedConstraints.contains(constraint.name())) {
 				continue;
 			}
-			if (constraint.type().equals("x")) {
+			if (constraint.type() == ConstraintType.EXCLUSION) {
 				throw context.invalid(field, "exclusion constraint \"" + constraint.name() + "\" covers the column; "
 						+ "it cannot be rebuilt without blocking writes");
 			}
-			if (constraint.definition() == null && !constraint.type().equals("n")) {
+			if (constraint.definition() == null && constraint.type() != ConstraintType.NOT_NULL) {
 				throw context.invalid(field, "constraint \"" + constraint.name() + "\" was added earlier in this "
 						+ "migration; change the column in a later migration");
 			}
@@ -182,8 +183,8 @@ final class ColumnDuplication {
 	/** Names of the indexes and sequences whose copies take a relation name. */
 	private List<String> copyNames() {
 		List<String> names = new ArrayList<>();
-		copiedConstraints("u").forEach((c) -> names.add(c.name()));
-		copiedConstraints("p").forEach((c) -> names.add(c.name()));
+		copiedConstraints(ConstraintType.UNIQUE).forEach((c) -> names.add(c.name()));
+		copiedConstraints(ConstraintType.PRIMARY_KEY).forEach((c) -> names.add(c.name()));
 		copiedIndexes().forEach((i) -> names.add(i.name()));
 		this.columns.stream().filter(VirtualColumn::isIdentity).forEach((c) -> names.add(c.ownedSequence()));
 		return names;
@@ -262,16 +263,17 @@ final class ColumnDuplication {
 						+ " CHECK (" + temporary + " IS NOT NULL) NOT VALID");
 			}
 		}
-		for (ConstraintSnapshot check : copiedConstraints("c")) {
+		for (ConstraintSnapshot check : copiedConstraints(ConstraintType.CHECK)) {
 			context.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(InternalNames.duplicate(check.name()))
 					+ " " + SqlText.renameColumns(withoutNotValid(check.definition()), renames) + " NOT VALID");
 		}
-		for (ConstraintSnapshot foreignKey : copiedConstraints("f")) {
+		for (ConstraintSnapshot foreignKey : copiedConstraints(ConstraintType.FOREIGN_KEY)) {
 			context.execute("ALTER TABLE " + table + " ADD CONSTRAINT "
 					+ Sql.ident(InternalNames.duplicate(foreignKey.name())) + " "
 					+ renameLocalColumns(withoutNotValid(foreignKey.definition()), renames) + " NOT VALID");
 		}
-		for (ConstraintSnapshot key : concat(copiedConstraints("u"), copiedConstraints("p"))) {
+		for (ConstraintSnapshot key : concat(copiedConstraints(ConstraintType.UNIQUE),
+				copiedConstraints(ConstraintType.PRIMARY_KEY))) {
 			IndexSnapshot index = this.table.index(key.index()).orElseThrow();
 			buildIndexCopy(context, index, InternalNames.duplicate(key.name()), renames);
 		}
@@ -283,7 +285,8 @@ final class ColumnDuplication {
 				context.validateAfterBackfill(this.table.physicalName(), notNullCheck(column));
 			}
 		}
-		for (ConstraintSnapshot constraint : concat(copiedConstraints("c"), copiedConstraints("f"))) {
+		for (ConstraintSnapshot constraint : concat(copiedConstraints(ConstraintType.CHECK),
+				copiedConstraints(ConstraintType.FOREIGN_KEY))) {
 			if (constraint.validated()) {
 				context.validateAfterBackfill(this.table.physicalName(), InternalNames.duplicate(constraint.name()));
 			}
@@ -310,7 +313,7 @@ final class ColumnDuplication {
 	/** The NOT NULL constraint's name the column had (PostgreSQL 18), else the one PostgreSQL would give it. */
 	private String notNullConstraintName(VirtualColumn column) {
 		return this.table.constraints().stream()
-			.filter((c) -> c.type().equals("n") && c.columns().equals(List.of(column.physicalName())))
+			.filter((c) -> c.type() == ConstraintType.NOT_NULL && c.columns().equals(List.of(column.physicalName())))
 			.map(ConstraintSnapshot::name)
 			.findFirst()
 			.orElse(InternalNames.notNullConstraint(this.table.name(), column.name()));
@@ -366,7 +369,8 @@ final class ColumnDuplication {
 			}
 		}
 		// A copy of a constraint that was never validated stays unvalidated, like the original.
-		for (ConstraintSnapshot constraint : concat(copiedConstraints("c"), copiedConstraints("f"))) {
+		for (ConstraintSnapshot constraint : concat(copiedConstraints(ConstraintType.CHECK),
+				copiedConstraints(ConstraintType.FOREIGN_KEY))) {
 			if (constraint.validated()) {
 				context.validateConstraint(physicalTable, InternalNames.duplicate(constraint.name()));
 			}
@@ -417,12 +421,14 @@ final class ColumnDuplication {
 		for (VirtualColumn column : this.columns) {
 			context.execute(Sql.renameIndexColumns(table, temporary(column), column.name()));
 		}
-		for (ConstraintSnapshot key : concat(copiedConstraints("u"), copiedConstraints("p"))) {
-			String kind = key.type().equals("p") ? " PRIMARY KEY" : " UNIQUE";
+		for (ConstraintSnapshot key : concat(copiedConstraints(ConstraintType.UNIQUE),
+				copiedConstraints(ConstraintType.PRIMARY_KEY))) {
+			String kind = key.type() == ConstraintType.PRIMARY_KEY ? " PRIMARY KEY" : " UNIQUE";
 			context.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + Sql.ident(key.name()) + kind + " USING INDEX "
 					+ Sql.ident(InternalNames.duplicate(key.name())) + deferrable(key.definition()));
 		}
-		for (ConstraintSnapshot constraint : concat(copiedConstraints("c"), copiedConstraints("f"))) {
+		for (ConstraintSnapshot constraint : concat(copiedConstraints(ConstraintType.CHECK),
+				copiedConstraints(ConstraintType.FOREIGN_KEY))) {
 			context.execute("ALTER TABLE " + table + " RENAME CONSTRAINT "
 					+ Sql.ident(InternalNames.duplicate(constraint.name())) + " TO " + Sql.ident(constraint.name()));
 		}

@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.ConstraintType;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.Sql;
 
 /**
  * Dropping a check, foreign key or unique constraint: the constraint's columns are duplicated without it, so the
@@ -50,7 +51,8 @@ final class ConstraintDrop {
 		ConstraintSnapshot constraint = target.constraint(this.name)
 			.orElseThrow(() -> context.invalid("name", "constraint \"" + this.name + "\" does not exist on table \""
 					+ target.name() + "\""));
-		if (!Set.of("c", "f", "u").contains(constraint.type())) {
+		if (!Set.of(ConstraintType.CHECK, ConstraintType.FOREIGN_KEY,
+				ConstraintType.UNIQUE).contains(constraint.type())) {
 			throw context.invalid("name", "constraint \"" + this.name + "\" is not a check, foreign key or unique "
 					+ "constraint");
 		}
@@ -99,7 +101,7 @@ final class ConstraintDrop {
 	}
 
 	void start(StartContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		if (before.createdInMigration()) {
 			context.execute("ALTER TABLE " + context.qualified(before.physicalName()) + " DROP CONSTRAINT "
 					+ Sql.ident(this.name));
@@ -117,7 +119,7 @@ final class ConstraintDrop {
 	}
 
 	void complete(CompleteContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		if (!before.createdInMigration()) {
 			List<String> columns = columns(before, before.constraint(this.name).orElseThrow());
 			new ColumnDuplication(context.before(), before, columns, Map.of(), Set.of(this.name)).complete(context);
@@ -125,7 +127,7 @@ final class ConstraintDrop {
 	}
 
 	void rollback(RollbackContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		if (!before.createdInMigration()) {
 			List<String> columns = columns(before, before.constraint(this.name).orElseThrow());
 			new ColumnDuplication(context.before(), before, columns, Map.of(), Set.of(this.name)).rollback(context);

@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.pgroll4j.core.SqlFragment;
-import dev.pgroll4j.core.sql.Sql;
-import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.ConstraintType;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 
 /**
  * {@code create_constraint}: a unique, check, foreign key or primary key constraint over one or more columns.
@@ -178,33 +179,35 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 	}
 
 	private void addConstraint(VirtualTable target, List<String> physicalColumns) {
-		String code = switch (this.type) {
-			case "unique" -> "u";
-			case "primary_key" -> "p";
-			case "check" -> "c";
-			default -> "f";
+		ConstraintType type = switch (this.type) {
+			case "unique" -> ConstraintType.UNIQUE;
+			case "primary_key" -> ConstraintType.PRIMARY_KEY;
+			case "check" -> ConstraintType.CHECK;
+			default -> ConstraintType.FOREIGN_KEY;
 		};
-		boolean buildsIndex = code.equals("u") || code.equals("p");
+		boolean buildsIndex = type.buildsIndex();
 		List<String> referencedColumns = List.of();
 		String referencedTable = null;
 		if (this.references != null) {
 			referencedTable = this.references.table();
 			referencedColumns = this.references.columns();
 		}
-		target.addConstraint(new ConstraintSnapshot(this.name, code, physicalColumns, null, !code.equals("c")
-				&& !code.equals("f"), null, referencedTable, referencedColumns, buildsIndex ? this.name : null));
+		// Checks and foreign keys start NOT VALID and are validated at complete.
+		boolean validated = type != ConstraintType.CHECK && type != ConstraintType.FOREIGN_KEY;
+		target.addConstraint(new ConstraintSnapshot(this.name, type, physicalColumns, null, validated, null,
+				referencedTable, referencedColumns, buildsIndex ? this.name : null));
 		if (buildsIndex) {
-			target.addCreatedIndex(new IndexSnapshot(this.name, true, code.equals("p"), true, physicalColumns, null,
-					"btree", null, this.name, null));
+			target.addCreatedIndex(new IndexSnapshot(this.name, true, type == ConstraintType.PRIMARY_KEY, true,
+					physicalColumns, null, "btree", null, this.name, null));
 		}
-		if (code.equals("p")) {
+		if (type == ConstraintType.PRIMARY_KEY) {
 			target.setPrimaryKey(physicalColumns);
 		}
 	}
 
 	@Override
 	public void start(StartContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		String table = context.qualified(before.physicalName());
 		if (before.createdInMigration()) {
 			List<String> physical = this.columns.stream()
@@ -263,10 +266,11 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 				for (int i = 0; i < this.columns.size(); i++) {
 					renames.put(this.columns.get(i), physical.get(i));
 				}
-				yield "CHECK (" + SqlText.renameColumns(this.check, renames) + ")" + (isNoInherit() ? " NO INHERIT" : "");
+				yield "CHECK (" + SqlText.renameColumns(this.check,
+						renames) + ")" + (isNoInherit() ? " NO INHERIT" : "");
 			}
 			default -> {
-				VirtualTable referenced = context.before().table(this.references.table()).orElseThrow();
+				VirtualTable referenced = context.tableBefore(this.references.table());
 				List<String> referencedColumns = Clauses.physicalColumns(referenced, this.references.columns());
 				StringBuilder sql = new StringBuilder("FOREIGN KEY (").append(Sql.idents(physical))
 					.append(") REFERENCES ")
@@ -326,7 +330,7 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 
 	@Override
 	public void complete(CompleteContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		if (before.createdInMigration()) {
 			return;
 		}
@@ -343,7 +347,7 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 
 	@Override
 	public void rollback(RollbackContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		if (!before.createdInMigration()) {
 			new ColumnDuplication(context.before(), before, this.columns, changes(before), Set.of()).rollback(context);
 		}

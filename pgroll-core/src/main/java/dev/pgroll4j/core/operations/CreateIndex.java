@@ -94,7 +94,7 @@ public record CreateIndex(String table, String name, List<IndexColumn> columns, 
 
 	@Override
 	public void start(StartContext context) {
-		VirtualTable target = context.before().table(this.table).orElseThrow();
+		VirtualTable target = context.tableBefore(this.table);
 		List<String> keys = new ArrayList<>();
 		for (IndexColumn column : this.columns) {
 			StringBuilder key = new StringBuilder(Sql.ident(target.column(column.column()).orElseThrow().physicalName()));

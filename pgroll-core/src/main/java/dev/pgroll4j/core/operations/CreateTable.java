@@ -8,13 +8,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pgroll4j.core.sql.InternalNames;
-import dev.pgroll4j.core.sql.Sql;
-import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.ConstraintType;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
+import dev.pgroll4j.core.sql.InternalNames;
+import dev.pgroll4j.core.sql.Sql;
+import dev.pgroll4j.core.sql.SqlText;
 
 /**
  * {@code create_table}: a new table. It is empty and only the new version sees it, so it is created complete in
@@ -46,7 +47,8 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 			mappedConstraints = new ArrayList<>();
 			for (int i = 0; i < this.constraints.size(); i++) {
 				ConstraintDefinition constraint = this.constraints.get(i);
-				mappedConstraints.add((constraint != null) ? constraint.mapSql(mapper, "constraints[" + i + "]") : null);
+				mappedConstraints.add((constraint != null) ? constraint.mapSql(mapper,
+						"constraints[" + i + "]") : null);
 			}
 		}
 		return new CreateTable(this.name, mappedColumns, mappedConstraints, this.comment);
@@ -293,7 +295,8 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 			boolean nullable = column.isNullable() && !column.isPrimaryKey() && !primaryKey.contains(column.name());
 			table.addColumn(Clauses.virtualColumn(column, column.name(), position++, nullable, column.defaultValue()));
 			if (column.check() != null) {
-				table.addConstraint(new ConstraintSnapshot(column.check().name(), "c", List.of(column.name()), null,
+				table.addConstraint(new ConstraintSnapshot(column.check().name(), ConstraintType.CHECK,
+						List.of(column.name()), null,
 						true, null, null, List.of(), null));
 			}
 			if (column.references() != null) {
@@ -303,24 +306,26 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 			}
 			if (column.isUnique()) {
 				String unique = InternalNames.uniqueConstraint(this.name, column.name());
-				table.addConstraint(new ConstraintSnapshot(unique, "u", List.of(column.name()), null, true, null, null,
+				table.addConstraint(new ConstraintSnapshot(unique, ConstraintType.UNIQUE, List.of(column.name()),
+						null, true, null, null,
 						List.of(), unique));
 			}
 		}
 		if (!columnPrimaryKey.isEmpty()) {
-			table.addConstraint(new ConstraintSnapshot(this.name + "_pkey", "p", columnPrimaryKey, null, true, null,
+			table.addConstraint(new ConstraintSnapshot(this.name + "_pkey", ConstraintType.PRIMARY_KEY,
+					columnPrimaryKey, null, true, null,
 					null, List.of(), this.name + "_pkey"));
 		}
 		if (this.constraints != null) {
 			for (ConstraintDefinition constraint : this.constraints) {
-				String type = switch (constraint.type()) {
-					case "unique" -> "u";
-					case "check" -> "c";
-					case "primary_key" -> "p";
-					case "foreign_key" -> "f";
-					default -> "x";
+				ConstraintType type = switch (constraint.type()) {
+					case "unique" -> ConstraintType.UNIQUE;
+					case "check" -> ConstraintType.CHECK;
+					case "primary_key" -> ConstraintType.PRIMARY_KEY;
+					case "foreign_key" -> ConstraintType.FOREIGN_KEY;
+					default -> ConstraintType.EXCLUSION;
 				};
-				boolean buildsIndex = !type.equals("c") && !type.equals("f");
+				boolean buildsIndex = type.buildsIndex();
 				List<String> constraintColumns = (constraint.columns() != null) ? constraint.columns() : List.of();
 				TableForeignKeyReference reference = constraint.references();
 				if (reference != null) {
@@ -332,7 +337,8 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 							null, null, List.of(), buildsIndex ? constraint.name() : null));
 				}
 				if (buildsIndex) {
-					table.addIndex(new IndexSnapshot(constraint.name(), !type.equals("x"), type.equals("p"), true,
+					table.addIndex(new IndexSnapshot(constraint.name(), type != ConstraintType.EXCLUSION,
+							type == ConstraintType.PRIMARY_KEY, true,
 							constraintColumns, null, null, null, constraint.name(), null));
 				}
 			}
@@ -346,7 +352,8 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 		VirtualTable target = schema.table(table).orElse(null);
 		String physicalTable = (target != null) ? target.physicalName() : table;
 		List<String> physicalColumns = (target != null) ? Clauses.physicalColumns(target, referenced) : referenced;
-		return new ConstraintSnapshot(name, "f", columns, null, true, schema.name(), physicalTable, physicalColumns,
+		return new ConstraintSnapshot(name, ConstraintType.FOREIGN_KEY, columns, null, true, schema.name(),
+				physicalTable, physicalColumns,
 				null);
 	}
 

@@ -40,7 +40,8 @@ public record DropColumn(String table, String column, String down) implements Op
 					+ key.constraint().name() + "\" of table \"" + key.table().name() + "\"; drop that constraint first");
 		}
 		for (VirtualColumn other : target.columns()) {
-			if (other.isGenerated() && other != dropped && SqlText.mentions(other.generatedExpression(), dropped.name())) {
+			if (other.isGenerated() && other != dropped && SqlText.mentions(other.generatedExpression(),
+					dropped.name())) {
 				throw context.invalid("column", "column \"" + this.column + "\" is used by generated column \""
 						+ other.name() + "\"; drop or change that column first");
 			}
@@ -69,7 +70,7 @@ public record DropColumn(String table, String column, String down) implements Op
 	@Override
 	public void start(StartContext context) {
 		if (this.down != null && !this.down.isBlank()) {
-			VirtualTable before = context.before().table(this.table).orElseThrow();
+			VirtualTable before = context.tableBefore(this.table);
 			String physical = before.column(this.column).orElseThrow().physicalName();
 			context.downTrigger(context.after().table(this.table).orElseThrow(), physical, this.down);
 		}
@@ -77,7 +78,7 @@ public record DropColumn(String table, String column, String down) implements Op
 
 	@Override
 	public void complete(CompleteContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		String physical = before.column(this.column).orElseThrow().physicalName();
 		context.execute("ALTER TABLE " + context.table(before.physicalName()) + " DROP COLUMN "
 				+ context.column(before.physicalName(), physical));

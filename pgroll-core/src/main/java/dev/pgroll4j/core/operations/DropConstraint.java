@@ -47,17 +47,17 @@ public record DropConstraint(String table, String name, String up, String down) 
 
 	@Override
 	public void start(StartContext context) {
-		drop(context.before().table(this.table).orElseThrow()).start(context);
+		drop(context.tableBefore(this.table)).start(context);
 	}
 
 	@Override
 	public void complete(CompleteContext context) {
-		drop(context.before().table(this.table).orElseThrow()).complete(context);
+		drop(context.tableBefore(this.table)).complete(context);
 	}
 
 	@Override
 	public void rollback(RollbackContext context) {
-		drop(context.before().table(this.table).orElseThrow()).rollback(context);
+		drop(context.tableBefore(this.table)).rollback(context);
 	}
 
 }

@@ -59,7 +59,7 @@ public record DropTable(String name) implements Operation {
 	 */
 	@Override
 	public void start(StartContext context) {
-		VirtualTable table = context.before().table(this.name).orElseThrow();
+		VirtualTable table = context.tableBefore(this.name);
 		context.execute("ALTER TABLE " + context.qualified(this.name) + " RENAME TO "
 				+ Sql.ident(InternalNames.deletedTable(this.name)));
 		for (IndexSnapshot index : table.indexes()) {
@@ -79,7 +79,7 @@ public record DropTable(String name) implements Operation {
 
 	@Override
 	public void rollback(RollbackContext context) {
-		VirtualTable table = context.before().table(this.name).orElseThrow();
+		VirtualTable table = context.tableBefore(this.name);
 		for (String sequence : table.ownedSequences()) {
 			context.execute("ALTER SEQUENCE IF EXISTS " + context.qualified(InternalNames.deletedTable(sequence))
 					+ " RENAME TO " + Sql.ident(sequence));

@@ -34,7 +34,7 @@ public record RenameColumn(String table, String from, String to) implements Oper
 
 	@Override
 	public void complete(CompleteContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		VirtualColumn column = before.column(this.from).orElseThrow();
 		context.renameColumn(before.physicalName(), column.physicalName(), this.to);
 	}

@@ -47,7 +47,8 @@ public record RenameConstraint(String table, String from, String to) implements 
 			if (index != null) {
 				target.removeIndex(index.name());
 				target.addIndex(new IndexSnapshot(this.to, index.unique(), index.primary(), index.valid(),
-						index.columns(), index.predicate(), index.method(), index.definition(), this.to, index.usedColumns()));
+						index.columns(), index.predicate(), index.method(), index.definition(), this.to,
+								index.usedColumns()));
 			}
 			context.schema().occupy(this.to);
 		}
@@ -60,7 +61,7 @@ public record RenameConstraint(String table, String from, String to) implements 
 
 	@Override
 	public void complete(CompleteContext context) {
-		String physical = context.before().table(this.table).orElseThrow().physicalName();
+		String physical = context.tableBefore(this.table).physicalName();
 		context.execute("ALTER TABLE " + context.table(physical) + " RENAME CONSTRAINT " + Sql.ident(this.from)
 				+ " TO " + Sql.ident(this.to));
 	}

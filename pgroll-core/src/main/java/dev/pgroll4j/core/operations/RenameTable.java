@@ -35,7 +35,7 @@ public record RenameTable(String from, String to) implements Operation {
 
 	@Override
 	public void complete(CompleteContext context) {
-		context.renameTable(context.before().table(this.from).orElseThrow().physicalName(), this.to);
+		context.renameTable(context.tableBefore(this.from).physicalName(), this.to);
 	}
 
 	@Override

@@ -69,7 +69,7 @@ public record SetReplicaIdentity(String table, ReplicaIdentity identity) impleme
 
 	@Override
 	public void rollback(RollbackContext context) {
-		VirtualTable before = context.before().table(this.table).orElseThrow();
+		VirtualTable before = context.tableBefore(this.table);
 		context.execute("ALTER TABLE IF EXISTS " + context.qualified(before.physicalName()) + " REPLICA IDENTITY "
 				+ clause(before.replicaIdentity(), before.replicaIdentityIndex()));
 	}

@@ -213,7 +213,7 @@ public final class VirtualSchema {
 
 	/** What a foreign key is found by: its referenced table, and each of its referenced columns. */
 	private static Set<KeyTarget> targets(ConstraintSnapshot constraint) {
-		if (!constraint.type().equals("f") || constraint.referencedTable() == null) {
+		if (constraint.type() != ConstraintType.FOREIGN_KEY || constraint.referencedTable() == null) {
 			return Set.of();
 		}
 		Set<KeyTarget> targets = new LinkedHashSet<>();

@@ -15,7 +15,8 @@ class VirtualSchemaTests {
 	private static final ColumnSnapshot PARENT = new ColumnSnapshot("parent_id", 2, "integer", true, null, null, null,
 			null, "b", null);
 
-	private static final ConstraintSnapshot PARENT_FK = new ConstraintSnapshot("child_parent_fk", "f",
+	private static final ConstraintSnapshot PARENT_FK = new ConstraintSnapshot("child_parent_fk",
+			ConstraintType.FOREIGN_KEY,
 			List.of("parent_id"), "FOREIGN KEY (parent_id) REFERENCES parent(id)", true, "app", "parent",
 			List.of("id"), null);
 
@@ -78,7 +79,8 @@ class VirtualSchemaTests {
 		assertThat(before.tableWithIndex("parent_pkey")).map(VirtualTable::name).contains("parent");
 
 		VirtualTable created = new VirtualTable("grandchild", "grandchild", true, null, List.of());
-		created.addConstraint(new ConstraintSnapshot("grandchild_fk", "f", List.of("id"), null, false, null, "parent",
+		created.addConstraint(new ConstraintSnapshot("grandchild_fk", ConstraintType.FOREIGN_KEY, List.of("id"),
+				null, false, null, "parent",
 				List.of("id"), null));
 		schema.addTable(created);
 		assertThat(schema.foreignKeysTo("parent", "id")).extracting((key) -> key.constraint().name())

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import dev.pgroll4j.core.schema.ColumnSnapshot;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
+import dev.pgroll4j.core.schema.ConstraintType;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.SchemaSnapshot;
 import dev.pgroll4j.core.schema.TableSnapshot;
@@ -76,7 +77,8 @@ public final class SchemaReader {
 			       ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
 			             LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
 			             WHERE k.ord <= i.indnkeyatts ORDER BY k.ord) AS columns,
-			       pg_get_expr(i.indpred, i.indrelid) AS predicate, am.amname, pg_get_indexdef(i.indexrelid) AS definition,
+			       pg_get_expr(i.indpred, i.indrelid) AS predicate, am.amname,
+					pg_get_indexdef(i.indexrelid) AS definition,
 			       (SELECT con.conname FROM pg_constraint con WHERE con.conindid = i.indexrelid
 			          AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')) AS constraint_name,
 			       ARRAY(SELECT DISTINCT a.attname FROM pg_depend d
@@ -127,7 +129,8 @@ public final class SchemaReader {
 		Map<Long, List<ConstraintSnapshot>> constraints = new LinkedHashMap<>();
 		query(connection, CONSTRAINTS, List.of(schema), (rs) -> constraints
 			.computeIfAbsent(rs.getLong(1), (k) -> new ArrayList<>())
-			.add(new ConstraintSnapshot(rs.getString("conname"), rs.getString("type"), strings(rs.getArray("columns")),
+			.add(new ConstraintSnapshot(rs.getString("conname"), ConstraintType.ofCode(rs.getString("type")),
+					strings(rs.getArray("columns")),
 					rs.getString("definition"), rs.getBoolean("convalidated"), rs.getString("ref_schema"),
 					rs.getString("ref_table"), strings(rs.getArray("ref_columns")), rs.getString("index_name"))));
 		Map<Long, List<IndexSnapshot>> indexes = new LinkedHashMap<>();
@@ -155,7 +158,7 @@ public final class SchemaReader {
 			String[] details = tableDetails.get(oid);
 			List<ConstraintSnapshot> tableConstraints = constraints.getOrDefault(oid, List.of());
 			List<String> primaryKey = tableConstraints.stream()
-				.filter((c) -> c.type().equals("p"))
+				.filter((c) -> c.type() == ConstraintType.PRIMARY_KEY)
 				.findFirst()
 				.map(ConstraintSnapshot::columns)
 				.orElse(List.of());
