@@ -41,23 +41,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import dev.pgroll4j.core.MigrationParseException;
-import dev.pgroll4j.core.sql.Identifiers;
-import dev.pgroll4j.core.operations.AddColumn;
-import dev.pgroll4j.core.operations.AlterColumn;
-import dev.pgroll4j.core.operations.CreateConstraint;
-import dev.pgroll4j.core.operations.CreateIndex;
-import dev.pgroll4j.core.operations.CreateTable;
-import dev.pgroll4j.core.operations.DropColumn;
-import dev.pgroll4j.core.operations.DropConstraint;
-import dev.pgroll4j.core.operations.DropIndex;
-import dev.pgroll4j.core.operations.DropMultiColumnConstraint;
-import dev.pgroll4j.core.operations.DropTable;
 import dev.pgroll4j.core.operations.Operation;
-import dev.pgroll4j.core.operations.RawSql;
-import dev.pgroll4j.core.operations.RenameColumn;
-import dev.pgroll4j.core.operations.RenameConstraint;
-import dev.pgroll4j.core.operations.RenameTable;
-import dev.pgroll4j.core.operations.SetReplicaIdentity;
+import dev.pgroll4j.core.operations.OperationKind;
+import dev.pgroll4j.core.sql.Identifiers;
 
 /**
  * Reads pgroll migration files, JSON or YAML, strictly: an unknown operation or field, or a value of the wrong
@@ -90,18 +76,6 @@ public final class MigrationParser {
 	 * replaced by a copy of what its anchor names, so a few lines can stand for gigabytes ("billion laughs").
 	 */
 	static final int MAX_EXPANDED_SIZE = 2 * MAX_FILE_BYTES;
-
-	/** Operation kinds known to this engine, in pgroll's spelling. */
-	static final Map<String, Class<? extends Operation>> OPERATIONS = Map.ofEntries(
-			Map.entry("create_table", CreateTable.class), Map.entry("add_column", AddColumn.class),
-			Map.entry("drop_column", DropColumn.class), Map.entry("rename_table", RenameTable.class),
-			Map.entry("rename_column", RenameColumn.class), Map.entry("drop_table", DropTable.class),
-			Map.entry("create_index", CreateIndex.class), Map.entry("drop_index", DropIndex.class),
-			Map.entry("rename_constraint", RenameConstraint.class),
-			Map.entry("set_replica_identity", SetReplicaIdentity.class), Map.entry("sql", RawSql.class),
-			Map.entry("alter_column", AlterColumn.class), Map.entry("create_constraint", CreateConstraint.class),
-			Map.entry("drop_constraint", DropConstraint.class),
-			Map.entry("drop_multicolumn_constraint", DropMultiColumnConstraint.class));
 
 	private static final ObjectMapper JSON = configure(JsonMapper.builder()).build();
 
@@ -461,11 +435,10 @@ public final class MigrationParser {
 		}
 		Iterator<String> names = node.propertyNames().iterator();
 		String kind = names.next();
-		Class<? extends Operation> type = OPERATIONS.get(kind);
-		if (type == null) {
-			throw new MigrationParseException(source, at, "unknown operation \"" + kind + "\"; known operations are "
-					+ String.join(", ", OPERATIONS.keySet().stream().sorted().toList()));
-		}
+		Class<? extends Operation> type = OperationKind.byKey(kind)
+			.orElseThrow(() -> new MigrationParseException(source, at, "unknown operation \"" + kind
+					+ "\"; known operations are " + String.join(", ", OperationKind.keys())))
+			.type();
 		JsonNode body = node.get(kind);
 		if (!body.isObject()) {
 			throw new MigrationParseException(source, at + "." + kind, "must be an object");

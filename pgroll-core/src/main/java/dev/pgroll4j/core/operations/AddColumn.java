@@ -24,10 +24,6 @@ import dev.pgroll4j.core.sql.SqlText;
  */
 public record AddColumn(String table, ColumnDefinition column, String up) implements Operation {
 
-	@Override
-	public String kind() {
-		return "add_column";
-	}
 
 	@Override
 	public AddColumn mapSql(SqlMapper mapper) {

@@ -32,10 +32,6 @@ public record AlterColumn(String table, String column, String up, String down, S
 		@JsonProperty("default") JsonNode defaultValue, JsonNode comment, UniqueDefinition unique,
 		CheckDefinition check, ForeignKeyReference references) implements Operation {
 
-	@Override
-	public String kind() {
-		return "alter_column";
-	}
 
 	@Override
 	public AlterColumn mapSql(SqlMapper mapper) {

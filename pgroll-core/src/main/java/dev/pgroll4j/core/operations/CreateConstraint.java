@@ -27,10 +27,6 @@ public record CreateConstraint(String table, String name, String type, List<Stri
 
 	private static final Set<String> TYPES = Set.of("unique", "check", "foreign_key", "primary_key");
 
-	@Override
-	public String kind() {
-		return "create_constraint";
-	}
 
 	@Override
 	public CreateConstraint mapSql(SqlMapper mapper) {

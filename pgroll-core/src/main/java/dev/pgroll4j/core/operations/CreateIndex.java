@@ -20,10 +20,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
 public record CreateIndex(String table, String name, List<IndexColumn> columns, String method, Boolean unique,
 		String predicate, @JsonProperty("storage_parameters") String storageParameters) implements Operation {
 
-	@Override
-	public String kind() {
-		return "create_index";
-	}
 
 	@Override
 	public CreateIndex mapSql(SqlMapper mapper) {

@@ -27,10 +27,6 @@ public record CreateTable(String name, List<ColumnDefinition> columns, List<Cons
 	private static final Set<String> CONSTRAINT_TYPES = Set.of("unique", "check", "primary_key", "foreign_key",
 			"exclude");
 
-	@Override
-	public String kind() {
-		return "create_table";
-	}
 
 	@Override
 	public CreateTable mapSql(SqlMapper mapper) {

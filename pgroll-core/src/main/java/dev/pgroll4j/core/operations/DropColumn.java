@@ -15,10 +15,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
  */
 public record DropColumn(String table, String column, String down) implements Operation {
 
-	@Override
-	public String kind() {
-		return "drop_column";
-	}
 
 	@Override
 	public DropColumn mapSql(SqlMapper mapper) {

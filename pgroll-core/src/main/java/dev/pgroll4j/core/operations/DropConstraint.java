@@ -10,10 +10,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
  */
 public record DropConstraint(String table, String name, String up, String down) implements Operation {
 
-	@Override
-	public String kind() {
-		return "drop_constraint";
-	}
 
 	@Override
 	public DropConstraint mapSql(SqlMapper mapper) {

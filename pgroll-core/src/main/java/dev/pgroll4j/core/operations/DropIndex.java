@@ -7,10 +7,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
 /** {@code drop_index}: the old version may still rely on the index, so it is dropped only at complete. */
 public record DropIndex(String name) implements Operation {
 
-	@Override
-	public String kind() {
-		return "drop_index";
-	}
 
 	@Override
 	public DropIndex mapSql(SqlMapper mapper) {

@@ -12,10 +12,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
 public record DropMultiColumnConstraint(String table, String name, Map<String, String> up, Map<String, String> down)
 		implements Operation {
 
-	@Override
-	public String kind() {
-		return "drop_multicolumn_constraint";
-	}
 
 	@Override
 	public DropMultiColumnConstraint mapSql(SqlMapper mapper) {

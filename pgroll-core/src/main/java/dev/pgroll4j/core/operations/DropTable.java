@@ -15,10 +15,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
  */
 public record DropTable(String name) implements Operation {
 
-	@Override
-	public String kind() {
-		return "drop_table";
-	}
 
 	@Override
 	public DropTable mapSql(SqlMapper mapper) {

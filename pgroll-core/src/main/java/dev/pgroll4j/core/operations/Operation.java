@@ -16,7 +16,9 @@ public sealed interface Operation permits CreateTable, AddColumn, DropColumn, Re
 		DropConstraint, DropMultiColumnConstraint {
 
 	/** The operation's key in a migration file, such as {@code add_column}. */
-	String kind();
+	default String kind() {
+		return OperationKind.of(this).key();
+	}
 
 	/** This operation with every user SQL fragment passed through {@code mapper}. */
 	Operation mapSql(SqlMapper mapper);

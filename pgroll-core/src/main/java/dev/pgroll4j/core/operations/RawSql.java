@@ -11,10 +11,6 @@ import dev.pgroll4j.core.SqlFragment;
  */
 public record RawSql(String up, String down, @JsonProperty("onComplete") Boolean onComplete) implements Operation {
 
-	@Override
-	public String kind() {
-		return "sql";
-	}
 
 	@Override
 	public RawSql mapSql(SqlMapper mapper) {

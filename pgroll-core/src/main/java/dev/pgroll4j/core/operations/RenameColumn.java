@@ -6,10 +6,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
 /** {@code rename_column}: the new version's view shows the column under its new name; complete renames it. */
 public record RenameColumn(String table, String from, String to) implements Operation {
 
-	@Override
-	public String kind() {
-		return "rename_column";
-	}
 
 	@Override
 	public RenameColumn mapSql(SqlMapper mapper) {

@@ -11,10 +11,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
  */
 public record RenameConstraint(String table, String from, String to) implements Operation {
 
-	@Override
-	public String kind() {
-		return "rename_constraint";
-	}
 
 	@Override
 	public RenameConstraint mapSql(SqlMapper mapper) {

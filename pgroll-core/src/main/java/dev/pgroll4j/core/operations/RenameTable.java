@@ -5,10 +5,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
 /** {@code rename_table}: the new version sees the table under its new name at once; complete renames it. */
 public record RenameTable(String from, String to) implements Operation {
 
-	@Override
-	public String kind() {
-		return "rename_table";
-	}
 
 	@Override
 	public RenameTable mapSql(SqlMapper mapper) {

@@ -13,10 +13,6 @@ import dev.pgroll4j.core.schema.VirtualTable;
  */
 public record SetReplicaIdentity(String table, ReplicaIdentity identity) implements Operation {
 
-	@Override
-	public String kind() {
-		return "set_replica_identity";
-	}
 
 	@Override
 	public SetReplicaIdentity mapSql(SqlMapper mapper) {
