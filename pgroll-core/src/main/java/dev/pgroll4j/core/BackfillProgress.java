@@ -2,6 +2,8 @@ package dev.pgroll4j.core;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Progress of the backfill of one table.
  *
@@ -16,7 +18,7 @@ import java.time.Duration;
  * the first batch
  */
 public record BackfillProgress(String migration, String table, long rowsDone, long rowsTotal, boolean finished,
-		Duration elapsed, double rowsPerSecond, Duration estimatedRemaining) {
+		Duration elapsed, double rowsPerSecond, @Nullable Duration estimatedRemaining) {
 
 	/** Progress after {@code rowsDone} rows in {@code elapsed}, with the rate and the time left derived. */
 	public static BackfillProgress of(String migration, String table, long rowsDone, long rowsTotal, boolean finished,

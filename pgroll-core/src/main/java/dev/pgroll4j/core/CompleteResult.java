@@ -2,6 +2,8 @@ package dev.pgroll4j.core;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The outcome of a successful complete.
  *
@@ -10,6 +12,6 @@ import java.time.Duration;
  * @param droppedVersionSchema the previous version schema, now dropped; {@code null} if there was none
  * @param duration wall-clock time
  */
-public record CompleteResult(String migration, String versionSchema, String droppedVersionSchema,
+public record CompleteResult(String migration, String versionSchema, @Nullable String droppedVersionSchema,
 		Duration duration) {
 }

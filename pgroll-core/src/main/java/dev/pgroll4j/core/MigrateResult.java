@@ -2,6 +2,8 @@ package dev.pgroll4j.core;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@link Pgroll#migrate} did.
  *
@@ -11,7 +13,8 @@ import java.util.List;
  * @param started migrations started, oldest first
  * @param completed migrations completed, oldest first (including one left active earlier)
  */
-public record MigrateResult(Outcome outcome, String versionSchema, List<String> started, List<String> completed) {
+public record MigrateResult(Outcome outcome, @Nullable String versionSchema, List<String> started,
+		List<String> completed) {
 
 	/** How the database related to the local migrations. */
 	public enum Outcome {

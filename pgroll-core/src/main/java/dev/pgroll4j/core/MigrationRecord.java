@@ -2,6 +2,8 @@ package dev.pgroll4j.core;
 
 import java.time.OffsetDateTime;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One row of the migration history.
  *
@@ -13,6 +15,6 @@ import java.time.OffsetDateTime;
  * @param startFinished false while its start is still building indexes, backfilling or validating, or if the
  * process running that start died (then {@code repair} rolls it back)
  */
-public record MigrationRecord(String name, String versionSchema, String parent, boolean done,
+public record MigrationRecord(String name, String versionSchema, @Nullable String parent, boolean done,
 		OffsetDateTime createdAt, OffsetDateTime updatedAt, String type, boolean startFinished) {
 }

@@ -2,6 +2,8 @@ package dev.pgroll4j.core;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where a schema stands.
  *
@@ -14,8 +16,8 @@ import java.util.List;
  * @param earlierHistory whether older migrations exist than the first one listed ({@link Pgroll#history()} reads
  * them all)
  */
-public record MigrationStatus(String schema, State state, MigrationRecord activeMigration,
-		String latestVersionSchema, String previousVersionSchema, List<MigrationRecord> history,
+public record MigrationStatus(String schema, State state, @Nullable MigrationRecord activeMigration,
+		@Nullable String latestVersionSchema, @Nullable String previousVersionSchema, List<MigrationRecord> history,
 		boolean earlierHistory) {
 
 	/** The state of a schema's migrations. */

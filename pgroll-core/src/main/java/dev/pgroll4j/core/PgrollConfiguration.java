@@ -6,6 +6,8 @@ import java.util.Objects;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.sql.Identifiers;
 import dev.pgroll4j.core.migration.Migration;
 
@@ -34,7 +36,7 @@ import dev.pgroll4j.core.migration.Migration;
  * {@link dev.pgroll4j.core.migration.MigrationLoader}'s
  */
 public record PgrollConfiguration(DataSource dataSource, String schema, String stateSchema, Duration lockTimeout,
-		Duration lockRetryTimeout, Duration migrationLockWait, String role, int backfillBatchSize,
+		Duration lockRetryTimeout, Duration migrationLockWait, @Nullable String role, int backfillBatchSize,
 		Duration backfillBatchDelay, long backfillMaxRowsPerSecond, MigrationHooks hooks, SqlTransformer sqlTransformer,
 		BackfillListener backfillListener, MigrationListener listener, boolean strictDownExpressions,
 		List<Migration> migrations) {
@@ -218,7 +220,8 @@ public record PgrollConfiguration(DataSource dataSource, String schema, String s
 		public PgrollConfiguration build() {
 			return new PgrollConfiguration(this.dataSource, this.schema, this.stateSchema, this.lockTimeout,
 					this.lockRetryTimeout, this.migrationLockWait, this.role, this.backfillBatchSize,
-					this.backfillBatchDelay, this.backfillMaxRowsPerSecond, this.hooks, this.sqlTransformer, this.backfillListener, this.listener,
+					this.backfillBatchDelay, this.backfillMaxRowsPerSecond, this.hooks, this.sqlTransformer,
+							this.backfillListener, this.listener,
 					this.strictDownExpressions, this.migrations);
 		}
 

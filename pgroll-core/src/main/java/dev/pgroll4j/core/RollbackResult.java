@@ -2,6 +2,8 @@ package dev.pgroll4j.core;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The outcome of a successful rollback.
  *
@@ -9,5 +11,5 @@ import java.time.Duration;
  * @param droppedVersionSchema the version schema it had created
  * @param duration wall-clock time
  */
-public record RollbackResult(String migration, String droppedVersionSchema, Duration duration) {
+public record RollbackResult(String migration, @Nullable String droppedVersionSchema, Duration duration) {
 }

@@ -2,6 +2,8 @@ package dev.pgroll4j.core.migration;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.core.operations.Operation;
 
@@ -15,7 +17,7 @@ import dev.pgroll4j.core.operations.Operation;
  * @param json the migration as a JSON document ({@code operations} and optional {@code version_schema}), the form
  * stored in the history
  */
-public record Migration(String name, String versionSchema, List<Operation> operations, String source,
+public record Migration(String name, @Nullable String versionSchema, List<Operation> operations, String source,
 		String json) {
 
 	public Migration {

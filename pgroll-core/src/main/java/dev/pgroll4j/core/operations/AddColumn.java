@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.SqlFragment;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.ConstraintType;
@@ -22,8 +24,8 @@ import dev.pgroll4j.core.sql.SqlText;
  * index built concurrently. {@code up} (or a volatile default) fills the column for existing rows and for rows
  * written through the old version. Complete validates, attaches and renames.
  */
-public record AddColumn(String table, ColumnDefinition column, String up) implements Operation {
-
+public record AddColumn(@Nullable String table, @Nullable ColumnDefinition column,
+		@Nullable String up) implements Operation {
 
 	@Override
 	public AddColumn mapSql(SqlMapper mapper) {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.StringNode;
@@ -28,10 +30,10 @@ import dev.pgroll4j.core.sql.SqlText;
  * {@link ColumnDuplication}) that {@code up} fills from the old version's writes and {@code down} maps back. On a
  * table created earlier in the same migration, the column is changed in place.
  */
-public record AlterColumn(String table, String column, String up, String down, String type, Boolean nullable,
-		@JsonProperty("default") JsonNode defaultValue, JsonNode comment, UniqueDefinition unique,
-		CheckDefinition check, ForeignKeyReference references) implements Operation {
-
+public record AlterColumn(@Nullable String table, @Nullable String column, @Nullable String up, @Nullable String down,
+		@Nullable String type, @Nullable Boolean nullable, @JsonProperty("default") @Nullable JsonNode defaultValue,
+		@Nullable JsonNode comment, @Nullable UniqueDefinition unique, @Nullable CheckDefinition check,
+		@Nullable ForeignKeyReference references) implements Operation {
 
 	@Override
 	public AlterColumn mapSql(SqlMapper mapper) {

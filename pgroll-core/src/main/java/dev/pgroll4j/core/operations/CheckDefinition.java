@@ -1,9 +1,11 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.SqlFragment;
 
 /** A named CHECK constraint on a column. */
-public record CheckDefinition(String name, String constraint, Boolean noInherit) {
+public record CheckDefinition(@Nullable String name, @Nullable String constraint, @Nullable Boolean noInherit) {
 
 	public boolean isNoInherit() {
 		return Boolean.TRUE.equals(this.noInherit);

@@ -1,5 +1,7 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.pgroll4j.core.SqlFragment;
@@ -9,9 +11,10 @@ import dev.pgroll4j.core.sql.ColumnTypes;
  * A column as written in {@code create_table.columns[]} and {@code add_column.column}. Columns are NOT NULL
  * unless {@code nullable} is true, as in pgroll.
  */
-public record ColumnDefinition(String name, String type, Boolean nullable, Boolean unique, Boolean pk,
-		@JsonProperty("default") String defaultValue, String comment, CheckDefinition check,
-		ForeignKeyReference references, GeneratedDefinition generated) {
+public record ColumnDefinition(@Nullable String name, @Nullable String type, @Nullable Boolean nullable,
+		@Nullable Boolean unique, @Nullable Boolean pk, @JsonProperty("default") @Nullable String defaultValue,
+		@Nullable String comment, @Nullable CheckDefinition check, @Nullable ForeignKeyReference references,
+		@Nullable GeneratedDefinition generated) {
 
 	public boolean isNullable() {
 		return Boolean.TRUE.equals(this.nullable);

@@ -1,12 +1,15 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.SqlFragment;
 import java.util.List;
 
 /** A table-level constraint in {@code create_table.constraints[]}. */
-public record ConstraintDefinition(String name, String type, List<String> columns, String check,
-		Boolean deferrable, Boolean initiallyDeferred, Boolean nullsNotDistinct, Boolean noInherit,
-		TableForeignKeyReference references, ExcludeDefinition exclude, IndexParameters indexParameters) {
+public record ConstraintDefinition(@Nullable String name, @Nullable String type, @Nullable List<String> columns,
+		@Nullable String check, @Nullable Boolean deferrable, @Nullable Boolean initiallyDeferred,
+		@Nullable Boolean nullsNotDistinct, @Nullable Boolean noInherit, @Nullable TableForeignKeyReference references,
+		@Nullable ExcludeDefinition exclude, @Nullable IndexParameters indexParameters) {
 
 	public boolean isDeferrable() {
 		return Boolean.TRUE.equals(this.deferrable);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.SqlFragment;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.ConstraintType;
@@ -21,9 +23,10 @@ import dev.pgroll4j.core.sql.SqlText;
  * blocking ({@code NOT VALID}, or a unique index built concurrently), so only the new version's writes must
  * satisfy it; {@code up} makes old-version writes and existing rows satisfy it, {@code down} maps back.
  */
-public record CreateConstraint(String table, String name, String type, List<String> columns, String check,
-		Boolean noInherit, TableForeignKeyReference references, IndexParameters indexParameters,
-		Map<String, String> up, Map<String, String> down) implements Operation {
+public record CreateConstraint(@Nullable String table, @Nullable String name, @Nullable String type,
+		@Nullable List<String> columns, @Nullable String check, @Nullable Boolean noInherit,
+		@Nullable TableForeignKeyReference references, @Nullable IndexParameters indexParameters,
+		@Nullable Map<String, String> up, @Nullable Map<String, String> down) implements Operation {
 
 	private static final Set<String> TYPES = Set.of("unique", "check", "foreign_key", "primary_key");
 

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.pgroll4j.core.SqlFragment;
@@ -17,9 +19,9 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * {@code create_index}: built CONCURRENTLY on existing tables, so reads and writes go on while it builds; a
  * failed build leaves no invalid index behind.
  */
-public record CreateIndex(String table, String name, List<IndexColumn> columns, String method, Boolean unique,
-		String predicate, @JsonProperty("storage_parameters") String storageParameters) implements Operation {
-
+public record CreateIndex(@Nullable String table, @Nullable String name, @Nullable List<IndexColumn> columns,
+		@Nullable String method, @Nullable Boolean unique, @Nullable String predicate,
+		@JsonProperty("storage_parameters") @Nullable String storageParameters) implements Operation {
 
 	@Override
 	public CreateIndex mapSql(SqlMapper mapper) {

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.ConstraintType;
 import dev.pgroll4j.core.schema.IndexSnapshot;
@@ -21,8 +23,8 @@ import dev.pgroll4j.core.sql.SqlText;
  * {@code create_table}: a new table. It is empty and only the new version sees it, so it is created complete in
  * one statement with every constraint valid from the start.
  */
-public record CreateTable(String name, List<ColumnDefinition> columns, List<ConstraintDefinition> constraints,
-		String comment) implements Operation {
+public record CreateTable(@Nullable String name, @Nullable List<ColumnDefinition> columns,
+		@Nullable List<ConstraintDefinition> constraints, @Nullable String comment) implements Operation {
 
 	private static final Set<String> CONSTRAINT_TYPES = Set.of("unique", "check", "primary_key", "foreign_key",
 			"exclude");

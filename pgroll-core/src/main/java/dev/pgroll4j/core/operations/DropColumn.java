@@ -2,6 +2,8 @@ package dev.pgroll4j.core.operations;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.SqlFragment;
 import dev.pgroll4j.core.sql.SqlText;
 import dev.pgroll4j.core.schema.VirtualColumn;
@@ -13,8 +15,7 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * {@code down} gives the column a value for rows written through the new version, so the old version keeps
  * working.
  */
-public record DropColumn(String table, String column, String down) implements Operation {
-
+public record DropColumn(@Nullable String table, @Nullable String column, @Nullable String down) implements Operation {
 
 	@Override
 	public DropColumn mapSql(SqlMapper mapper) {

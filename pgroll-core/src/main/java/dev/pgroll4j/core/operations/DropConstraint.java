@@ -1,5 +1,7 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.SqlFragment;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.VirtualTable;
@@ -8,8 +10,8 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * {@code drop_constraint} (deprecated in pgroll in favour of {@code drop_multicolumn_constraint}): drops a
  * single-column check, foreign key or unique constraint, with one {@code up} and one {@code down}.
  */
-public record DropConstraint(String table, String name, String up, String down) implements Operation {
-
+public record DropConstraint(@Nullable String table, @Nullable String name, @Nullable String up,
+		@Nullable String down) implements Operation {
 
 	@Override
 	public DropConstraint mapSql(SqlMapper mapper) {

@@ -1,12 +1,13 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /** {@code drop_index}: the old version may still rely on the index, so it is dropped only at complete. */
-public record DropIndex(String name) implements Operation {
-
+public record DropIndex(@Nullable String name) implements Operation {
 
 	@Override
 	public DropIndex mapSql(SqlMapper mapper) {

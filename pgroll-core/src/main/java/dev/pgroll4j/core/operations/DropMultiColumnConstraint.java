@@ -2,6 +2,8 @@ package dev.pgroll4j.core.operations;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.SqlFragment;
 import dev.pgroll4j.core.schema.VirtualTable;
 
@@ -9,9 +11,8 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * {@code drop_multicolumn_constraint}: drops a check, foreign key or unique constraint over any number of columns.
  * {@code down} needs an entry for every column of the constraint; {@code up} entries default to the column.
  */
-public record DropMultiColumnConstraint(String table, String name, Map<String, String> up, Map<String, String> down)
-		implements Operation {
-
+public record DropMultiColumnConstraint(@Nullable String table, @Nullable String name, @Nullable Map<String, String> up,
+		@Nullable Map<String, String> down) implements Operation {
 
 	@Override
 	public DropMultiColumnConstraint mapSql(SqlMapper mapper) {

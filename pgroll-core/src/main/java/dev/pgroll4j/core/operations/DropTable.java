@@ -3,6 +3,8 @@ package dev.pgroll4j.core.operations;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.sql.InternalNames;
 import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
@@ -13,8 +15,7 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * {@code drop_table}: start moves the table aside under a reserved name, so the old version's view (bound to the
  * table, not its name) keeps working and a new table may take the name in the same migration; complete drops it.
  */
-public record DropTable(String name) implements Operation {
-
+public record DropTable(@Nullable String name) implements Operation {
 
 	@Override
 	public DropTable mapSql(SqlMapper mapper) {

@@ -1,8 +1,11 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 /** A column-level foreign key: {@code column REFERENCES table (column)}. */
-public record ForeignKeyReference(String name, String table, String column, String onDelete, String onUpdate,
-		String matchType, Boolean deferrable, Boolean initiallyDeferred) {
+public record ForeignKeyReference(@Nullable String name, @Nullable String table, @Nullable String column,
+		@Nullable String onDelete, @Nullable String onUpdate, @Nullable String matchType, @Nullable Boolean deferrable,
+		@Nullable Boolean initiallyDeferred) {
 
 	public boolean isDeferrable() {
 		return Boolean.TRUE.equals(this.deferrable);

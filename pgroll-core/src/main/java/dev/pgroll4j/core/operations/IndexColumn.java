@@ -1,5 +1,8 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 /** One key column of {@code create_index}, with its collation, operator class, order and NULLS placement. */
-public record IndexColumn(String column, String collate, String sort, String nulls, OperatorClass opclass) {
+public record IndexColumn(@Nullable String column, @Nullable String collate, @Nullable String sort,
+		@Nullable String nulls, @Nullable OperatorClass opclass) {
 }

@@ -2,6 +2,9 @@ package dev.pgroll4j.core.operations;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /** Index options of a unique, primary key or exclusion constraint. */
-public record IndexParameters(String tablespace, String storageParameters, List<String> includeColumns) {
+public record IndexParameters(@Nullable String tablespace, @Nullable String storageParameters,
+		@Nullable List<String> includeColumns) {
 }

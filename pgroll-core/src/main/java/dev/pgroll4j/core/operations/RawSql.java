@@ -1,5 +1,7 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.pgroll4j.core.SqlFragment;
@@ -9,8 +11,8 @@ import dev.pgroll4j.core.SqlFragment;
  * {@code onComplete} is true. Without {@code onComplete} it must be the only operation of its migration, because
  * the engine cannot know what it changed; the new version schema shows the schema as the SQL left it.
  */
-public record RawSql(String up, String down, @JsonProperty("onComplete") Boolean onComplete) implements Operation {
-
+public record RawSql(@Nullable String up, @Nullable String down,
+		@JsonProperty("onComplete") @Nullable Boolean onComplete) implements Operation {
 
 	@Override
 	public RawSql mapSql(SqlMapper mapper) {

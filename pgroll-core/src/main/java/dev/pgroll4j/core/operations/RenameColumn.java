@@ -1,11 +1,12 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /** {@code rename_column}: the new version's view shows the column under its new name; complete renames it. */
-public record RenameColumn(String table, String from, String to) implements Operation {
-
+public record RenameColumn(@Nullable String table, @Nullable String from, @Nullable String to) implements Operation {
 
 	@Override
 	public RenameColumn mapSql(SqlMapper mapper) {

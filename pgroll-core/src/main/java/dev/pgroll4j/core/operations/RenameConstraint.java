@@ -1,5 +1,7 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.IndexSnapshot;
@@ -9,8 +11,8 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * {@code rename_constraint}: renamed at complete. Any constraint kind can be renamed, primary keys and exclusion
  * constraints included; for those backed by an index, PostgreSQL renames the index too.
  */
-public record RenameConstraint(String table, String from, String to) implements Operation {
-
+public record RenameConstraint(@Nullable String table, @Nullable String from,
+		@Nullable String to) implements Operation {
 
 	@Override
 	public RenameConstraint mapSql(SqlMapper mapper) {

@@ -1,10 +1,11 @@
 package dev.pgroll4j.core.operations;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /** {@code rename_table}: the new version sees the table under its new name at once; complete renames it. */
-public record RenameTable(String from, String to) implements Operation {
-
+public record RenameTable(@Nullable String from, @Nullable String to) implements Operation {
 
 	@Override
 	public RenameTable mapSql(SqlMapper mapper) {

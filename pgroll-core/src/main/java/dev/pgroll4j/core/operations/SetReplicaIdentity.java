@@ -3,6 +3,8 @@ package dev.pgroll4j.core.operations;
 import java.util.Locale;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.sql.Sql;
 import dev.pgroll4j.core.schema.IndexSnapshot;
 import dev.pgroll4j.core.schema.VirtualTable;
@@ -11,8 +13,7 @@ import dev.pgroll4j.core.schema.VirtualTable;
  * {@code set_replica_identity}: applied to the table at start (it concerns logical replication, not either
  * version's view). Unlike pgroll, rollback restores the previous replica identity.
  */
-public record SetReplicaIdentity(String table, ReplicaIdentity identity) implements Operation {
-
+public record SetReplicaIdentity(@Nullable String table, @Nullable ReplicaIdentity identity) implements Operation {
 
 	@Override
 	public SetReplicaIdentity mapSql(SqlMapper mapper) {

@@ -1,5 +1,7 @@
 package dev.pgroll4j.core.schema;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A column as read from the catalog.
  *
@@ -10,6 +12,7 @@ package dev.pgroll4j.core.schema;
  * @param typeKind pg_type.typtype: {@code b}ase, {@code c}omposite, {@code d}omain, {@code e}num, ...
  * @param ownedSequence the sequence a serial or identity column owns, or {@code null}
  */
-public record ColumnSnapshot(String name, int position, String type, boolean nullable, String defaultExpression,
-		String comment, String identity, String generatedExpression, String typeKind, String ownedSequence) {
+public record ColumnSnapshot(String name, int position, String type, boolean nullable,
+		@Nullable String defaultExpression, @Nullable String comment, @Nullable String identity,
+		@Nullable String generatedExpression, @Nullable String typeKind, @Nullable String ownedSequence) {
 }

@@ -2,6 +2,8 @@ package dev.pgroll4j.core.schema;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A constraint as read from the catalog.
  *
@@ -9,7 +11,7 @@ import java.util.List;
  * @param referencedSchema for foreign keys, the schema of the referenced table
  * @param index the index that backs a primary key, unique or exclusion constraint
  */
-public record ConstraintSnapshot(String name, ConstraintType type, List<String> columns, String definition,
-		boolean validated, String referencedSchema, String referencedTable, List<String> referencedColumns,
-		String index) {
+public record ConstraintSnapshot(String name, ConstraintType type, List<String> columns, @Nullable String definition,
+		boolean validated, @Nullable String referencedSchema, @Nullable String referencedTable,
+		List<String> referencedColumns, @Nullable String index) {
 }

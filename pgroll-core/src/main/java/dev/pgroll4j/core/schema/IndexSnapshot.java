@@ -2,6 +2,8 @@ package dev.pgroll4j.core.schema;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An index as read from the catalog.
  *
@@ -11,7 +13,8 @@ import java.util.List;
  * predicate
  */
 public record IndexSnapshot(String name, boolean unique, boolean primary, boolean valid, List<String> columns,
-		String predicate, String method, String definition, String constraint, List<String> usedColumns) {
+		@Nullable String predicate, @Nullable String method, @Nullable String definition, @Nullable String constraint,
+		List<String> usedColumns) {
 
 	/** Every column the index uses; for indexes described without that list, its key columns. */
 	public List<String> allColumns() {

@@ -2,6 +2,8 @@ package dev.pgroll4j.core.schema;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A table as read from the catalog. Column lists in constraints and indexes use column names.
  *
@@ -9,7 +11,8 @@ import java.util.List;
  * @param partitioned whether it is a partitioned table
  * @param inheritanceTables the tables it inherits from and those that inherit from it (not partitioning)
  */
-public record TableSnapshot(String name, String comment, List<ColumnSnapshot> columns, List<String> primaryKey,
-		List<ConstraintSnapshot> constraints, List<IndexSnapshot> indexes, String replicaIdentity,
-		String replicaIdentityIndex, boolean partitioned, List<String> inheritanceTables) {
+public record TableSnapshot(String name, @Nullable String comment, List<ColumnSnapshot> columns,
+		List<String> primaryKey, List<ConstraintSnapshot> constraints, List<IndexSnapshot> indexes,
+		@Nullable String replicaIdentity, @Nullable String replicaIdentityIndex, boolean partitioned,
+		List<String> inheritanceTables) {
 }

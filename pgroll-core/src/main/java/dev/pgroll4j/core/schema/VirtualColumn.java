@@ -1,5 +1,7 @@
 package dev.pgroll4j.core.schema;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A column as one version of the schema sees it.
  *
@@ -14,8 +16,9 @@ package dev.pgroll4j.core.schema;
  * for "no comment"), or {@code null}
  */
 public record VirtualColumn(String name, String physicalName, String type, boolean nullable,
-		String defaultExpression, String comment, String identity, String generatedExpression, int position,
-		boolean createdInMigration, String ownedSequence, String viewDefault, String viewComment) {
+		@Nullable String defaultExpression, @Nullable String comment, @Nullable String identity,
+		@Nullable String generatedExpression, int position, boolean createdInMigration, @Nullable String ownedSequence,
+		@Nullable String viewDefault, @Nullable String viewComment) {
 
 	/** A column that the migration creates, visible under its own name. */
 	public static VirtualColumn created(String name, String physicalName, String type, boolean nullable,

@@ -35,7 +35,7 @@ class CoreArchitectureTests {
 		.resideInAPackage("dev.pgroll4j.core.sql..")
 		.should()
 		.onlyDependOnClassesThat()
-		.resideInAnyPackage("dev.pgroll4j.core.sql..", "java..");
+		.resideInAnyPackage("dev.pgroll4j.core.sql..", "java..", "org.jspecify..");
 
 	@ArchTest
 	static final ArchRule onlyTheFacadeOfTheApiPackageUsesTheEngine = noClasses().that()
