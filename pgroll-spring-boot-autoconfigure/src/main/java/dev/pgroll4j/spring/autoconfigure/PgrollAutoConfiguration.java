@@ -118,11 +118,15 @@ public final class PgrollAutoConfiguration {
 		return new PgrollMigrationInitializer(pgroll, migrations, strategy.getIfAvailable(() -> defaultStrategy));
 	}
 
-	/** A post-processor, created early: it reads the properties itself rather than depending on other beans. */
+	/**
+	 * A post-processor, created before most beans: it looks the properties and the migrations up when it first
+	 * pins a data source, so that it pins to the migrations start-up runs, whoever defines them.
+	 */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "pgroll.pin-connections", matchIfMissing = true)
-	static PgrollConnectionPinning pgrollConnectionPinning() {
-		return new PgrollConnectionPinning();
+	static PgrollConnectionPinning pgrollConnectionPinning(ObjectProvider<PgrollProperties> properties,
+			ObjectProvider<PgrollMigrations> migrations) {
+		return new PgrollConnectionPinning(properties, migrations);
 	}
 
 	/** pgroll needs a database: an application data source, JDBC connection details, or {@code pgroll.url}. */

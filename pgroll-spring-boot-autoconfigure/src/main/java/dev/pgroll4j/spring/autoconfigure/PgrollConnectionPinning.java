@@ -13,15 +13,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.context.ResourceLoaderAware;
 import org.springframework.core.Ordered;
-import org.springframework.core.env.Environment;
-import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.datasource.AbstractDriverBasedDataSource;
 import org.springframework.util.ClassUtils;
 
@@ -35,7 +31,9 @@ import dev.pgroll4j.spring.autoconfigure.PgrollProperties.PoolerMode;
 /**
  * Pins every connection of the application's data sources to the version schema of the newest local migration,
  * the version this application was written for, whatever is newest in the database. That is what lets old and
- * new instances run side by side during a rolling deployment.
+ * new instances run side by side during a rolling deployment. The migrations are those of the
+ * {@link PgrollMigrations} bean, the ones start-up runs, looked up when the first data source is post-processed
+ * (not when this post-processor is created, which is before most beans can be).
  *
  * <p>A Hikari pool that has not started gets the pin as a startup parameter (no cost per borrow, and it survives
  * rollbacks and {@code DISCARD ALL}), checked with one query on each new physical connection before the pool has it;
@@ -45,19 +43,19 @@ import dev.pgroll4j.spring.autoconfigure.PgrollProperties.PoolerMode;
  * that does not take fails start-up. Data sources qualified {@link PgrollDataSource}, which run the DDL, are left
  * alone.
  */
-public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAware, EnvironmentAware,
-		ResourceLoaderAware, SmartInitializingSingleton, Ordered {
+public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton,
+		Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger(PgrollConnectionPinning.class);
 
 	private static final boolean hikariPresent = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
 			PgrollConnectionPinning.class.getClassLoader());
 
+	private final ObjectProvider<PgrollProperties> properties;
+
+	private final ObjectProvider<PgrollMigrations> migrations;
+
 	private ConfigurableListableBeanFactory beanFactory;
-
-	private Environment environment;
-
-	private ResourceLoader resourceLoader;
 
 	private VersionPin pin;
 
@@ -70,19 +68,14 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 
 	private boolean started;
 
+	PgrollConnectionPinning(ObjectProvider<PgrollProperties> properties, ObjectProvider<PgrollMigrations> migrations) {
+		this.properties = properties;
+		this.migrations = migrations;
+	}
+
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		this.beanFactory = (beanFactory instanceof ConfigurableListableBeanFactory listable) ? listable : null;
-	}
-
-	@Override
-	public void setEnvironment(Environment environment) {
-		this.environment = environment;
-	}
-
-	@Override
-	public void setResourceLoader(ResourceLoader resourceLoader) {
-		this.resourceLoader = resourceLoader;
 	}
 
 	@Override
@@ -143,18 +136,20 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 				&& this.beanFactory.findAnnotationOnBean(beanName, PgrollDataSource.class) != null;
 	}
 
-	/** The pin from the configured migrations, or {@code null} when pinning is off or there are none. */
+	/**
+	 * The pin to the version schema of the {@link PgrollMigrations} bean, or {@code null} when pinning is off or
+	 * there are no migrations.
+	 */
 	private synchronized VersionPin pin() {
 		if (!this.resolved) {
-			this.resolved = true;
-			PgrollProperties properties = Binder.get(this.environment)
-				.bind("pgroll", PgrollProperties.class)
-				.orElseGet(PgrollProperties::new);
-			if (properties.isEnabled() && properties.isPinConnections()) {
-				String versionSchema = PgrollMigrations.load(properties, this.resourceLoader).versionSchema();
-				this.pin = (versionSchema != null) ? new VersionPin(versionSchema) : null;
+			PgrollProperties properties = this.properties.getIfAvailable();
+			PgrollMigrations migrations = (properties != null && properties.isEnabled()
+					&& properties.isPinConnections()) ? this.migrations.getIfAvailable() : null;
+			if (migrations != null && migrations.versionSchema() != null) {
+				this.pin = new VersionPin(migrations.versionSchema());
 				this.poolerMode = properties.getPoolerMode();
 			}
+			this.resolved = true;
 		}
 		return this.pin;
 	}

@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import dev.pgroll4j.core.Pgroll;
@@ -35,11 +36,14 @@ class PgrollConnectionPinningTests {
 
 	private ApplicationContextRunner contextRunner;
 
+	private String schema;
+
 	private String versionSchema;
 
 	@BeforeEach
 	void useAFreshSchema(TestDatabase database) {
 		String schema = "pin" + (++schemas);
+		this.schema = schema;
 		this.versionSchema = schema + "_01_create_books";
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PgrollAutoConfiguration.class))
@@ -188,6 +192,19 @@ class PgrollConnectionPinningTests {
 	}
 
 	@Test
+	void connectionsArePinnedToTheMigrationsBeanStartUpRanNotToTheFilesOfTheConfiguredLocation() {
+		this.contextRunner.withUserConfiguration(OtherReleaseMigrationsConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(Pgroll.class).status().activeMigration().name()).isEqualTo("02_add_isbn");
+			this.versionSchema = this.schema + "_02_add_isbn";
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				assertPinned(connection);
+				execute(connection, "INSERT INTO books (id, title, isbn) VALUES (1, 'through the new version', 'x')");
+			}
+		});
+	}
+
+	@Test
 	void pinningCanBeTurnedOff() {
 		this.contextRunner.withPropertyValues("pgroll.pin-connections=false").run((context) -> {
 			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
@@ -213,6 +230,20 @@ class PgrollConnectionPinningTests {
 		try (Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
+	}
+
+	/** The application's own migrations bean: the files of release v2, whatever pgroll.locations says. */
+	@Configuration(proxyBeanMethods = false)
+	static class OtherReleaseMigrationsConfiguration {
+
+		@Bean
+		PgrollMigrations releaseTwoMigrations(Environment environment, ResourceLoader resourceLoader) {
+			PgrollProperties properties = new PgrollProperties();
+			properties.setLocations(List.of("classpath:pgroll/v2"));
+			properties.setSchema(environment.getProperty("pgroll.schema"));
+			return PgrollMigrations.load(properties, resourceLoader);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
