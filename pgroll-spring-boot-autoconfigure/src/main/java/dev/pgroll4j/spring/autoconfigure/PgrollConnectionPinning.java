@@ -1,5 +1,8 @@
 package dev.pgroll4j.spring.autoconfigure;
 
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,7 @@ import com.zaxxer.hikari.util.DriverDataSource;
 import com.zaxxer.hikari.util.PropertyElf;
 import com.zaxxer.hikari.util.UtilityElf;
 
+import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.spring.autoconfigure.PgrollProperties.PoolerMode;
 
 /**
@@ -57,7 +61,7 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 
 	private ConfigurableListableBeanFactory beanFactory;
 
-	private VersionPin pin;
+	private VersionSelection selection;
 
 	private PoolerMode poolerMode = PoolerMode.NONE;
 
@@ -83,21 +87,21 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 		if (!(bean instanceof DataSource dataSource) || bean instanceof PinnedDataSource || isPgrollDataSource(beanName)) {
 			return bean;
 		}
-		VersionPin versionPin = pin();
-		if (versionPin == null) {
+		VersionSelection selection = selection();
+		if (selection == null) {
 			return bean;
 		}
-		ConnectionPinner pinner = new ConnectionPinner(versionPin, beanName, this.poolerMode);
+		ConnectionPinner pinner = new ConnectionPinner(selection, beanName, this.poolerMode);
 		DataSource opener = hikariPresent ? HikariPinning.pin(bean, pinner) : null;
 		if (opener != null) {
 			logger.info(pinner.pinsAtStartup() ? "pgroll: connections of data source '{}' start in version schema {}"
 					: "pgroll: connections of data source '{}' are set to version schema {} when opened "
-							+ "(pgroll.pooler-mode=session)", beanName, versionPin.versionSchema());
+							+ "(pgroll.pooler-mode=session)", beanName, selection.versionSchema());
 			checkAtStartup(beanName, () -> pinner.checkAtStartup(dataSource, opener));
 			return bean;
 		}
 		logger.info("pgroll: connections of data source '{}' are set to version schema {} when borrowed", beanName,
-				versionPin.versionSchema());
+				selection.versionSchema());
 		PinnedDataSource pinned = new PinnedDataSource(dataSource, pinner);
 		// Only an unpooled data source may safely give a second connection while the first is held.
 		DataSource second = (dataSource instanceof AbstractDriverBasedDataSource) ? pinned : null;
@@ -137,21 +141,21 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 	}
 
 	/**
-	 * The pin to the version schema of the {@link PgrollMigrations} bean, or {@code null} when pinning is off or
-	 * there are no migrations.
+	 * The version of the {@link PgrollMigrations} bean, which connections are pinned to, or {@code null} when
+	 * pinning is off or there are no migrations.
 	 */
-	private synchronized VersionPin pin() {
+	private synchronized VersionSelection selection() {
 		if (!this.resolved) {
 			PgrollProperties properties = this.properties.getIfAvailable();
 			PgrollMigrations migrations = (properties != null && properties.isEnabled()
 					&& properties.isPinConnections()) ? this.migrations.getIfAvailable() : null;
-			if (migrations != null && migrations.versionSchema() != null) {
-				this.pin = new VersionPin(migrations.versionSchema());
+			if (migrations != null && migrations.versionSelection() != null) {
+				this.selection = migrations.versionSelection();
 				this.poolerMode = properties.getPoolerMode();
 			}
 			this.resolved = true;
 		}
-		return this.pin;
+		return this.selection;
 	}
 
 	@Override
@@ -194,7 +198,7 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 			if (!(bean instanceof HikariDataSource hikari) || hikari.isRunning()) {
 				return null;
 			}
-			DataSource opener = opener(hikari, pinner.pinsAtStartup() ? pinner.pin() : null);
+			DataSource opener = opener(hikari, pinner.pinsAtStartup() ? pinner.selection() : null);
 			if (opener == null) {
 				return null;
 			}
@@ -208,7 +212,7 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 		 * its startup parameters if not {@code null}; {@code null} for one looked up in JNDI, or a data source of
 		 * the application's that takes no pgjdbc options.
 		 */
-		private static DataSource opener(HikariDataSource hikari, VersionPin pin) {
+		private static DataSource opener(HikariDataSource hikari, VersionSelection pin) {
 			DataSource given = hikari.getDataSource();
 			if (given != null) {
 				if (pin != null) {
@@ -234,9 +238,9 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 			if (url == null) {
 				return null;
 			}
-			if (pin != null && VersionPin.hasOptionsInUrl(url)) {
+			if (pin != null && hasOptionsInUrl(url)) {
 				// Parameters in the URL override driver properties, so the URL's own options must carry the pin.
-				url = pin.withStartupOptionsInUrl(url);
+				url = withStartupOptionsInUrl(url, pin);
 				hikari.setJdbcUrl(url);
 			}
 			else if (pin != null) {
@@ -245,6 +249,31 @@ public class PgrollConnectionPinning implements BeanPostProcessor, BeanFactoryAw
 			}
 			return new DriverDataSource(url, hikari.getDriverClassName(), hikari.getDataSourceProperties(),
 					hikari.getUsername(), hikari.getPassword());
+		}
+
+		private static boolean hasOptionsInUrl(String url) {
+			int query = url.indexOf('?');
+			return query >= 0 && ("&" + url.substring(query + 1)).contains("&options=");
+		}
+
+		/**
+		 * A JDBC URL whose own {@code options} parameter (which overrides driver properties) also selects the
+		 * version, after the options it had.
+		 */
+		private static String withStartupOptionsInUrl(String url, VersionSelection pin) {
+			int query = url.indexOf('?');
+			String[] parameters = url.substring(query + 1).split("&");
+			StringBuilder rebuilt = new StringBuilder(url.substring(0, query + 1));
+			for (int i = 0; i < parameters.length; i++) {
+				String parameter = parameters[i];
+				if (parameter.startsWith("options=")) {
+					String existing = URLDecoder.decode(parameter.substring("options=".length()), StandardCharsets.UTF_8);
+					parameter = "options=" + URLEncoder.encode(pin.startupOptions(existing), StandardCharsets.UTF_8)
+						.replace("+", "%20");
+				}
+				rebuilt.append((i > 0) ? "&" : "").append(parameter);
+			}
+			return rebuilt.toString();
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.core.io.support.ResourcePatternUtils;
 
+import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.core.migration.Migration;
 import dev.pgroll4j.core.migration.MigrationLoader;
 import dev.pgroll4j.core.migration.MigrationParser;
@@ -24,6 +25,11 @@ import dev.pgroll4j.core.migration.MigrationParser;
  * @param versionSchema the version schema of the newest one, or {@code null} when there are none
  */
 public record PgrollMigrations(List<Migration> migrations, String versionSchema) {
+
+	/** The version of the newest migration, which connections select, or {@code null} when there are none. */
+	public VersionSelection versionSelection() {
+		return (this.versionSchema != null) ? new VersionSelection(this.versionSchema) : null;
+	}
 
 	/**
 	 * Loads the files of every configured location, as bytes that the engine decodes as strict UTF-8 and reads no

@@ -25,7 +25,7 @@ public class PinnedDataSource extends DelegatingDataSource {
 
 	/** The version schema connections are pinned to. */
 	public String versionSchema() {
-		return this.pinner.pin().versionSchema();
+		return this.pinner.selection().versionSchema();
 	}
 
 	@Override

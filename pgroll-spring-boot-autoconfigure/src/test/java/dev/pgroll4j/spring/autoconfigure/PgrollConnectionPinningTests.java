@@ -23,6 +23,7 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
@@ -128,11 +129,11 @@ class PgrollConnectionPinningTests {
 			// The application's connections are those opened with the pin; the migrations' one is not.
 			List<CountingProxy.Session> pinned = proxy.sessions()
 				.stream()
-				.filter((session) -> String.valueOf(session.parameter("options")).contains(VersionPin.SETTING))
+				.filter((session) -> String.valueOf(session.parameter("options")).contains(VersionSelection.SETTING))
 				.toList();
 			assertThat(pinned).as("the pool's physical connections").hasSize(2);
 			// One check where each is opened; the first is also the one start-up borrows to check what the pool made of it.
-			assertThat(pinned).extracting((session) -> session.count(VersionPin.CHECK)).containsExactly(2L, 1L);
+			assertThat(pinned).extracting((session) -> session.count(ConnectionPinner.CHECK)).containsExactly(2L, 1L);
 		}
 	}
 
