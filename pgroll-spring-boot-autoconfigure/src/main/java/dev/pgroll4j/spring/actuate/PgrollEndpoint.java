@@ -18,9 +18,9 @@ import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.RollbackResult;
-import dev.pgroll4j.spring.autoconfigure.PgrollMigrationEvents;
-import dev.pgroll4j.spring.autoconfigure.PgrollMigrationInitializer;
-import dev.pgroll4j.spring.autoconfigure.PgrollMigrations;
+import dev.pgroll4j.spring.PgrollMigrationEvents;
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
+import dev.pgroll4j.spring.PgrollMigrations;
 
 /**
  * {@code /actuator/pgroll}: the state of the migrations (read), and complete or roll back the active migration, or

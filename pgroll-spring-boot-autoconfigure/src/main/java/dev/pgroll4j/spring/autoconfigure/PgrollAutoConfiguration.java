@@ -28,6 +28,11 @@ import dev.pgroll4j.core.MigrateOptions;
 import dev.pgroll4j.core.MigrationListener;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.PgrollConfiguration;
+import dev.pgroll4j.spring.PgrollDataSource;
+import dev.pgroll4j.spring.PgrollMigrationEvents;
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
+import dev.pgroll4j.spring.PgrollMigrationStrategy;
+import dev.pgroll4j.spring.PgrollMigrations;
 
 /**
  * Auto-configuration of pgroll: loads the migration files, migrates at start-up (before anything else uses the
@@ -44,7 +49,7 @@ public final class PgrollAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PgrollMigrations pgrollMigrations(PgrollProperties properties, ResourceLoader resourceLoader) {
-		return PgrollMigrations.load(properties, resourceLoader);
+		return PgrollMigrations.load(properties.getLocations(), properties.getSchema(), resourceLoader);
 	}
 
 	@Bean

@@ -30,6 +30,8 @@ import com.zaxxer.hikari.util.PropertyElf;
 import com.zaxxer.hikari.util.UtilityElf;
 
 import dev.pgroll4j.core.VersionSelection;
+import dev.pgroll4j.spring.PgrollDataSource;
+import dev.pgroll4j.spring.PgrollMigrations;
 import dev.pgroll4j.spring.autoconfigure.PgrollProperties.PoolerMode;
 
 /**

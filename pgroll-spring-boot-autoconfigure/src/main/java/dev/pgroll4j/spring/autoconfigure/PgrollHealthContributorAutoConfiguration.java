@@ -9,6 +9,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.spring.PgrollMigrations;
 import dev.pgroll4j.spring.actuate.PgrollHealthIndicator;
 
 /**

@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.pgroll4j.core.MigrateResult;
-import dev.pgroll4j.spring.autoconfigure.PgrollMigrationStrategy;
+import dev.pgroll4j.spring.PgrollMigrationStrategy;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 

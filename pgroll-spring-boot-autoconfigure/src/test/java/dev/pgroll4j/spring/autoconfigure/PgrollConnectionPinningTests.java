@@ -24,6 +24,7 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.VersionSelection;
+import dev.pgroll4j.spring.PgrollMigrations;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
@@ -239,10 +240,8 @@ class PgrollConnectionPinningTests {
 
 		@Bean
 		PgrollMigrations releaseTwoMigrations(Environment environment, ResourceLoader resourceLoader) {
-			PgrollProperties properties = new PgrollProperties();
-			properties.setLocations(List.of("classpath:pgroll/v2"));
-			properties.setSchema(environment.getProperty("pgroll.schema"));
-			return PgrollMigrations.load(properties, resourceLoader);
+			return PgrollMigrations.load(List.of("classpath:pgroll/v2"), environment.getProperty("pgroll.schema"),
+					resourceLoader);
 		}
 
 	}

@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,13 +32,16 @@ public record PgrollMigrations(List<Migration> migrations, String versionSchema)
 	}
 
 	/**
-	 * Loads the files of every configured location, as bytes that the engine decodes as strict UTF-8 and reads no
-	 * further than one byte past its size limit.
+	 * Loads the files of every location, as bytes that the engine decodes as strict UTF-8 and reads no further than
+	 * one byte past its size limit.
+	 * @param locations Spring resource locations of folders of migration files ({@code pgroll.locations})
+	 * @param schema the migrated schema ({@code pgroll.schema}), which names the version schemas
+	 * @param resourceLoader what resolves the locations
 	 */
-	public static PgrollMigrations load(PgrollProperties properties, ResourceLoader resourceLoader) {
+	public static PgrollMigrations load(List<String> locations, String schema, ResourceLoader resourceLoader) {
 		ResourcePatternResolver resolver = ResourcePatternUtils.getResourcePatternResolver(resourceLoader);
 		Map<String, byte[]> files = new LinkedHashMap<>();
-		for (String location : properties.getLocations()) {
+		for (String location : locations) {
 			String folder = location.endsWith("/") ? location : location + "/";
 			try {
 				for (Resource resource : resolver.getResources(folder + "*")) {
@@ -56,7 +59,7 @@ public record PgrollMigrations(List<Migration> migrations, String versionSchema)
 		}
 		List<Migration> migrations = MigrationLoader.fromBytes(files);
 		String versionSchema = migrations.isEmpty() ? null
-				: migrations.get(migrations.size() - 1).versionSchemaFor(properties.getSchema());
+				: migrations.get(migrations.size() - 1).versionSchemaFor(schema);
 		return new PgrollMigrations(migrations, versionSchema);
 	}
 

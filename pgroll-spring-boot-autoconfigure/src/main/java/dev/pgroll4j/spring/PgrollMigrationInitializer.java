@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
