@@ -129,9 +129,9 @@ public final class PgrollAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "pgroll.pin-connections", matchIfMissing = true)
-	static PgrollConnectionPinning pgrollConnectionPinning(ObjectProvider<PgrollProperties> properties,
+	static DataSourcePinningPostProcessor pgrollConnectionPinning(ObjectProvider<PgrollProperties> properties,
 			ObjectProvider<PgrollMigrations> migrations) {
-		return new PgrollConnectionPinning(properties, migrations);
+		return new DataSourcePinningPostProcessor(properties, migrations);
 	}
 
 	/** pgroll needs a database: an application data source, JDBC connection details, or {@code pgroll.url}. */

@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.pgroll4j.spring.pinning.PoolerMode;
+
 /**
  * Configuration of pgroll migrations at start-up.
  */
@@ -233,23 +235,6 @@ public class PgrollProperties {
 
 	public Backfill getBackfill() {
 		return this.backfill;
-	}
-
-	/** How the application's connections reach PostgreSQL. */
-	public enum PoolerMode {
-
-		/**
-		 * Directly, or through a pooler that passes pgjdbc's options startup parameter on: the pin is a startup
-		 * parameter, checked once on each new connection.
-		 */
-		NONE,
-
-		/**
-		 * Through a pooler in session mode that ignores the options startup parameter: each new connection is
-		 * pinned with SET and checked to keep its server connection.
-		 */
-		SESSION
-
 	}
 
 	/** Backfill settings. */

@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring.pinning;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.VersionSelection;
-import dev.pgroll4j.spring.autoconfigure.PgrollProperties.PoolerMode;
 
 /**
  * Makes and checks the pin of one data source's connections, and refuses a connection whose pin did not take.

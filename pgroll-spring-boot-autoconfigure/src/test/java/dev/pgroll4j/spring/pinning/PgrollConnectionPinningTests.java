@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring.pinning;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,6 +25,7 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.spring.PgrollMigrations;
+import dev.pgroll4j.spring.autoconfigure.PgrollAutoConfiguration;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
