@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.actuate;
+package dev.pgroll4j.spring.metrics;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.actuate;
+package dev.pgroll4j.spring.health;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
