@@ -2,6 +2,8 @@ package dev.pgroll4j.spring.actuate;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -69,19 +71,55 @@ public class PgrollEndpoint {
 	/**
 	 * Completes ({@code complete}) or rolls back ({@code rollback}) the active migration, or rolls back a start that
 	 * did not finish because its process died ({@code repair}).
-	 * @throws InvalidEndpointRequestException for any other action
+	 * @param action what to do
+	 * @return the engine's result; for {@code repair}, a {@link RepairOutcome}
 	 */
 	@WriteOperation
-	public Object perform(@Selector String action) {
+	public Object perform(@Selector Action action) {
 		return switch (action) {
-			case "complete" -> this.pgroll.complete();
-			case "rollback" -> this.pgroll.rollback();
-			case "repair" -> this.pgroll.repair()
+			case COMPLETE -> this.pgroll.complete();
+			case ROLLBACK -> this.pgroll.rollback();
+			case REPAIR -> this.pgroll.repair()
 				.map((rollback) -> new RepairOutcome(true, rollback))
 				.orElse(new RepairOutcome(false, null));
-			default -> throw new InvalidEndpointRequestException("unknown action '" + action
-					+ "': use complete, rollback or repair", "unknown action");
 		};
+	}
+
+	/** What the write operation does, selected by the last segment of its path ({@code /actuator/pgroll/complete}). */
+	public enum Action {
+
+		/** Complete the active migration. */
+		COMPLETE,
+
+		/** Roll the active migration back. */
+		ROLLBACK,
+
+		/** Roll back a start that did not finish because its process died. */
+		REPAIR;
+
+		/** The action's name in a path, such as {@code complete}. */
+		public String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		/**
+		 * The action a path names, spelled exactly as its {@link #id()}.
+		 * @param id the path segment
+		 * @return the action
+		 * @throws InvalidEndpointRequestException for any other name
+		 */
+		public static Action of(String id) {
+			for (Action action : values()) {
+				if (action.id().equals(id)) {
+					return action;
+				}
+			}
+			List<String> ids = Stream.of(values()).map(Action::id).toList();
+			throw new InvalidEndpointRequestException("unknown action '" + id + "': use "
+					+ String.join(", ", ids.subList(0, ids.size() - 1)) + " or " + ids.get(ids.size() - 1),
+					"unknown action");
+		}
+
 	}
 
 	/**
