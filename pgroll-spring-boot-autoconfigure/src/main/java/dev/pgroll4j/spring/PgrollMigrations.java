@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.io.support.ResourcePatternResolver;
@@ -24,10 +26,10 @@ import dev.pgroll4j.core.migration.MigrationParser;
  * @param migrations the local migrations
  * @param versionSchema the version schema of the newest one, or {@code null} when there are none
  */
-public record PgrollMigrations(List<Migration> migrations, String versionSchema) {
+public record PgrollMigrations(List<Migration> migrations, @Nullable String versionSchema) {
 
 	/** The version of the newest migration, which connections select, or {@code null} when there are none. */
-	public VersionSelection versionSelection() {
+	public @Nullable VersionSelection versionSelection() {
 		return (this.versionSchema != null) ? new VersionSelection(this.versionSchema) : null;
 	}
 

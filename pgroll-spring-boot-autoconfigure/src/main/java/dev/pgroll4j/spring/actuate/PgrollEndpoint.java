@@ -39,10 +39,17 @@ public class PgrollEndpoint {
 
 	private final PgrollMigrationEvents events;
 
-	private final PgrollMigrationInitializer initializer;
+	private final @Nullable PgrollMigrationInitializer initializer;
 
+	/**
+	 * The endpoint of an application's migrations.
+	 * @param pgroll the engine
+	 * @param migrations the application's migrations
+	 * @param events the engine's events, for the backfill progress
+	 * @param initializer what migrated at start-up, or {@code null} if nothing did
+	 */
 	public PgrollEndpoint(Pgroll pgroll, PgrollMigrations migrations, PgrollMigrationEvents events,
-			PgrollMigrationInitializer initializer) {
+			@Nullable PgrollMigrationInitializer initializer) {
 		this.pgroll = pgroll;
 		this.migrations = migrations;
 		this.events = events;
@@ -128,7 +135,7 @@ public class PgrollEndpoint {
 	 * @param repaired whether there was an unfinished start to roll back
 	 * @param rolledBack its rollback, or {@code null} when every start had finished
 	 */
-	public record RepairOutcome(boolean repaired, RollbackResult rolledBack) {
+	public record RepairOutcome(boolean repaired, @Nullable RollbackResult rolledBack) {
 	}
 
 	/**
@@ -145,10 +152,11 @@ public class PgrollEndpoint {
 	 * @param history the newest migrations, oldest first
 	 * @param earlierHistory whether older migrations exist than the first one listed
 	 */
-	public record PgrollDescriptor(String schema, String state, String applicationVersionSchema,
-			String latestVersionSchema, String previousVersionSchema, MigrationRecord activeMigration,
-			Collection<BackfillProgress> backfill, MigrateResult startup,
-			List<MigrationRecord> history, boolean earlierHistory) implements OperationResponseBody {
+	public record PgrollDescriptor(String schema, String state, @Nullable String applicationVersionSchema,
+			@Nullable String latestVersionSchema, @Nullable String previousVersionSchema,
+			@Nullable MigrationRecord activeMigration, Collection<BackfillProgress> backfill,
+			@Nullable MigrateResult startup, List<MigrationRecord> history, boolean earlierHistory)
+			implements OperationResponseBody {
 	}
 
 }

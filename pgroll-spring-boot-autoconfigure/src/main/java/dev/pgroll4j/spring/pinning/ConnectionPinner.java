@@ -10,6 +10,7 @@ import java.util.WeakHashMap;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +111,7 @@ final class ConnectionPinner {
 	 * connection from {@code opener}, if there is one, opened while the first is held, must get a server process of
 	 * its own.
 	 */
-	void checkAtStartup(DataSource dataSource, DataSource opener) throws SQLException {
+	void checkAtStartup(DataSource dataSource, @Nullable DataSource opener) throws SQLException {
 		try (Connection connection = dataSource.getConnection()) {
 			Session session = Session.read(connection, CHECK, null);
 			boolean setBehindPooler = this.poolerMode == PoolerMode.SESSION && session.pooled();
@@ -245,14 +246,15 @@ final class ConnectionPinner {
 	 * @param serverProcess the server process that answered ({@code pg_backend_pid()})
 	 * @param keyProcess the process id the connection was opened with, or 0 if the driver does not say
 	 */
-	private record Session(String searchPath, String versionSetting, int serverProcess, int keyProcess) {
+	private record Session(String searchPath, @Nullable String versionSetting, int serverProcess, int keyProcess) {
 
 		/** Whether a pooler stands between: it hands the client a process id of its own making. */
 		boolean pooled() {
 			return this.keyProcess != 0 && this.keyProcess != this.serverProcess;
 		}
 
-		static Session read(Connection connection, String sql, VersionSelection selection) throws SQLException {
+		static Session read(Connection connection, String sql, @Nullable VersionSelection selection)
+				throws SQLException {
 			try (PreparedStatement statement = connection.prepareStatement(sql)) {
 				if (selection != null) {
 					statement.setString(1, selection.searchPath());
