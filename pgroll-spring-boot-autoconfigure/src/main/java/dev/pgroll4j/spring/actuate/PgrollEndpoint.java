@@ -2,6 +2,8 @@ package dev.pgroll4j.spring.actuate;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -18,9 +20,9 @@ import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.RollbackResult;
-import dev.pgroll4j.spring.autoconfigure.PgrollMigrationEvents;
-import dev.pgroll4j.spring.autoconfigure.PgrollMigrationInitializer;
-import dev.pgroll4j.spring.autoconfigure.PgrollMigrations;
+import dev.pgroll4j.spring.PgrollMigrationEvents;
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
+import dev.pgroll4j.spring.PgrollMigrations;
 
 /**
  * {@code /actuator/pgroll}: the state of the migrations (read), and complete or roll back the active migration, or
@@ -37,10 +39,17 @@ public class PgrollEndpoint {
 
 	private final PgrollMigrationEvents events;
 
-	private final PgrollMigrationInitializer initializer;
+	private final @Nullable PgrollMigrationInitializer initializer;
 
+	/**
+	 * The endpoint of an application's migrations.
+	 * @param pgroll the engine
+	 * @param migrations the application's migrations
+	 * @param events the engine's events, for the backfill progress
+	 * @param initializer what migrated at start-up, or {@code null} if nothing did
+	 */
 	public PgrollEndpoint(Pgroll pgroll, PgrollMigrations migrations, PgrollMigrationEvents events,
-			PgrollMigrationInitializer initializer) {
+			@Nullable PgrollMigrationInitializer initializer) {
 		this.pgroll = pgroll;
 		this.migrations = migrations;
 		this.events = events;
@@ -69,19 +78,55 @@ public class PgrollEndpoint {
 	/**
 	 * Completes ({@code complete}) or rolls back ({@code rollback}) the active migration, or rolls back a start that
 	 * did not finish because its process died ({@code repair}).
-	 * @throws InvalidEndpointRequestException for any other action
+	 * @param action what to do
+	 * @return the engine's result; for {@code repair}, a {@link RepairOutcome}
 	 */
 	@WriteOperation
-	public Object perform(@Selector String action) {
+	public Object perform(@Selector Action action) {
 		return switch (action) {
-			case "complete" -> this.pgroll.complete();
-			case "rollback" -> this.pgroll.rollback();
-			case "repair" -> this.pgroll.repair()
+			case COMPLETE -> this.pgroll.complete();
+			case ROLLBACK -> this.pgroll.rollback();
+			case REPAIR -> this.pgroll.repair()
 				.map((rollback) -> new RepairOutcome(true, rollback))
 				.orElse(new RepairOutcome(false, null));
-			default -> throw new InvalidEndpointRequestException("unknown action '" + action
-					+ "': use complete, rollback or repair", "unknown action");
 		};
+	}
+
+	/** What the write operation does, selected by the last segment of its path ({@code /actuator/pgroll/complete}). */
+	public enum Action {
+
+		/** Complete the active migration. */
+		COMPLETE,
+
+		/** Roll the active migration back. */
+		ROLLBACK,
+
+		/** Roll back a start that did not finish because its process died. */
+		REPAIR;
+
+		/** The action's name in a path, such as {@code complete}. */
+		public String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		/**
+		 * The action a path names, spelled exactly as its {@link #id()}.
+		 * @param id the path segment
+		 * @return the action
+		 * @throws InvalidEndpointRequestException for any other name
+		 */
+		public static Action of(String id) {
+			for (Action action : values()) {
+				if (action.id().equals(id)) {
+					return action;
+				}
+			}
+			List<String> ids = Stream.of(values()).map(Action::id).toList();
+			throw new InvalidEndpointRequestException("unknown action '" + id + "': use "
+					+ String.join(", ", ids.subList(0, ids.size() - 1)) + " or " + ids.get(ids.size() - 1),
+					"unknown action");
+		}
+
 	}
 
 	/**
@@ -90,7 +135,7 @@ public class PgrollEndpoint {
 	 * @param repaired whether there was an unfinished start to roll back
 	 * @param rolledBack its rollback, or {@code null} when every start had finished
 	 */
-	public record RepairOutcome(boolean repaired, RollbackResult rolledBack) {
+	public record RepairOutcome(boolean repaired, @Nullable RollbackResult rolledBack) {
 	}
 
 	/**
@@ -107,10 +152,11 @@ public class PgrollEndpoint {
 	 * @param history the newest migrations, oldest first
 	 * @param earlierHistory whether older migrations exist than the first one listed
 	 */
-	public record PgrollDescriptor(String schema, String state, String applicationVersionSchema,
-			String latestVersionSchema, String previousVersionSchema, MigrationRecord activeMigration,
-			Collection<BackfillProgress> backfill, MigrateResult startup,
-			List<MigrationRecord> history, boolean earlierHistory) implements OperationResponseBody {
+	public record PgrollDescriptor(String schema, String state, @Nullable String applicationVersionSchema,
+			@Nullable String latestVersionSchema, @Nullable String previousVersionSchema,
+			@Nullable MigrationRecord activeMigration, Collection<BackfillProgress> backfill,
+			@Nullable MigrateResult startup, List<MigrationRecord> history, boolean earlierHistory)
+			implements OperationResponseBody {
 	}
 
 }

@@ -25,10 +25,15 @@ public class PgrollEndpointWebExtension {
 		this.endpoint = endpoint;
 	}
 
+	/**
+	 * Runs an action, answering 400 for one the endpoint does not know.
+	 * @param action the action's name in the path, taken as it is so that an unknown one is answered like a
+	 * refused one (with the reason under {@code error}), not with Boot's conversion error
+	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> perform(@Selector String action) {
 		try {
-			return new WebEndpointResponse<>(this.endpoint.perform(action));
+			return new WebEndpointResponse<>(this.endpoint.perform(PgrollEndpoint.Action.of(action)));
 		}
 		catch (ForeignObjectsException ex) {
 			return new WebEndpointResponse<>(Map.of("error", ex.getMessage(), "objects", ex.objects()), 409);

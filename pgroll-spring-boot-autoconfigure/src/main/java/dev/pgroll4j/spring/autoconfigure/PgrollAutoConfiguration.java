@@ -28,6 +28,11 @@ import dev.pgroll4j.core.MigrateOptions;
 import dev.pgroll4j.core.MigrationListener;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.PgrollConfiguration;
+import dev.pgroll4j.spring.PgrollDataSource;
+import dev.pgroll4j.spring.PgrollMigrationEvents;
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
+import dev.pgroll4j.spring.PgrollMigrationStrategy;
+import dev.pgroll4j.spring.PgrollMigrations;
 
 /**
  * Auto-configuration of pgroll: loads the migration files, migrates at start-up (before anything else uses the
@@ -44,7 +49,7 @@ public final class PgrollAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PgrollMigrations pgrollMigrations(PgrollProperties properties, ResourceLoader resourceLoader) {
-		return PgrollMigrations.load(properties, resourceLoader);
+		return PgrollMigrations.load(properties.getLocations(), properties.getSchema(), resourceLoader);
 	}
 
 	@Bean
@@ -118,11 +123,15 @@ public final class PgrollAutoConfiguration {
 		return new PgrollMigrationInitializer(pgroll, migrations, strategy.getIfAvailable(() -> defaultStrategy));
 	}
 
-	/** A post-processor, created early: it reads the properties itself rather than depending on other beans. */
+	/**
+	 * A post-processor, created before most beans: it looks the properties and the migrations up when it first
+	 * pins a data source, so that it pins to the migrations start-up runs, whoever defines them.
+	 */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "pgroll.pin-connections", matchIfMissing = true)
-	static PgrollConnectionPinning pgrollConnectionPinning() {
-		return new PgrollConnectionPinning();
+	static DataSourcePinningPostProcessor pgrollConnectionPinning(ObjectProvider<PgrollProperties> properties,
+			ObjectProvider<PgrollMigrations> migrations) {
+		return new DataSourcePinningPostProcessor(properties, migrations);
 	}
 
 	/** pgroll needs a database: an application data source, JDBC connection details, or {@code pgroll.url}. */

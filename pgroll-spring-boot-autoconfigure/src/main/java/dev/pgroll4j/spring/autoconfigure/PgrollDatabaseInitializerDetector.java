@@ -4,6 +4,8 @@ import java.util.Set;
 
 import org.springframework.boot.sql.init.dependency.AbstractBeansOfTypeDatabaseInitializerDetector;
 
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
+
 /**
  * Marks {@link PgrollMigrationInitializer} as a database initializer, so that beans that use the database (JPA,
  * JdbcTemplate, JdbcClient, ...) are created only after the application's version schema exists.

@@ -9,6 +9,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.spring.PgrollMigrationEvents;
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
+import dev.pgroll4j.spring.PgrollMigrations;
 import dev.pgroll4j.spring.actuate.PgrollEndpoint;
 import dev.pgroll4j.spring.actuate.PgrollEndpointWebExtension;
 

@@ -9,7 +9,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 import dev.pgroll4j.core.Pgroll;
-import dev.pgroll4j.spring.actuate.PgrollHealthIndicator;
+import dev.pgroll4j.spring.PgrollMigrations;
+import dev.pgroll4j.spring.health.PgrollHealthIndicator;
 
 /**
  * The {@code pgroll} health indicator ({@code management.health.pgroll.enabled}).

@@ -10,7 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.pgroll4j.core.Pgroll;
-import dev.pgroll4j.spring.actuate.PgrollMetrics;
+import dev.pgroll4j.spring.metrics.PgrollMetrics;
 
 /**
  * pgroll's Micrometer meters. The metrics bean is a {@link MeterBinder}, which Boot binds to its registry, and a

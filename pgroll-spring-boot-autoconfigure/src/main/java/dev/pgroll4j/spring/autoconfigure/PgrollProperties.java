@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import dev.pgroll4j.spring.pinning.PoolerMode;
 
 /**
  * Configuration of pgroll migrations at start-up.
@@ -46,23 +50,23 @@ public class PgrollProperties {
 	/**
 	 * Role to switch to (SET ROLE) for migrating, so that the objects created belong to it.
 	 */
-	private String role;
+	private @Nullable String role;
 
 	/**
 	 * JDBC URL of the database to migrate, for a dedicated connection that may run DDL. If not set, the
 	 * application's data source settings are used with a connection of its own.
 	 */
-	private String url;
+	private @Nullable String url;
 
 	/**
 	 * Login user of the database to migrate.
 	 */
-	private String user;
+	private @Nullable String user;
 
 	/**
 	 * Login password of the database to migrate.
 	 */
-	private String password;
+	private @Nullable String password;
 
 	/**
 	 * Whether a migration left active by the previous deployment is completed before pending migrations start.
@@ -151,35 +155,35 @@ public class PgrollProperties {
 		this.lockRetryTimeout = lockRetryTimeout;
 	}
 
-	public String getRole() {
+	public @Nullable String getRole() {
 		return this.role;
 	}
 
-	public void setRole(String role) {
+	public void setRole(@Nullable String role) {
 		this.role = role;
 	}
 
-	public String getUrl() {
+	public @Nullable String getUrl() {
 		return this.url;
 	}
 
-	public void setUrl(String url) {
+	public void setUrl(@Nullable String url) {
 		this.url = url;
 	}
 
-	public String getUser() {
+	public @Nullable String getUser() {
 		return this.user;
 	}
 
-	public void setUser(String user) {
+	public void setUser(@Nullable String user) {
 		this.user = user;
 	}
 
-	public String getPassword() {
+	public @Nullable String getPassword() {
 		return this.password;
 	}
 
-	public void setPassword(String password) {
+	public void setPassword(@Nullable String password) {
 		this.password = password;
 	}
 
@@ -233,23 +237,6 @@ public class PgrollProperties {
 
 	public Backfill getBackfill() {
 		return this.backfill;
-	}
-
-	/** How the application's connections reach PostgreSQL. */
-	public enum PoolerMode {
-
-		/**
-		 * Directly, or through a pooler that passes pgjdbc's options startup parameter on: the pin is a startup
-		 * parameter, checked once on each new connection.
-		 */
-		NONE,
-
-		/**
-		 * Through a pooler in session mode that ignores the options startup parameter: each new connection is
-		 * pinned with SET and checked to keep its server connection.
-		 */
-		SESSION
-
 	}
 
 	/** Backfill settings. */

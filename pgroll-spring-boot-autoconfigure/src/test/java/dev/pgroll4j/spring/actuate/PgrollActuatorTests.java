@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.pgroll4j.core.MigrateResult;
-import dev.pgroll4j.spring.autoconfigure.PgrollMigrationStrategy;
+import dev.pgroll4j.spring.PgrollMigrationStrategy;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
@@ -106,6 +106,10 @@ class PgrollActuatorTests {
 		assertThat(again.statusCode()).isEqualTo(409);
 		assertThat(again.body()).contains("there is no active migration");
 		assertThat(post(context, "/actuator/pgroll/explode").statusCode()).isEqualTo(400);
+		HttpResponse<String> unknown = post(context, "/actuator/pgroll/Complete");
+		assertThat(unknown.statusCode()).as("actions are spelled as in the path").isEqualTo(400);
+		assertThat(unknown.body())
+			.isEqualTo("{\"error\":\"unknown action 'Complete': use complete, rollback or repair\"}");
 	}
 
 	@Test

@@ -26,6 +26,10 @@ import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.PgrollConfiguration;
+import dev.pgroll4j.spring.PgrollDataSource;
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
+import dev.pgroll4j.spring.PgrollMigrationStrategy;
+import dev.pgroll4j.spring.PgrollMigrations;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 

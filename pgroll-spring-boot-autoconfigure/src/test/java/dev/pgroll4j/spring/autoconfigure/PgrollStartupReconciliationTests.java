@@ -25,6 +25,8 @@ import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
+import dev.pgroll4j.spring.PgrollMigrations;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 

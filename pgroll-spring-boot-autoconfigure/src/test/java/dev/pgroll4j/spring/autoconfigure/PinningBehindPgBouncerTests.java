@@ -38,6 +38,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.pgroll4j.spring.pinning.ConnectionPinningException;
 import dev.pgroll4j.test.PgBouncer;
 import dev.pgroll4j.test.PgBouncer.PoolMode;
 import dev.pgroll4j.test.PostgresTest;

@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ public class PgrollMigrationEvents implements MigrationListener, BackfillListene
 	}
 
 	@Override
-	public void failed(String operation, String migration, Duration duration, RuntimeException failure) {
+	public void failed(String operation, @Nullable String migration, Duration duration, RuntimeException failure) {
 		this.listeners.forEach((listener) -> safely(() -> listener.failed(operation, migration, duration, failure)));
 	}
 

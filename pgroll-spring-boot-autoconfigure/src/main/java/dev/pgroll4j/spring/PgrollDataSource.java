@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring.pinning;
 
 import java.sql.Connection;
 import java.sql.SQLException;

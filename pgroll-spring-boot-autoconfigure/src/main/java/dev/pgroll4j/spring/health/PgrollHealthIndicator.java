@@ -1,11 +1,11 @@
-package dev.pgroll4j.spring.actuate;
+package dev.pgroll4j.spring.health;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
-import dev.pgroll4j.spring.autoconfigure.PgrollMigrations;
+import dev.pgroll4j.spring.PgrollMigrations;
 
 /**
  * UP while this application's version schema exists (an active migration is normal, not a problem); DOWN once it

@@ -1,5 +1,6 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ public class PgrollMigrationInitializer implements InitializingBean, Ordered {
 
 	private final PgrollMigrationStrategy strategy;
 
-	private volatile MigrateResult result;
+	private volatile @Nullable MigrateResult result;
 
 	public PgrollMigrationInitializer(Pgroll pgroll, PgrollMigrations migrations, PgrollMigrationStrategy strategy) {
 		this.pgroll = pgroll;
@@ -48,7 +49,7 @@ public class PgrollMigrationInitializer implements InitializingBean, Ordered {
 	}
 
 	/** What start-up did, or {@code null} if there were no migrations or the strategy reported nothing. */
-	public MigrateResult result() {
+	public @Nullable MigrateResult result() {
 		return this.result;
 	}
 

@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring.pinning;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,9 +19,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.core.VersionSelection;
+import dev.pgroll4j.spring.PgrollMigrations;
+import dev.pgroll4j.spring.autoconfigure.PgrollAutoConfiguration;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
@@ -35,11 +39,14 @@ class PgrollConnectionPinningTests {
 
 	private ApplicationContextRunner contextRunner;
 
+	private String schema;
+
 	private String versionSchema;
 
 	@BeforeEach
 	void useAFreshSchema(TestDatabase database) {
 		String schema = "pin" + (++schemas);
+		this.schema = schema;
 		this.versionSchema = schema + "_01_create_books";
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PgrollAutoConfiguration.class))
@@ -124,11 +131,11 @@ class PgrollConnectionPinningTests {
 			// The application's connections are those opened with the pin; the migrations' one is not.
 			List<CountingProxy.Session> pinned = proxy.sessions()
 				.stream()
-				.filter((session) -> String.valueOf(session.parameter("options")).contains(VersionPin.SETTING))
+				.filter((session) -> String.valueOf(session.parameter("options")).contains(VersionSelection.SETTING))
 				.toList();
 			assertThat(pinned).as("the pool's physical connections").hasSize(2);
 			// One check where each is opened; the first is also the one start-up borrows to check what the pool made of it.
-			assertThat(pinned).extracting((session) -> session.count(VersionPin.CHECK)).containsExactly(2L, 1L);
+			assertThat(pinned).extracting((session) -> session.count(ConnectionPinner.CHECK)).containsExactly(2L, 1L);
 		}
 	}
 
@@ -188,6 +195,19 @@ class PgrollConnectionPinningTests {
 	}
 
 	@Test
+	void connectionsArePinnedToTheMigrationsBeanStartUpRanNotToTheFilesOfTheConfiguredLocation() {
+		this.contextRunner.withUserConfiguration(OtherReleaseMigrationsConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(Pgroll.class).status().activeMigration().name()).isEqualTo("02_add_isbn");
+			this.versionSchema = this.schema + "_02_add_isbn";
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				assertPinned(connection);
+				execute(connection, "INSERT INTO books (id, title, isbn) VALUES (1, 'through the new version', 'x')");
+			}
+		});
+	}
+
+	@Test
 	void pinningCanBeTurnedOff() {
 		this.contextRunner.withPropertyValues("pgroll.pin-connections=false").run((context) -> {
 			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
@@ -213,6 +233,18 @@ class PgrollConnectionPinningTests {
 		try (Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
+	}
+
+	/** The application's own migrations bean: the files of release v2, whatever pgroll.locations says. */
+	@Configuration(proxyBeanMethods = false)
+	static class OtherReleaseMigrationsConfiguration {
+
+		@Bean
+		PgrollMigrations releaseTwoMigrations(Environment environment, ResourceLoader resourceLoader) {
+			return PgrollMigrations.load(List.of("classpath:pgroll/v2"), environment.getProperty("pgroll.schema"),
+					resourceLoader);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

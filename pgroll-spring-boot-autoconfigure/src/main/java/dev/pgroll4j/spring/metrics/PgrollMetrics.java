@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.actuate;
+package dev.pgroll4j.spring.metrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 import dev.pgroll4j.core.BackfillListener;
 import dev.pgroll4j.core.BackfillProgress;
@@ -42,7 +43,7 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 
 	private final Map<String, BackfillProgress> progress = new ConcurrentHashMap<>();
 
-	private MeterRegistry registry;
+	private @Nullable MeterRegistry registry;
 
 	/** Start-up migrates before Boot binds the registry; what happens until then is recorded on binding. */
 	private final List<Consumer<MeterRegistry>> pending = new ArrayList<>();
@@ -104,7 +105,7 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 	}
 
 	@Override
-	public void failed(String operation, String migration, Duration duration, RuntimeException failure) {
+	public void failed(String operation, @Nullable String migration, Duration duration, RuntimeException failure) {
 		record(operation, (migration != null) ? migration : "unknown", "failure", duration);
 	}
 
@@ -153,14 +154,14 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 		});
 	}
 
-	private static double remainingSeconds(BackfillProgress progress) {
+	private static double remainingSeconds(@Nullable BackfillProgress progress) {
 		if (progress == null || progress.estimatedRemaining() == null) {
 			return Double.NaN;
 		}
 		return progress.estimatedRemaining().toNanos() / 1e9;
 	}
 
-	private static double fraction(BackfillProgress progress) {
+	private static double fraction(@Nullable BackfillProgress progress) {
 		if (progress == null || progress.rowsTotal() == 0) {
 			return (progress != null && progress.finished()) ? 1 : 0;
 		}

@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring.pinning;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,7 +9,7 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Pins each connection it hands out to a version schema with a session-level setting. The fallback for pools
- * whose startup parameters cannot be set (see {@link PgrollConnectionPinning}): it costs a round trip per
+ * whose startup parameters cannot be set (see {@link DataSourcePinning}): it costs a round trip per
  * borrow, and commits at once when the connection comes out with auto-commit off, so that a later rollback of the
  * application's transaction cannot undo the pin. The same round trip tells whether a connection pooler stands
  * between, where such a pin holds only in session mode.
@@ -25,7 +25,7 @@ public class PinnedDataSource extends DelegatingDataSource {
 
 	/** The version schema connections are pinned to. */
 	public String versionSchema() {
-		return this.pinner.pin().versionSchema();
+		return this.pinner.selection().versionSchema();
 	}
 
 	@Override

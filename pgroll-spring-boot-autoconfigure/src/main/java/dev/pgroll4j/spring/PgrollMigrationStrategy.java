@@ -1,6 +1,8 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring;
 
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.Pgroll;
@@ -14,6 +16,12 @@ import dev.pgroll4j.core.migration.Migration;
 @FunctionalInterface
 public interface PgrollMigrationStrategy {
 
-	MigrateResult migrate(Pgroll pgroll, List<Migration> migrations);
+	/**
+	 * Runs (or checks) the migrations at start-up.
+	 * @param pgroll the engine
+	 * @param migrations the application's migrations, oldest first
+	 * @return what start-up did, or {@code null} to report nothing
+	 */
+	@Nullable MigrateResult migrate(Pgroll pgroll, List<Migration> migrations);
 
 }

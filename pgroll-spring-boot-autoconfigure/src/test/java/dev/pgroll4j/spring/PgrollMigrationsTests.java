@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ class PgrollMigrationsTests {
 	void aFileThatIsNotUtf8IsRefusedNamingTheFileAndOffset(@TempDir Path directory) throws IOException {
 		Files.write(directory.resolve("01_a.yaml"), "# caf\u00e9\noperations: []".getBytes(StandardCharsets.ISO_8859_1));
 		assertThatExceptionOfType(MigrationParseException.class)
-			.isThrownBy(() -> PgrollMigrations.load(properties(directory), new DefaultResourceLoader()))
+			.isThrownBy(() -> load(directory))
 			.withMessageContaining("01_a.yaml: is not valid UTF-8: byte 0xE9 at byte offset 5");
 	}
 
@@ -32,22 +32,20 @@ class PgrollMigrationsTests {
 	void aFileOverTheSizeLimitIsRefusedWithoutReadingItWhole(@TempDir Path directory) throws IOException {
 		Files.writeString(directory.resolve("01_a.yaml"), "operations: []\n#" + " ".repeat(2 << 20));
 		assertThatExceptionOfType(MigrationParseException.class)
-			.isThrownBy(() -> PgrollMigrations.load(properties(directory), new DefaultResourceLoader()))
+			.isThrownBy(() -> load(directory))
 			.withMessageContaining("01_a.yaml: is larger than 1048576 bytes");
 	}
 
 	@Test
 	void aByteOrderMarkIsSkipped(@TempDir Path directory) throws IOException {
 		Files.writeString(directory.resolve("01_a.json"), "\ufeff{\"operations\": []}");
-		assertThat(PgrollMigrations.load(properties(directory), new DefaultResourceLoader()).migrations())
+		assertThat(load(directory).migrations())
 			.extracting(Migration::name)
 			.containsExactly("01_a");
 	}
 
-	private static PgrollProperties properties(Path directory) {
-		PgrollProperties properties = new PgrollProperties();
-		properties.setLocations(List.of(directory.toUri().toString()));
-		return properties;
+	private static PgrollMigrations load(Path directory) {
+		return PgrollMigrations.load(List.of(directory.toUri().toString()), "public", new DefaultResourceLoader());
 	}
 
 }

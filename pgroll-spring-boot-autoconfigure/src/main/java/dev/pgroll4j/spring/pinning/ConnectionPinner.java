@@ -1,4 +1,4 @@
-package dev.pgroll4j.spring.autoconfigure;
+package dev.pgroll4j.spring.pinning;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,11 +10,12 @@ import java.util.WeakHashMap;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.pgroll4j.spring.autoconfigure.PgrollProperties.PoolerMode;
+import dev.pgroll4j.core.VersionSelection;
 
 /**
  * Makes and checks the pin of one data source's connections, and refuses a connection whose pin did not take.
@@ -30,9 +31,17 @@ final class ConnectionPinner {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectionPinner.class);
 
+	/** What a connection is pinned to, and which server process answers (a pooler may hand out another). */
+	static final String CHECK = "SELECT current_setting('search_path'), current_setting('" + VersionSelection.SETTING
+			+ "', true), pg_backend_pid()";
+
+	/** Pins a session with SET, answering like {@link #CHECK}: one round trip. */
+	static final String SET = "SELECT set_config('search_path', ?, false), set_config('" + VersionSelection.SETTING
+			+ "', ?, false), pg_backend_pid()";
+
 	private static final String DOCS = "See \"Behind a connection pooler\" in the pgroll Spring Boot documentation.";
 
-	private final VersionPin pin;
+	private final VersionSelection selection;
 
 	private final String dataSourceName;
 
@@ -41,14 +50,15 @@ final class ConnectionPinner {
 	/** The server process of each open client connection pinned with SET; guarded by this. */
 	private final Map<Connection, Integer> serverProcesses = new WeakHashMap<>();
 
-	ConnectionPinner(VersionPin pin, String dataSourceName, PoolerMode poolerMode) {
-		this.pin = pin;
+	ConnectionPinner(VersionSelection selection, String dataSourceName, PoolerMode poolerMode) {
+		this.selection = selection;
 		this.dataSourceName = dataSourceName;
 		this.poolerMode = poolerMode;
 	}
 
-	VersionPin pin() {
-		return this.pin;
+	/** The version connections are pinned to. */
+	VersionSelection selection() {
+		return this.selection;
 	}
 
 	/** Whether new connections carry the pin as a startup parameter rather than getting it with SET. */
@@ -62,17 +72,17 @@ final class ConnectionPinner {
 	 */
 	void pinNew(Connection connection) throws SQLException {
 		if (pinsAtStartup()) {
-			Session session = Session.read(connection, VersionPin.CHECK, null);
-			if (!this.pin.pins(session.searchPath(), session.versionSetting())) {
+			Session session = Session.read(connection, CHECK, null);
+			if (!this.selection.isSelectedBy(session.searchPath(), session.versionSetting())) {
 				throw startupParameterIgnored(session);
 			}
 			return;
 		}
 		Session set = set(connection);
 		record(connection, set);
-		Session next = Session.read(connection, VersionPin.CHECK, null);
+		Session next = Session.read(connection, CHECK, null);
 		record(connection, next);
-		if (!this.pin.pins(next.searchPath(), next.versionSetting())) {
+		if (!this.selection.isSelectedBy(next.searchPath(), next.versionSetting())) {
 			throw notKept(next, "the SET that pinned it did not last to its next transaction");
 		}
 	}
@@ -101,15 +111,15 @@ final class ConnectionPinner {
 	 * connection from {@code opener}, if there is one, opened while the first is held, must get a server process of
 	 * its own.
 	 */
-	void checkAtStartup(DataSource dataSource, DataSource opener) throws SQLException {
+	void checkAtStartup(DataSource dataSource, @Nullable DataSource opener) throws SQLException {
 		try (Connection connection = dataSource.getConnection()) {
-			Session session = Session.read(connection, VersionPin.CHECK, null);
+			Session session = Session.read(connection, CHECK, null);
 			boolean setBehindPooler = this.poolerMode == PoolerMode.SESSION && session.pooled();
 			if (setBehindPooler) {
 				// First: a query that ran on another server process than the SET is why the pin would be missing.
 				record(connection, session);
 			}
-			if (!this.pin.pins(session.searchPath(), session.versionSetting())) {
+			if (!this.selection.isSelectedBy(session.searchPath(), session.versionSetting())) {
 				throw new ConnectionPinningException(description() + ": on a connection borrowed from it, " + state(session)
 						+ ", although the pin took when it was made, so the pool changes it afterwards: its schema "
 						+ "(Hikari's schema), its connection init SQL, or a customizer.",
@@ -128,12 +138,12 @@ final class ConnectionPinner {
 				}
 			}
 			logger.debug("pgroll: connections of data source '{}' are pinned to version schema {}{}", this.dataSourceName,
-					this.pin.versionSchema(), session.pooled() ? " through a connection pooler" : "");
+					this.selection.versionSchema(), session.pooled() ? " through a connection pooler" : "");
 		}
 	}
 
 	private Session set(Connection connection) throws SQLException {
-		Session session = Session.read(connection, VersionPin.SET, this.pin);
+		Session session = Session.read(connection, SET, this.selection);
 		if (!connection.getAutoCommit()) {
 			// A rollback of the application's transaction must not undo the pin.
 			connection.commit();
@@ -194,12 +204,12 @@ final class ConnectionPinner {
 
 	private String description() {
 		return "Connections of data source '" + this.dataSourceName + "' are not pinned to version schema "
-				+ this.pin.versionSchema();
+				+ this.selection.versionSchema();
 	}
 
 	private static String state(Session session) {
 		String setting = session.versionSetting();
-		return "search_path is " + session.searchPath() + " and " + VersionPin.SETTING
+		return "search_path is " + session.searchPath() + " and " + VersionSelection.SETTING
 				+ ((setting == null || setting.isEmpty()) ? " is not set" : " is " + setting);
 	}
 
@@ -236,18 +246,19 @@ final class ConnectionPinner {
 	 * @param serverProcess the server process that answered ({@code pg_backend_pid()})
 	 * @param keyProcess the process id the connection was opened with, or 0 if the driver does not say
 	 */
-	private record Session(String searchPath, String versionSetting, int serverProcess, int keyProcess) {
+	private record Session(String searchPath, @Nullable String versionSetting, int serverProcess, int keyProcess) {
 
 		/** Whether a pooler stands between: it hands the client a process id of its own making. */
 		boolean pooled() {
 			return this.keyProcess != 0 && this.keyProcess != this.serverProcess;
 		}
 
-		static Session read(Connection connection, String sql, VersionPin pin) throws SQLException {
+		static Session read(Connection connection, String sql, @Nullable VersionSelection selection)
+				throws SQLException {
 			try (PreparedStatement statement = connection.prepareStatement(sql)) {
-				if (pin != null) {
-					statement.setString(1, pin.searchPath());
-					statement.setString(2, pin.versionSchema());
+				if (selection != null) {
+					statement.setString(1, selection.searchPath());
+					statement.setString(2, selection.versionSchema());
 				}
 				try (ResultSet rs = statement.executeQuery()) {
 					rs.next();
