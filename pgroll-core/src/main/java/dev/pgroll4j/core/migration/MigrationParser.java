@@ -51,6 +51,9 @@ import dev.pgroll4j.core.sql.Identifiers;
  * <p>
  * Files are UTF-8 (a leading byte order mark is skipped) of at most {@link #MAX_FILE_BYTES} bytes, refused by
  * size before they are read further; YAML anchors and aliases are resolved, up to {@link #MAX_EXPANDED_SIZE}.
+ *
+ * <p>Why one file of ~600 lines: every limit it enforces (size, encoding, characters, aliases, duplicate keys,
+ * operation count) runs in one pass over the document, before any operation record is built.
  */
 public final class MigrationParser {
 

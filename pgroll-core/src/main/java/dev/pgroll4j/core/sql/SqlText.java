@@ -23,6 +23,9 @@ import java.util.Set;
  * takes for quotes and comments. Where PostgreSQL versions differ (14 ends a number before letters, 15 and later
  * reject the letters as trailing junk) the reading is 14's: a later version then either agrees or refuses the
  * whole text. The readings are checked against the server and the driver by {@code ExpressionLexerFuzzTests}.
+ *
+ * <p>Why one file of ~800 lines: it is one scanner whose states (quotes, dollar quotes, comments, escapes in
+ * both readings) share a position and a token list; split, each piece would need them all.
  */
 public final class SqlText {
 
