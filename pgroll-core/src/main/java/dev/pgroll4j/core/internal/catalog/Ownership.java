@@ -48,7 +48,8 @@ public final class Ownership {
 			  SELECT min(d.refobjid) AS reads, count(DISTINCT d.refobjid) AS relations,
 			         bool_and(d.refclassid = 'pg_class'::regclass) AS only_relations
 			  FROM pg_depend d
-			  WHERE d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.deptype = 'n') x
+			  WHERE d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.deptype = 'n'
+			    AND NOT (d.refclassid = 'pg_class'::regclass AND d.refobjid = c.oid)) x
 			JOIN pg_class t ON t.oid = x.reads
 			JOIN pg_namespace tn ON tn.oid = t.relnamespace
 			WHERE n.nspname = ? AND c.relkind = 'v' AND x.relations = 1 AND x.only_relations
@@ -264,7 +265,8 @@ public final class Ownership {
 					SELECT t.oid, t.tgparentid <> 0, quote_ident(t.tgname),
 					       quote_ident(n.nspname) || '.' || quote_ident(c.relname)
 					FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-					WHERE t.tgfoid = ANY (?::oid[]) AND t.tgname LIKE '\\_pgroll\\_%' AND NOT t.tgisinternal
+					WHERE t.tgfoid = ANY (?::oid[]) AND t.tgname LIKE '\\_pgroll\\_%'
+					  AND (NOT t.tgisinternal OR t.tgparentid <> 0) -- before PostgreSQL 15 a partition's clone is internal
 					ORDER BY t.tgrelid, t.tgname
 					""")) {
 				query.setArray(1, oids(connection, functions.stream().map(Function::oid).toList()));
