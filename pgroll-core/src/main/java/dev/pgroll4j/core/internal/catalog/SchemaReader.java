@@ -195,4 +195,22 @@ public final class SchemaReader {
 
 	}
 
+	/**
+	 * Whether the schema holds no relation, type or routine of any kind, so that it
+	 * can be dropped without CASCADE.
+	 */
+	public static boolean isEmpty(Connection connection, String schema) throws SQLException {
+		try (PreparedStatement query = connection.prepareStatement("""
+				SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = n.oid)
+				   AND NOT EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = n.oid)
+				   AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = n.oid)
+				FROM pg_namespace n WHERE n.nspname = ?
+				""")) {
+			query.setString(1, schema);
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next() && rs.getBoolean(1);
+			}
+		}
+	}
+
 }

@@ -314,11 +314,11 @@ public final class MigrationEngine {
 				Map<String, Long> previousViews = checkOwnership(tx.connection(), drops, tx);
 				if (previous != null) {
 					// Old clients are done; their views would block dropping the columns they show.
-					dropVersionSchema(tx, previous, previousViews, "dropping the previous version schema");
+					VersionSchemas.drop(tx, previous, previousViews, "dropping the previous version schema");
 				}
 				Map<String, Long> ownViews = Ownership.ownViews(tx.connection(), schema(), active.versionSchema(),
 						tableNames(active.plan().result()), isolated(active.plan()));
-				dropTriggers(tx);
+				Triggers.dropAll(tx, schema());
 				for (Statement statement : collected.statements) {
 					statement.run(tx);
 				}
@@ -420,7 +420,7 @@ public final class MigrationEngine {
 			List<StoredMigration> history = this.state.history(connection);
 			checkHistoryMatches(history, local);
 			if (history.size() > local.size()) {
-				if (!schemaExists(connection, target)) {
+				if (!VersionSchemas.exists(connection, target)) {
 					throw new MigrationStateException("the database of schema \"" + schema() + "\" is ahead of this "
 							+ "application: its newest migration is \"" + newest.name() + "\" but \""
 							+ history.get(history.size() - 1).name() + "\" has been applied since, and this "
@@ -520,7 +520,7 @@ public final class MigrationEngine {
 				else {
 					String candidate = this.state.find(connection, active.parent()).map(this::versionSchemaOf)
 						.orElse(null);
-					previous = (candidate != null && schemaExists(connection, candidate)) ? candidate : null;
+					previous = (candidate != null && VersionSchemas.exists(connection, candidate)) ? candidate : null;
 				}
 			}
 			MigrationStatus.State state = records.isEmpty() ? MigrationStatus.State.NO_MIGRATIONS
@@ -609,20 +609,9 @@ public final class MigrationEngine {
 					+ Identifiers.printable(versionSchema) + "\" " + problem
 					+ (tooLong ? "; set a shorter version_schema" : ""));
 		}
-		if (schemaExists(connection, versionSchema)) {
+		if (VersionSchemas.exists(connection, versionSchema)) {
 			throw new MigrationValidationException(migration.source(), -1, null, field, "version schema \""
 					+ versionSchema + "\" already exists");
-		}
-	}
-
-	private static boolean schemaExists(Connection connection, String name) throws SQLException {
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
-			statement.setString(1, name);
-			try (ResultSet rs = statement.executeQuery()) {
-				rs.next();
-				return rs.getBoolean(1);
-			}
 		}
 	}
 
@@ -711,32 +700,18 @@ public final class MigrationEngine {
 		}
 		session.transactions().inTransaction("rollback of migration \"" + name + "\"", (tx) -> {
 			Map<String, Long> views = checkOwnership(tx.connection(), drops, tx);
-			dropVersionSchema(tx, versionSchema, views, "dropping version schema \"" + versionSchema + "\"");
-			dropTriggers(tx);
+			VersionSchemas.drop(tx, versionSchema, views, "dropping version schema \"" + versionSchema + "\"");
+			Triggers.dropAll(tx, schema());
 			for (Statement statement : statements) {
 				statement.run(tx);
 			}
-			if (!plan.base().exists() && isEmptySchema(tx)) {
+			if (!plan.base().exists() && SchemaReader.isEmpty(tx.connection(), schema())) {
 				tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(schema()), "dropping schema \"" + schema()
 						+ "\", which the start created");
 			}
 			this.state.delete(tx, name);
 			return null;
 		});
-	}
-
-	private boolean isEmptySchema(RetryingTransactions.Tx tx) throws SQLException {
-		try (PreparedStatement query = tx.connection().prepareStatement("""
-				SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = n.oid)
-				   AND NOT EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = n.oid)
-				   AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = n.oid)
-				FROM pg_namespace n WHERE n.nspname = ?
-				""")) {
-			query.setString(1, schema());
-			try (ResultSet rs = query.executeQuery()) {
-				return rs.next() && rs.getBoolean(1);
-			}
-		}
 	}
 
 	/**
@@ -760,38 +735,6 @@ public final class MigrationEngine {
 	}
 
 	/**
-	 * Drops the sync triggers, their functions and the backfill marker columns of the migrated schema (only one
-	 * migration is active), each by name and none with CASCADE: {@link #checkOwnership} made sure nothing else uses
-	 * them. A trigger cloned onto a partition goes with its parent's.
-	 */
-	private void dropTriggers(RetryingTransactions.Tx tx) throws SQLException {
-		String origin = "removing the migration's triggers";
-		Ownership.TriggerObjects objects = Ownership.triggerObjects(tx.connection(), schema());
-		for (Ownership.Trigger trigger : objects.triggers()) {
-			if (!trigger.onPartition()) {
-				tx.execute("DROP TRIGGER " + trigger.name() + " ON " + trigger.table(), origin);
-			}
-		}
-		for (Ownership.Function function : objects.functions()) {
-			tx.execute("DROP FUNCTION " + function.signature(), origin);
-		}
-		for (Ownership.Marker marker : objects.markers()) {
-			tx.execute("ALTER TABLE " + marker.qualifiedTable() + " DROP COLUMN "
-					+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN), origin);
-		}
-	}
-
-	/** The engine's views of a version schema, then the schema itself, which must then be empty: no CASCADE. */
-	private static void dropVersionSchema(RetryingTransactions.Tx tx, String versionSchema, Map<String, Long> views,
-			String origin) throws SQLException {
-		if (!views.isEmpty()) {
-			tx.execute("DROP VIEW " + views.keySet().stream().map((view) -> Sql.qualified(versionSchema, view))
-				.collect(Collectors.joining(", ")), origin);
-		}
-		tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema), origin);
-	}
-
-	/**
 	 * Refuses, listing them, when objects the engine did not create live in the version schema that complete or
 	 * rollback drops, or depend on the engine's views there, on the sync triggers or on what a {@code sql}
 	 * operation created. Runs before any DDL, and again inside the transaction just before the drops, with the
@@ -805,10 +748,8 @@ public final class MigrationEngine {
 		Map<String, Long> views = (drops.versionSchema() != null) ? Ownership.ownViews(connection, schema(),
 				drops.versionSchema(), drops.viewNames(), drops.namedLikeTables()) : Map.of();
 		if (lockWith != null && !views.isEmpty()) {
-			lockWith.execute("LOCK TABLE " + views.keySet().stream()
-				.map((view) -> Sql.qualified(drops.versionSchema(), view))
-				.collect(Collectors.joining(", ")) + " IN ACCESS EXCLUSIVE MODE", "dropping version schema \""
-						+ drops.versionSchema() + "\"");
+			VersionSchemas.lockViews(lockWith, drops.versionSchema(), views.keySet(), "dropping version schema \""
+					+ drops.versionSchema() + "\"");
 		}
 		List<Ownership.Foreign> foreign = new ArrayList<>();
 		if (drops.versionSchema() != null) {
