@@ -19,9 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +51,6 @@ import dev.pgroll4j.core.internal.sync.Backfill;
 import dev.pgroll4j.core.internal.sync.Triggers;
 import dev.pgroll4j.core.internal.sync.VersionSchemas;
 import dev.pgroll4j.core.migration.Migration;
-import dev.pgroll4j.core.migration.MigrationParser;
 import dev.pgroll4j.core.operations.CompleteContext;
 import dev.pgroll4j.core.operations.Operation;
 import dev.pgroll4j.core.operations.OperationContext;
@@ -80,8 +76,6 @@ import dev.pgroll4j.core.sql.SqlText;
 public final class MigrationEngine {
 
 	private static final Logger logger = LoggerFactory.getLogger(MigrationEngine.class);
-
-	private static final ObjectMapper JSON = JsonMapper.builder().build();
 
 	private final PgrollConfiguration configuration;
 
@@ -204,14 +198,13 @@ public final class MigrationEngine {
 			Probes probes = new Probes(connection);
 			Plan plan = plan(mapSql(migration), base, probes, recentVersionSchemas(connection));
 			String parent = this.state.latest(connection).map(StoredMigration::name).orElse(null);
-			String baseJson = JSON.writeValueAsString(base);
 			VersionSchemas views = new VersionSchemas(schema(), session.serverMajorVersion());
 			RetryingTransactions transactions = session.transactions();
 
 			StartRun run = transactions.inTransaction(step, (tx) -> {
 				StartRun attempt = new StartRun(migration.name(), new Triggers(schema(), versionSchema));
 				tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schema()), null);
-				this.state.insert(tx, migration.name(), migration.json(), parent, baseJson);
+				this.state.insert(tx, migration, parent, base);
 				MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(migration.name(), schema(),
 						versionSchema, tx.connection());
 				tx.mark("the before-start-DDL hook");
@@ -328,7 +321,7 @@ public final class MigrationEngine {
 				views.synchronize(tx, active.versionSchema(), shown, ownViews,
 						(replaced) -> refuseIfDependents(tx.connection(), active, replaced),
 						"updating version schema \"" + active.versionSchema() + "\"");
-				this.state.markDone(tx, active.record().name(), JSON.writeValueAsString(result));
+				this.state.markDone(tx, active.record().name(), result);
 				tx.mark("the after-complete-DDL hook");
 				this.configuration.hooks().afterCompleteDdl(hookContext);
 				return null;
@@ -477,10 +470,10 @@ public final class MigrationEngine {
 						+ "was renamed, removed or added out of order");
 			}
 			if ("pgroll".equals(applied.type())
-					&& !JSON.readTree(applied.migrationJson()).equals(JSON.readTree(file.json()))) {
+					&& !applied.sameContentAs(file)) {
 				throw new MigrationStateException("migration \"" + applied.name() + "\" was changed after it was "
 						+ "applied to schema \"" + schema() + "\": " + file.source() + " now contains "
-						+ file.json() + " but the database applied " + applied.migrationJson()
+						+ file.json() + " but the database applied " + applied.migrationAsStored()
 						+ "; restore the file and put the change in a new migration");
 			}
 		}
@@ -553,7 +546,7 @@ public final class MigrationEngine {
 	}
 
 	private String versionSchemaOf(StoredMigration row) {
-		return VersionSelection.versionSchemaName(schema(), row.versionName());
+		return row.versionSchema(schema());
 	}
 
 	/**
@@ -637,15 +630,14 @@ public final class MigrationEngine {
 				throw new MigrationStateException("cannot complete migration \"" + active.name() + "\": its start did "
 						+ "not finish (the process running it stopped); repair rolls it back, then start it again");
 			}
-			if (active.baseSchemaJson() == null) {
+			if (!active.recordsBaseSchema()) {
 				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name()
 						+ "\": it was started by another tool (no base schema recorded); finish it with that tool");
 			}
 			checkAgainstFile(active, verb);
-			Migration migration = MigrationParser.parseJson(active.name(),
-					"migration \"" + active.name() + "\" (history of schema \"" + schema() + "\")",
-					active.migrationJson());
-			SchemaSnapshot base = JSON.readValue(active.baseSchemaJson(), SchemaSnapshot.class);
+			Migration migration = active
+				.migration("migration \"" + active.name() + "\" (history of schema \"" + schema() + "\")");
+			SchemaSnapshot base = active.baseSchema();
 			Plan plan = plan(mapSql(migration), base, null);
 			String previous = (active.parent() != null)
 					? this.state.find(connection, active.parent()).map(this::versionSchemaOf).orElse(null) : null;
@@ -670,12 +662,12 @@ public final class MigrationEngine {
 					+ "the application's migrations (PgrollConfiguration.Builder.migrations(...), from "
 					+ "MigrationLoader; the Spring Boot starter does this) or call it on the instance that started it");
 		}
-		if (files.stream().noneMatch((file) -> MigrationFiles.sameContent(file.json(), active.migrationJson()))) {
+		if (files.stream().noneMatch(active::sameContentAs)) {
 			Migration file = files.get(0);
 			throw new MigrationStateException(refused + "the history holds other content than its file, and "
 					+ "SQL stored in the history is run only when it matches the file: " + file.source()
 					+ " contains " + file.json() + " but the history holds "
-					+ MigrationFiles.compact(active.migrationJson()) + "; deploy the file it was started with, or "
+					+ active.migrationCompact() + "; deploy the file it was started with, or "
 					+ "correct the history");
 		}
 	}
@@ -722,12 +714,12 @@ public final class MigrationEngine {
 		try {
 			Connection connection = session.connection();
 			Optional<StoredMigration> row = this.state.find(connection, name)
-				.filter((found) -> found.inferredUndoJson() != null);
+				.filter(StoredMigration::recordsUndo);
 			if (row.isEmpty()) {
 				return List.of();
 			}
-			return CreatedObjects.recorded(connection, schema(), row.get().inferredUndoJson(),
-					"cannot roll back migration \"" + name + "\" of schema \"" + schema() + "\": ");
+			String refused = "cannot roll back migration \"" + name + "\" of schema \"" + schema() + "\": ";
+			return CreatedObjects.recorded(connection, schema(), row.get().inferredUndo(refused), refused);
 		}
 		catch (SQLException ex) {
 			throw unexpected("reading the active migration of schema \"" + schema() + "\"", ex);
@@ -1029,7 +1021,7 @@ public final class MigrationEngine {
 					List<CreatedObjects.Identity> undo = CreatedObjects.created(before,
 							CreatedObjects.list(this.tx.connection(), schema()));
 					MigrationEngine.this.state.recordInferredUndo(this.tx, this.run.migration,
-							JSON.writeValueAsString(undo));
+							undo);
 				}
 			}
 			catch (SQLException ex) {

@@ -13,8 +13,11 @@ import java.util.Optional;
 
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.PgrollException;
+import dev.pgroll4j.core.internal.catalog.CreatedObjects;
 import dev.pgroll4j.core.internal.catalog.Privileges;
 import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.schema.SchemaSnapshot;
 import dev.pgroll4j.core.sql.Sql;
 
 /**
@@ -422,25 +425,30 @@ public final class StateStore {
 				+ " is not a single chain");
 	}
 
-	public void insert(RetryingTransactions.Tx tx, String name, String migrationJson, String parent, String baseSchemaJson)
+	/**
+	 * Records a migration as started: active, its start not finished, with the schema as it was before.
+	 * @param parent the migration before it, or {@code null} for the first
+	 */
+	public void insert(RetryingTransactions.Tx tx, Migration migration, String parent, SchemaSnapshot base)
 			throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("INSERT INTO " + this.table
 				+ " (schema, name, migration, parent, done, base_schema, start_finished)"
 				+ " VALUES (?, ?, ?::jsonb, ?, false, ?::jsonb, false)")) {
 			statement.setString(1, this.schema);
-			statement.setString(2, name);
-			statement.setString(3, migrationJson);
+			statement.setString(2, migration.name());
+			statement.setString(3, migration.json());
 			statement.setString(4, parent);
-			statement.setString(5, baseSchemaJson);
+			statement.setString(5, HistoryJson.write(base));
 			statement.executeUpdate();
 		}
 	}
 
 	/** What rolls back a sql operation without down: the objects it created, as identities (never SQL). */
-	public void recordInferredUndo(RetryingTransactions.Tx tx, String name, String objectsJson) throws SQLException {
+	public void recordInferredUndo(RetryingTransactions.Tx tx, String name, List<CreatedObjects.Identity> objects)
+			throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
 				+ " SET inferred_undo = ?::jsonb WHERE schema = ? AND name = ? AND NOT done")) {
-			statement.setString(1, objectsJson);
+			statement.setString(1, HistoryJson.write(objects));
 			statement.setString(2, this.schema);
 			statement.setString(3, name);
 			statement.executeUpdate();
@@ -456,12 +464,13 @@ public final class StateStore {
 		}
 	}
 
-	public void markDone(RetryingTransactions.Tx tx, String name, String resultingSchemaJson) throws SQLException {
+	/** Records a migration as completed, with the schema it left; what only an active migration needs goes. */
+	public void markDone(RetryingTransactions.Tx tx, String name, SchemaSnapshot resultingSchema) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
 				+ " SET done = true, updated_at = current_timestamp, resulting_schema = ?::jsonb, base_schema = NULL,"
 				+ " inferred_undo = NULL"
 				+ " WHERE schema = ? AND name = ? AND NOT done")) {
-			statement.setString(1, resultingSchemaJson);
+			statement.setString(1, HistoryJson.write(resultingSchema));
 			statement.setString(2, this.schema);
 			statement.setString(3, name);
 			if (statement.executeUpdate() != 1) {
