@@ -638,7 +638,7 @@ public final class MigrationEngine {
 			Migration migration = active
 				.migration("migration \"" + active.name() + "\" (history of schema \"" + schema() + "\")");
 			SchemaSnapshot base = active.baseSchema();
-			Plan plan = plan(mapSql(migration), base, null);
+			Plan plan = plan(mapSql(migration), base, Probes.NONE);
 			String previous = (active.parent() != null)
 					? this.state.find(connection, active.parent()).map(this::versionSchemaOf).orElse(null) : null;
 			return new ActiveMigration(active, migration, plan,
@@ -1271,9 +1271,6 @@ public final class MigrationEngine {
 
 		@Override
 		public void checkType(String field, String type) {
-			if (this.probes == null) {
-				return;
-			}
 			Probes.Problem problem = this.probes.typeProblem(type);
 			if (problem != null) {
 				throw invalid(field, "type \"" + type + "\" is not valid: " + problem.message());
@@ -1282,13 +1279,13 @@ public final class MigrationEngine {
 
 		@Override
 		public void checkValue(String field, String sql, String table, Map<String, String> columns, String type) {
-			report(field, (this.probes != null) ? this.probes.valueProblem(sql, table, columns, type) : null);
+			report(field, this.probes.valueProblem(sql, table, columns, type));
 		}
 
 		@Override
 		public void checkDownValue(String field, String sql, String table, Map<String, String> columns,
 				String type) {
-			Probes.Problem problem = (this.probes != null) ? this.probes.valueProblem(sql, table, columns, type) : null;
+			Probes.Problem problem = this.probes.valueProblem(sql, table, columns, type);
 			if (problem != null && problem.isUnresolvedReference() && !this.strictDown) {
 				String warning = invalid(field, "the SQL will fail when the new version writes: " + problem.message())
 					.getMessage();
@@ -1301,29 +1298,26 @@ public final class MigrationEngine {
 
 		@Override
 		public void checkDefault(String field, String sql, String type) {
-			report(field, (this.probes != null) ? this.probes.defaultProblem(sql, type) : null);
+			report(field, this.probes.defaultProblem(sql, type));
 		}
 
 		@Override
 		public void checkCondition(String field, String sql, Map<String, String> columns) {
-			report(field, (this.probes != null) ? this.probes.conditionProblem(sql, columns) : null);
+			report(field, this.probes.conditionProblem(sql, columns));
 		}
 
 		@Override
 		public void checkGenerated(String field, String sql, Map<String, String> columns, String type) {
-			report(field, (this.probes != null) ? this.probes.generatedProblem(sql, columns, type) : null);
+			report(field, this.probes.generatedProblem(sql, columns, type));
 		}
 
 		@Override
 		public void checkPredicate(String field, String sql, Map<String, String> columns) {
-			report(field, (this.probes != null) ? this.probes.predicateProblem(sql, columns) : null);
+			report(field, this.probes.predicateProblem(sql, columns));
 		}
 
 		@Override
 		public List<String> dependentsOf(String physicalTable, String physicalColumn, boolean includeLostOnDrop) {
-			if (this.probes == null) {
-				return List.of();
-			}
 			try {
 				return this.probes.dependentsOf(Sql.qualified(this.schema.name(), physicalTable), physicalColumn)
 					.stream()
