@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
 
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.sql.Sql;
@@ -88,11 +89,11 @@ public final class CreatedObjects {
 			this.routine = routine;
 		}
 
-		static Kind of(String label) {
+		static @Nullable Kind of(String label) {
 			return Arrays.stream(values()).filter((kind) -> kind.label.equals(label)).findFirst().orElse(null);
 		}
 
-		static Kind ofKeyword(String keyword) {
+		static @Nullable Kind ofKeyword(String keyword) {
 			return Arrays.stream(values()).filter((kind) -> kind.keyword.equals(keyword)).findFirst().orElse(null);
 		}
 
@@ -107,7 +108,7 @@ public final class CreatedObjects {
 	 * gives it; else {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Identity(String kind, String schema, String name, String arguments) {
+	public record Identity(String kind, String schema, String name, @Nullable String arguments) {
 
 		/** Whether both name the same object, whatever kind each claims it is. */
 		boolean sameObject(Identity other) {
@@ -219,7 +220,7 @@ public final class CreatedObjects {
 		return refs;
 	}
 
-	private static String problem(Identity object, String schema, Set<Identity> present) {
+	private static @Nullable String problem(Identity object, String schema, Set<Identity> present) {
 		Kind kind = Kind.of(object.kind());
 		if (kind == null) {
 			return "is not a kind of object a migration's up is recorded to have created";
@@ -244,7 +245,7 @@ public final class CreatedObjects {
 	 * <arguments>)] CASCADE}, names as {@code quote_ident} writes them), or {@code null} for anything else. The
 	 * statement itself is never run: the object is checked and dropped like any other.
 	 */
-	public static Identity legacy(String statement) {
+	public static @Nullable Identity legacy(String statement) {
 		Matcher matcher = LEGACY.matcher(statement);
 		if (!matcher.matches()) {
 			return null;

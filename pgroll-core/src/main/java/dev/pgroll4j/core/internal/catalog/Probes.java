@@ -168,7 +168,7 @@ public class Probes {
 	 * @param kind {@code view}, {@code policy}, {@code trigger} or {@code statistics}
 	 * @param schema its schema, for views and statistics
 	 */
-	public record Dependent(String kind, String schema, String name) {
+	public record Dependent(String kind, @Nullable String schema, String name) {
 
 		@Override
 		public String toString() {
@@ -182,7 +182,7 @@ public class Probes {
 	 *
 	 * @param sqlState the SQLSTATE, or {@code null} when the fragment was refused before reaching the server
 	 */
-	public record Problem(String sqlState, String message) {
+	public record Problem(@Nullable String sqlState, String message) {
 
 		/** An unknown column, function or table: a reference the server could not resolve. */
 		public boolean isUnresolvedReference() {

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.schema.ColumnSnapshot;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.IndexSnapshot;
@@ -166,7 +168,7 @@ public final class SchemaReader {
 		return new SchemaSnapshot(schema, exists, tables, occupied);
 	}
 
-	private static List<String> strings(Array array) throws SQLException {
+	private static List<String> strings(@Nullable Array array) throws SQLException {
 		if (array == null) {
 			return List.of();
 		}

@@ -3,6 +3,8 @@ package dev.pgroll4j.core.internal.state;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -78,7 +80,7 @@ final class HistoryJson {
 		return recorded;
 	}
 
-	private static CreatedObjects.Identity identity(JsonNode entry) {
+	private static CreatedObjects.@Nullable Identity identity(JsonNode entry) {
 		if (!entry.isObject() || entry.properties().stream()
 			.anyMatch((field) -> !List.of("kind", "schema", "name", "arguments").contains(field.getKey())
 					|| !field.getValue().isString())) {

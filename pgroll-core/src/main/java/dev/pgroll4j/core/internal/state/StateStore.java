@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.PgrollException;
 import dev.pgroll4j.core.internal.catalog.CreatedObjects;
@@ -187,7 +189,7 @@ public final class StateStore {
 	}
 
 	/** One row of {@link #UNTRUSTED} as a sentence part. */
-	private String problem(String role, String what, String detail) {
+	private String problem(@Nullable String role, String what, @Nullable String detail) {
 		String who = (role == null) ? "PUBLIC" : "role " + Sql.ident(role);
 		return who + switch (what) {
 			case "owns schema" -> " owns schema " + Sql.ident(this.stateSchema);
@@ -203,8 +205,8 @@ public final class StateStore {
 		};
 	}
 
-	private MigrationStateException untrusted(String migratingRole, String schemaOwner, String tableOwner,
-			List<String> problems) {
+	private MigrationStateException untrusted(@Nullable String migratingRole, @Nullable String schemaOwner,
+			@Nullable String tableOwner, List<String> problems) {
 		String role = Sql.ident(migratingRole);
 		String owners = (schemaOwner != null) ? " (schema owned by role " + Sql.ident(schemaOwner)
 				+ ((tableOwner != null) ? ", table owned by role " + Sql.ident(tableOwner) : "") + ")" : "";
@@ -429,8 +431,8 @@ public final class StateStore {
 	 * Records a migration as started: active, its start not finished, with the schema as it was before.
 	 * @param parent the migration before it, or {@code null} for the first
 	 */
-	public void insert(RetryingTransactions.Tx tx, Migration migration, String parent, SchemaSnapshot base)
-			throws SQLException {
+	public void insert(RetryingTransactions.Tx tx, Migration migration, @Nullable String parent,
+			SchemaSnapshot base) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("INSERT INTO " + this.table
 				+ " (schema, name, migration, parent, done, base_schema, start_finished)"
 				+ " VALUES (?, ?, ?::jsonb, ?, false, ?::jsonb, false)")) {

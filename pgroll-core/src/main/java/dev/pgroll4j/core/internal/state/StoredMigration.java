@@ -4,6 +4,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.core.internal.catalog.CreatedObjects;
 import dev.pgroll4j.core.migration.Migration;
@@ -19,9 +21,9 @@ public final class StoredMigration {
 
 	private final String name;
 
-	private final String migration;
+	private final @Nullable String migration;
 
-	private final String parent;
+	private final @Nullable String parent;
 
 	private final boolean done;
 
@@ -31,19 +33,20 @@ public final class StoredMigration {
 
 	private final String type;
 
-	private final String baseSchema;
+	private final @Nullable String baseSchema;
 
 	private final String versionName;
 
-	private final String inferredUndo;
+	private final @Nullable String inferredUndo;
 
 	private final boolean startFinished;
 
-	private final Boolean versionSchemaExists;
+	private final @Nullable Boolean versionSchemaExists;
 
-	StoredMigration(String name, String migration, String parent, boolean done, OffsetDateTime createdAt,
-			OffsetDateTime updatedAt, String type, String baseSchema, String versionName, String inferredUndo,
-			boolean startFinished, Boolean versionSchemaExists) {
+	StoredMigration(String name, @Nullable String migration, @Nullable String parent, boolean done,
+			OffsetDateTime createdAt, OffsetDateTime updatedAt, String type, @Nullable String baseSchema,
+			String versionName, @Nullable String inferredUndo, boolean startFinished,
+			@Nullable Boolean versionSchemaExists) {
 		this.name = name;
 		this.migration = migration;
 		this.parent = parent;
@@ -62,7 +65,8 @@ public final class StoredMigration {
 		return this.name;
 	}
 
-	public String parent() {
+	/** The migration before it, or {@code null} for the first. */
+	public @Nullable String parent() {
 		return this.parent;
 	}
 
@@ -78,7 +82,7 @@ public final class StoredMigration {
 		return this.updatedAt;
 	}
 
-	/** {@code pgroll}, or {@code inferred} and {@code baseline} for rows pgroll writes that hold no migration to run. */
+	/** {@code pgroll}, or {@code inferred} and {@code baseline} for rows pgroll writes that hold nothing to run. */
 	public String type() {
 		return this.type;
 	}
@@ -99,7 +103,7 @@ public final class StoredMigration {
 	}
 
 	/** Whether its version schema exists, where the query asked ({@link StateStore#newest}); else {@code null}. */
-	public Boolean versionSchemaExists() {
+	public @Nullable Boolean versionSchemaExists() {
 		return this.versionSchemaExists;
 	}
 
@@ -151,7 +155,7 @@ public final class StoredMigration {
 		return HistoryJson.readUndo(Objects.requireNonNull(this.inferredUndo, "no undo recorded"), refused);
 	}
 
-	private String stored(String document) {
+	private String stored(@Nullable String document) {
 		return Objects.requireNonNull(document, () -> "the row of migration \"" + this.name
 				+ "\" was read without its documents");
 	}

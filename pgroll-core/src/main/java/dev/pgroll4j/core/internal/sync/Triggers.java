@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.core.internal.catalog.Ownership;
 import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
@@ -236,7 +238,7 @@ public final class Triggers {
 	 * @param token what the backfill's session sets in {@link #BACKFILL_SETTING} so that the trigger stands aside;
 	 * {@code null} until the trigger statements are made
 	 */
-	public record Fill(List<String> targets, List<String> expressions, String token) {
+	public record Fill(List<String> targets, List<String> expressions, @Nullable String token) {
 
 		/** The SET list of a backfill batch: the marker cleared and each target computed. */
 		String setList() {
@@ -364,7 +366,7 @@ public final class Triggers {
 		private boolean marker;
 
 		/** Set for the backfill's session so this table's old-version trigger stands aside; see the class comment. */
-		private String token;
+		private @Nullable String token;
 
 		TableTrigger(String table) {
 			this.table = table;
