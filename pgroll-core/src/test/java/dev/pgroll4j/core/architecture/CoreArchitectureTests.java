@@ -5,6 +5,9 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import dev.pgroll4j.core.operations.OperationContext;
+import dev.pgroll4j.core.operations.ValidationContext;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -45,6 +48,25 @@ class CoreArchitectureTests {
 		.should()
 		.dependOnClassesThat()
 		.resideInAPackage("dev.pgroll4j.core.internal..");
+
+	/** Operations are driven by the engine's verbs alone; the rest of the internals know nothing of them. */
+	@ArchTest
+	static final ArchRule onlyTheEngineDrivesOperations = noClasses().that()
+		.resideInAPackage("dev.pgroll4j.core.internal..")
+		.and()
+		.resideOutsideOfPackage("dev.pgroll4j.core.internal.engine..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("dev.pgroll4j.core.operations..");
+
+	/** The contexts an operation validates, starts, completes and rolls back through are the engine's. */
+	@ArchTest
+	static final ArchRule phaseContextsAreImplementedByTheEngine = classes().that()
+		.implement(OperationContext.class)
+		.or()
+		.implement(ValidationContext.class)
+		.should()
+		.resideInAPackage("dev.pgroll4j.core.internal.engine");
 
 	@ArchTest
 	static final ArchRule coreKnowsNothingOfSpring = noClasses().should()

@@ -16,10 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
+import org.jspecify.annotations.Nullable;
 
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.sql.Sql;
@@ -34,8 +31,6 @@ import dev.pgroll4j.core.sql.Sql;
  * tables) need no cascade.
  */
 public final class CreatedObjects {
-
-	private static final ObjectMapper JSON = JsonMapper.builder().build();
 
 	/**
 	 * Every object with its identity, catalog and OID. Objects that belong to another (a range type's constructor functions, an
@@ -94,11 +89,11 @@ public final class CreatedObjects {
 			this.routine = routine;
 		}
 
-		static Kind of(String label) {
+		static @Nullable Kind of(String label) {
 			return Arrays.stream(values()).filter((kind) -> kind.label.equals(label)).findFirst().orElse(null);
 		}
 
-		static Kind ofKeyword(String keyword) {
+		static @Nullable Kind ofKeyword(String keyword) {
 			return Arrays.stream(values()).filter((kind) -> kind.keyword.equals(keyword)).findFirst().orElse(null);
 		}
 
@@ -113,7 +108,7 @@ public final class CreatedObjects {
 	 * gives it; else {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Identity(String kind, String schema, String name, String arguments) {
+	public record Identity(String kind, String schema, String name, @Nullable String arguments) {
 
 		/** Whether both name the same object, whatever kind each claims it is. */
 		boolean sameObject(Identity other) {
@@ -163,13 +158,12 @@ public final class CreatedObjects {
 	/**
 	 * The objects the history records that are still there, in the order they are to be dropped, after checking each
 	 * against the migrated schema: an object of another schema, of an unknown kind, or there under another kind is
-	 * refused, and so is anything that is neither an identity nor a statement exactly as the previous release wrote
-	 * it. Objects already gone are skipped.
+	 * refused. Objects already gone are skipped.
+	 * @param recorded what the history records, as the state store reads it
 	 * @param refused the start of the error message, naming the migration
 	 */
-	public static List<Identity> recorded(Connection connection, String schema, String recordedJson, String refused)
-			throws SQLException {
-		List<Identity> recorded = parse(recordedJson, refused);
+	public static List<Identity> recorded(Connection connection, String schema, List<Identity> recorded,
+			String refused) throws SQLException {
 		Set<Identity> present = list(connection, schema);
 		List<Identity> kept = new ArrayList<>();
 		for (Identity object : recorded) {
@@ -226,7 +220,7 @@ public final class CreatedObjects {
 		return refs;
 	}
 
-	private static String problem(Identity object, String schema, Set<Identity> present) {
+	private static @Nullable String problem(Identity object, String schema, Set<Identity> present) {
 		Kind kind = Kind.of(object.kind());
 		if (kind == null) {
 			return "is not a kind of object a migration's up is recorded to have created";
@@ -246,51 +240,12 @@ public final class CreatedObjects {
 		return null;
 	}
 
-	private static List<Identity> parse(String recordedJson, String refused) {
-		JsonNode entries;
-		try {
-			entries = JSON.readTree(recordedJson);
-		}
-		catch (JacksonException ex) {
-			entries = null;
-		}
-		if (entries == null || !entries.isArray()) {
-			throw new MigrationStateException(refused + "what its history records to undo (inferred_undo) is not a "
-					+ "list of objects; nothing was dropped");
-		}
-		List<Identity> recorded = new ArrayList<>();
-		for (JsonNode entry : entries) {
-			Identity object = entry.isString() ? legacy(entry.asString()) : identity(entry);
-			if (object == null) {
-				throw new MigrationStateException(refused + "what its history records to undo (inferred_undo) holds "
-						+ entry + ", which is neither an object's identity ({\"kind\", \"schema\", \"name\"} and, "
-						+ "for routines, \"arguments\") nor a DROP statement exactly as the previous release wrote "
-						+ "it; nothing was dropped, and no SQL from the history is run");
-			}
-			recorded.add(object);
-		}
-		return recorded;
-	}
-
-	private static Identity identity(JsonNode entry) {
-		if (!entry.isObject() || entry.properties().stream()
-			.anyMatch((field) -> !List.of("kind", "schema", "name", "arguments").contains(field.getKey())
-					|| !field.getValue().isString())) {
-			return null;
-		}
-		if (!entry.hasNonNull("kind") || !entry.hasNonNull("schema") || !entry.hasNonNull("name")) {
-			return null;
-		}
-		return new Identity(entry.get("kind").asString(), entry.get("schema").asString(), entry.get("name").asString(),
-				entry.hasNonNull("arguments") ? entry.get("arguments").asString() : null);
-	}
-
 	/**
 	 * An identity read from a statement of the previous release ({@code DROP <KIND> IF EXISTS <schema>.<name>[(
 	 * <arguments>)] CASCADE}, names as {@code quote_ident} writes them), or {@code null} for anything else. The
 	 * statement itself is never run: the object is checked and dropped like any other.
 	 */
-	static Identity legacy(String statement) {
+	public static @Nullable Identity legacy(String statement) {
 		Matcher matcher = LEGACY.matcher(statement);
 		if (!matcher.matches()) {
 			return null;

@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.ForeignObjectsException;
 import dev.pgroll4j.core.sql.InternalNames;
 
@@ -327,7 +329,7 @@ public final class Ownership {
 	 * {@code ALTER <kind> <identity> SET SCHEMA <schema>}, for objects such a statement can move.
 	 * @param quotedSchema the target schema, quoted as needed
 	 */
-	public static String move(Foreign object, String quotedSchema) {
+	public static @Nullable String move(Foreign object, String quotedSchema) {
 		if (!MOVABLE.contains(object.type())) {
 			return null;
 		}
@@ -346,7 +348,7 @@ public final class Ownership {
 		}
 	}
 
-	private static Long namespace(Connection connection, String name) throws SQLException {
+	private static @Nullable Long namespace(Connection connection, String name) throws SQLException {
 		try (PreparedStatement statement = connection
 			.prepareStatement("SELECT oid FROM pg_namespace WHERE nspname = ?")) {
 			statement.setString(1, name);
@@ -380,8 +382,8 @@ public final class Ownership {
 	 * @param goesWithAnother whether it goes with another object in the way (a serial column's sequence)
 	 * @param advice how to get it out of the way
 	 */
-	public record Foreign(String description, String type, String identity, String dependsOn, boolean inDroppedSchema,
-			boolean goesWithAnother, String advice) {
+	public record Foreign(String description, String type, String identity, @Nullable String dependsOn,
+			boolean inDroppedSchema, boolean goesWithAnother, @Nullable String advice) {
 
 		public Foreign advised(String advice) {
 			return new Foreign(this.description, this.type, this.identity, this.dependsOn, this.inDroppedSchema,

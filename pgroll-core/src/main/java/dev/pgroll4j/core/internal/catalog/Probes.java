@@ -9,6 +9,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.pgroll4j.core.internal.jdbc.ContainedSql;
 import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
@@ -25,16 +28,32 @@ import dev.pgroll4j.core.sql.SqlText;
  * server refuses it unless it is one statement, and refuses transaction control, so that no fragment can end the
  * probe's transaction or the start transaction a probe runs in.
  */
-public final class Probes {
+public class Probes {
 
-	private final Connection connection;
+	/**
+	 * Probes that find nothing to report, for validation without a live connection: replaying a migration from the
+	 * history for complete or rollback, whose checks ran when it started. It cannot answer what only a start asks
+	 * ({@link #isVolatileDefault}, {@link #resolvesWithCatalogOnly}, {@link #definesRoutinesOrOperators}).
+	 */
+	public static final Probes NONE = new None();
+
+	/** {@code null} only in {@link #NONE}, which overrides every probe. */
+	private final @Nullable Connection connection;
 
 	public Probes(Connection connection) {
 		this.connection = connection;
 	}
 
+	private Probes() {
+		this.connection = null;
+	}
+
+	private Connection connection() {
+		return Objects.requireNonNull(this.connection, "probes without a connection");
+	}
+
 	/** Why PostgreSQL does not accept {@code type} as a type name, or {@code null}. */
-	public Problem typeProblem(String type) {
+	public @Nullable Problem typeProblem(String type) {
 		if (ColumnTypes.isSerial(type)) {
 			return null;
 		}
@@ -58,7 +77,7 @@ public final class Probes {
 	 * Why {@code expression} cannot be assigned to a column of {@code type} when the row's columns are in scope, as
 	 * {@code up} and {@code down} are in the sync trigger; {@code null} if it is fine. Planned, never run.
 	 */
-	public Problem valueProblem(String expression, String table, Map<String, String> columns, String type) {
+	public @Nullable Problem valueProblem(String expression, String table, Map<String, String> columns, String type) {
 		return scratch((statement) -> {
 			statement.execute(createProbeTable(columns, ""));
 			statement.execute("CREATE TEMPORARY TABLE \"_pgroll_value\" (\"value\" " + ColumnTypes.castable(type) + ")");
@@ -68,24 +87,24 @@ public final class Probes {
 	}
 
 	/** Why {@code expression} is not a valid DEFAULT for a column of {@code type}, or {@code null}. */
-	public Problem defaultProblem(String expression, String type) {
+	public @Nullable Problem defaultProblem(String expression, String type) {
 		return scratch((statement) -> statement.execute("CREATE TEMPORARY TABLE \"_pgroll_probe\" (\"value\" "
 				+ ColumnTypes.castable(type) + " DEFAULT " + expression + ")"));
 	}
 
 	/** Why {@code expression} is not a valid CHECK constraint over these columns, or {@code null}. */
-	public Problem conditionProblem(String expression, Map<String, String> columns) {
+	public @Nullable Problem conditionProblem(String expression, Map<String, String> columns) {
 		return scratch((statement) -> statement.execute(createProbeTable(columns, ", CHECK (" + expression + ")")));
 	}
 
 	/** Why {@code expression} cannot generate a stored column of {@code type} from these columns, or {@code null}. */
-	public Problem generatedProblem(String expression, Map<String, String> columns, String type) {
+	public @Nullable Problem generatedProblem(String expression, Map<String, String> columns, String type) {
 		return scratch((statement) -> statement.execute(createProbeTable(columns, ", \"_pgroll_generated\" "
 				+ ColumnTypes.castable(type) + " GENERATED ALWAYS AS (" + expression + ") STORED")));
 	}
 
 	/** Why {@code expression} is not a valid partial-index predicate over these columns, or {@code null}. */
-	public Problem predicateProblem(String expression, Map<String, String> columns) {
+	public @Nullable Problem predicateProblem(String expression, Map<String, String> columns) {
 		return scratch((statement) -> {
 			statement.execute(createProbeTable(columns, ""));
 			statement.execute("CREATE INDEX ON pg_temp.\"_pgroll_probe\" ((1)) WHERE (" + expression + ")");
@@ -108,7 +127,7 @@ public final class Probes {
 	 */
 	public List<Dependent> dependentsOf(String qualifiedTable, String column) throws SQLException {
 		List<Dependent> dependents = new ArrayList<>();
-		try (PreparedStatement statement = this.connection.prepareStatement("""
+		try (PreparedStatement statement = connection().prepareStatement("""
 				WITH col AS (
 				  SELECT attrelid, attnum FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = ?
 				), deps AS (
@@ -149,7 +168,7 @@ public final class Probes {
 	 * @param kind {@code view}, {@code policy}, {@code trigger} or {@code statistics}
 	 * @param schema its schema, for views and statistics
 	 */
-	public record Dependent(String kind, String schema, String name) {
+	public record Dependent(String kind, @Nullable String schema, String name) {
 
 		@Override
 		public String toString() {
@@ -163,7 +182,7 @@ public final class Probes {
 	 *
 	 * @param sqlState the SQLSTATE, or {@code null} when the fragment was refused before reaching the server
 	 */
-	public record Problem(String sqlState, String message) {
+	public record Problem(@Nullable String sqlState, String message) {
 
 		/** An unknown column, function or table: a reference the server could not resolve. */
 		public boolean isUnresolvedReference() {
@@ -187,12 +206,12 @@ public final class Probes {
 	 * savepoint of the caller's transaction, on a scratch temporary table.
 	 */
 	public boolean isVolatileDefault(String type, String expression) throws SQLException {
-		Savepoint savepoint = this.connection.setSavepoint();
-		try (Statement statement = this.connection.createStatement()) {
-			ContainedSql.install(this.connection);
+		Savepoint savepoint = connection().setSavepoint();
+		try (Statement statement = connection().createStatement()) {
+			ContainedSql.install(connection());
 			statement.execute("CREATE TEMPORARY TABLE \"_pgroll_default_probe\" (\"_pgroll_row\" integer)");
 			statement.execute("INSERT INTO \"_pgroll_default_probe\" VALUES (1)");
-			ContainedSql.runSingle(this.connection, "ALTER TABLE \"_pgroll_default_probe\" ADD COLUMN \"_pgroll_value\" "
+			ContainedSql.runSingle(connection(), "ALTER TABLE \"_pgroll_default_probe\" ADD COLUMN \"_pgroll_value\" "
 					+ ColumnTypes.castable(type) + " DEFAULT " + expression);
 			try (ResultSet rs = statement.executeQuery("SELECT atthasmissing FROM pg_attribute WHERE attrelid = "
 					+ "'\"_pgroll_default_probe\"'::regclass AND attname = '_pgroll_value'")) {
@@ -201,7 +220,7 @@ public final class Probes {
 			}
 		}
 		finally {
-			this.connection.rollback(savepoint);
+			connection().rollback(savepoint);
 		}
 	}
 
@@ -211,13 +230,13 @@ public final class Probes {
 	 */
 	public boolean resolvesWithCatalogOnly(String expression, String table, Map<String, String> columns)
 			throws SQLException {
-		Savepoint savepoint = this.connection.setSavepoint();
-		try (Statement statement = this.connection.createStatement()) {
-			ContainedSql.install(this.connection);
+		Savepoint savepoint = connection().setSavepoint();
+		try (Statement statement = connection().createStatement()) {
+			ContainedSql.install(connection());
 			statement.execute("SET LOCAL search_path = ''");
-			ContainedSql.runSingle(this.connection,
+			ContainedSql.runSingle(connection(),
 					createProbeTable(columns, "").replace("TEMPORARY TABLE \"", "TEMPORARY TABLE pg_temp.\""));
-			ContainedSql.runSingle(this.connection, "SELECT " + Sql.parenthesised(expression)
+			ContainedSql.runSingle(connection(), "SELECT " + Sql.parenthesised(expression)
 					+ " FROM pg_temp.\"_pgroll_probe\" AS " + Sql.ident(table) + " LIMIT 0");
 			return true;
 		}
@@ -226,7 +245,7 @@ public final class Probes {
 		}
 		finally {
 			// Also undoes SET LOCAL.
-			this.connection.rollback(savepoint);
+			connection().rollback(savepoint);
 		}
 	}
 
@@ -235,7 +254,7 @@ public final class Probes {
 	 * on the search path one of them could win an overload that {@code pg_catalog} alone resolves differently.
 	 */
 	public boolean definesRoutinesOrOperators(String schema) throws SQLException {
-		try (PreparedStatement statement = this.connection.prepareStatement("""
+		try (PreparedStatement statement = connection().prepareStatement("""
 				SELECT EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = to_regnamespace(quote_ident(?))
 				               AND proname NOT LIKE '\\_pgroll\\_%')
 				    OR EXISTS (SELECT 1 FROM pg_operator WHERE oprnamespace = to_regnamespace(quote_ident(?)))
@@ -249,28 +268,28 @@ public final class Probes {
 		}
 	}
 
-	private Problem readOnly(ProbeWork work) {
+	private @Nullable Problem readOnly(ProbeWork work) {
 		return inRolledBackTransaction(true, work);
 	}
 
 	/** Runs DDL on temporary scratch objects, each statement contained; the transaction is always rolled back. */
-	private Problem scratch(StatementWork work) {
+	private @Nullable Problem scratch(StatementWork work) {
 		return inRolledBackTransaction(false, (connection) -> {
 			ContainedSql.install(connection);
 			work.run((sql) -> ContainedSql.runSingle(connection, sql));
 		});
 	}
 
-	private Problem inRolledBackTransaction(boolean readOnly, ProbeWork work) {
+	private @Nullable Problem inRolledBackTransaction(boolean readOnly, ProbeWork work) {
 		try {
-			boolean autoCommit = this.connection.getAutoCommit();
-			this.connection.setAutoCommit(false);
-			try (Statement statement = this.connection.createStatement()) {
+			boolean autoCommit = connection().getAutoCommit();
+			connection().setAutoCommit(false);
+			try (Statement statement = connection().createStatement()) {
 				if (readOnly) {
 					statement.execute("SET TRANSACTION READ ONLY");
 				}
 				statement.execute("SET LOCAL statement_timeout = '10s'");
-				work.run(this.connection);
+				work.run(connection());
 				return null;
 			}
 			catch (SQLException ex) {
@@ -278,8 +297,8 @@ public final class Probes {
 				return new Problem(ex.getSQLState(), RetryingTransactions.serverMessage(ex).replace("_pgroll_probe.", ""));
 			}
 			finally {
-				this.connection.rollback();
-				this.connection.setAutoCommit(autoCommit);
+				connection().rollback();
+				connection().setAutoCommit(autoCommit);
 			}
 		}
 		catch (SQLException ex) {
@@ -306,6 +325,62 @@ public final class Probes {
 	private interface ProbeWork {
 
 		void run(Connection connection) throws SQLException;
+
+	}
+
+	/** See {@link #NONE}. */
+	private static final class None extends Probes {
+
+		@Override
+		public @Nullable Problem typeProblem(String type) {
+			return null;
+		}
+
+		@Override
+		public @Nullable Problem valueProblem(String expression, String table, Map<String, String> columns,
+				String type) {
+			return null;
+		}
+
+		@Override
+		public @Nullable Problem defaultProblem(String expression, String type) {
+			return null;
+		}
+
+		@Override
+		public @Nullable Problem conditionProblem(String expression, Map<String, String> columns) {
+			return null;
+		}
+
+		@Override
+		public @Nullable Problem generatedProblem(String expression, Map<String, String> columns, String type) {
+			return null;
+		}
+
+		@Override
+		public @Nullable Problem predicateProblem(String expression, Map<String, String> columns) {
+			return null;
+		}
+
+		@Override
+		public List<Dependent> dependentsOf(String qualifiedTable, String column) {
+			return List.of();
+		}
+
+		@Override
+		public boolean isVolatileDefault(String type, String expression) {
+			throw new IllegalStateException("no connection to ask whether a default is volatile");
+		}
+
+		@Override
+		public boolean resolvesWithCatalogOnly(String expression, String table, Map<String, String> columns) {
+			throw new IllegalStateException("no connection to ask how an expression resolves");
+		}
+
+		@Override
+		public boolean definesRoutinesOrOperators(String schema) {
+			throw new IllegalStateException("no connection to ask what a schema defines");
+		}
 
 	}
 

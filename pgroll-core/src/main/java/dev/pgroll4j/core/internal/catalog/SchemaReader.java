@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.schema.ColumnSnapshot;
 import dev.pgroll4j.core.schema.ConstraintSnapshot;
 import dev.pgroll4j.core.schema.ConstraintType;
@@ -169,7 +171,7 @@ public final class SchemaReader {
 		return new SchemaSnapshot(schema, exists, tables, occupied);
 	}
 
-	private static List<String> strings(Array array) throws SQLException {
+	private static List<String> strings(@Nullable Array array) throws SQLException {
 		if (array == null) {
 			return List.of();
 		}
@@ -196,6 +198,24 @@ public final class SchemaReader {
 
 		void handle(ResultSet rs) throws SQLException;
 
+	}
+
+	/**
+	 * Whether the schema holds no relation, type or routine of any kind, so that it
+	 * can be dropped without CASCADE.
+	 */
+	public static boolean isEmpty(Connection connection, String schema) throws SQLException {
+		try (PreparedStatement query = connection.prepareStatement("""
+				SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relnamespace = n.oid)
+				   AND NOT EXISTS (SELECT 1 FROM pg_type WHERE typnamespace = n.oid)
+				   AND NOT EXISTS (SELECT 1 FROM pg_proc WHERE pronamespace = n.oid)
+				FROM pg_namespace n WHERE n.nspname = ?
+				""")) {
+			query.setString(1, schema);
+			try (ResultSet rs = query.executeQuery()) {
+				return rs.next() && rs.getBoolean(1);
+			}
+		}
 	}
 
 }

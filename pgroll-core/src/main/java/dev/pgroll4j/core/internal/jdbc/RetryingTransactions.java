@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,14 +54,14 @@ public final class RetryingTransactions {
 
 	/** Work done in one transaction; it may run several times, so it must start from scratch each time. */
 	@FunctionalInterface
-	public interface Work<T> {
+	public interface Work<T extends @Nullable Object> {
 
 		T run(Tx tx) throws SQLException;
 
 	}
 
 	/** Runs {@code work} in a transaction, retrying it on lock timeouts; {@code step} names it in errors. */
-	public <T> T inTransaction(String step, Work<T> work) {
+	public <T extends @Nullable Object> T inTransaction(String step, Work<T> work) {
 		long deadline = System.nanoTime() + this.retryTimeout.toNanos();
 		for (int attempt = 1;; attempt++) {
 			Tx tx = new Tx(this.connection);
@@ -95,7 +96,7 @@ public final class RetryingTransactions {
 	 * with {@code lock_timeout} set for the session; after a failure {@code undo} removes a half-built result
 	 * before the statement is retried.
 	 */
-	public void outsideTransaction(String step, String origin, String sql, String undo) {
+	public void outsideTransaction(String step, String origin, String sql, @Nullable String undo) {
 		long deadline = System.nanoTime() + this.retryTimeout.toNanos();
 		for (int attempt = 1;; attempt++) {
 			Tx tx = new Tx(this.connection);
@@ -260,9 +261,9 @@ public final class RetryingTransactions {
 
 		private final Connection connection;
 
-		private String lastStatement;
+		private @Nullable String lastStatement;
 
-		private String lastOrigin;
+		private @Nullable String lastOrigin;
 
 		Tx(Connection connection) {
 			this.connection = connection;
@@ -277,7 +278,7 @@ public final class RetryingTransactions {
 		 * @param origin what the statement is for, such as {@code operations[2] (add_column)}; {@code null} for
 		 * bookkeeping that needs no explanation
 		 */
-		public void execute(String sql, String origin) throws SQLException {
+		public void execute(String sql, @Nullable String origin) throws SQLException {
 			this.lastStatement = sql;
 			this.lastOrigin = origin;
 			logger.debug("{}", sql);
@@ -321,11 +322,11 @@ public final class RetryingTransactions {
 			}
 		}
 
-		String lastStatement() {
+		@Nullable String lastStatement() {
 			return this.lastStatement;
 		}
 
-		String lastOrigin() {
+		@Nullable String lastOrigin() {
 			return this.lastOrigin;
 		}
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -213,7 +214,7 @@ public final class Session implements AutoCloseable {
 		}
 	}
 
-	private static void closeQuietly(Connection connection) {
+	private static void closeQuietly(@Nullable Connection connection) {
 		if (connection != null) {
 			try {
 				connection.close();

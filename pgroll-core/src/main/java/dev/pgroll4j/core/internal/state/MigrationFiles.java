@@ -5,9 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
-
 import dev.pgroll4j.core.migration.Migration;
 
 /**
@@ -16,8 +13,6 @@ import dev.pgroll4j.core.migration.Migration;
  * been edited since.
  */
 public final class MigrationFiles {
-
-	private static final ObjectMapper JSON = JsonMapper.builder().build();
 
 	/** By name; more than one where the same name came with different content. */
 	private final Map<String, List<Migration>> byName = new ConcurrentHashMap<>();
@@ -28,7 +23,8 @@ public final class MigrationFiles {
 
 	public void add(Migration migration) {
 		this.byName.compute(migration.name(), (name, known) -> {
-			if (known != null && known.stream().anyMatch((file) -> sameContent(file.json(), migration.json()))) {
+			if (known != null
+					&& known.stream().anyMatch((file) -> HistoryJson.sameContent(file.json(), migration.json()))) {
 				return known;
 			}
 			List<Migration> files = (known != null) ? new ArrayList<>(known) : new ArrayList<>();
@@ -40,16 +36,6 @@ public final class MigrationFiles {
 	/** The files of that name, in the order they became known. */
 	public List<Migration> named(String name) {
 		return this.byName.getOrDefault(name, List.of());
-	}
-
-	/** Equal as JSON documents, as the history stores them (jsonb orders keys its own way). */
-	public static boolean sameContent(String json, String other) {
-		return JSON.readTree(json).equals(JSON.readTree(other));
-	}
-
-	/** A stored document as one line, keys in the history's order. */
-	public static String compact(String json) {
-		return JSON.writeValueAsString(JSON.readTree(json));
 	}
 
 }

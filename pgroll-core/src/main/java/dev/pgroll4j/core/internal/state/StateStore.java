@@ -11,10 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.PgrollException;
+import dev.pgroll4j.core.internal.catalog.CreatedObjects;
 import dev.pgroll4j.core.internal.catalog.Privileges;
 import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.schema.SchemaSnapshot;
 import dev.pgroll4j.core.sql.Sql;
 
 /**
@@ -47,8 +52,8 @@ public final class StateStore {
 	 * 'MEMBER')}). That excludes owning the state schema or the table, {@code CREATE} on the schema,
 	 * {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code TRUNCATE} or {@code TRIGGER} on the table or one of its
 	 * columns, and owning the function of a trigger on the table; rules, policies, defaults, constraints and
-	 * indexes only the owner can add. Index look-ups only: it runs before every call. {@link #UNTRUSTED} lists the
-	 * same conditions one by one; the two must agree.
+	 * indexes only the owner can add. Index look-ups only: it runs before every call. {@link HistoryTrust} lists
+	 * the same conditions one by one; the two must agree.
 	 */
 	private static final String FORM = """
 			SELECT to_regclass(?) IS NOT NULL,
@@ -72,44 +77,6 @@ public final class StateStore {
 			             OR EXISTS (SELECT 1 FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
 			                        WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal
 			                          AND NOT pg_has_role(p.proowner, current_user, 'MEMBER'))))
-			""";
-
-	/**
-	 * For the error when {@link #FORM} finds the history untrusted: the migrating role, the owners, and one row per
-	 * role and way it could write the history (role null for PUBLIC); the last three columns are null when there is
-	 * nothing (any more) to report.
-	 */
-	private static final String UNTRUSTED = """
-			WITH s AS (
-			    SELECT n.oid, n.nspowner, n.nspacl FROM pg_namespace n WHERE n.nspname = ?
-			), t AS (
-			    SELECT c.oid, c.relowner, c.relacl FROM pg_class c JOIN s ON c.relnamespace = s.oid
-			    WHERE c.relname = 'migrations'
-			), writers (ord, grantee, what, detail) AS (
-			    SELECT 1, nspowner, 'owns schema', NULL FROM s
-			  UNION ALL
-			    SELECT 2, a.grantee, 'CREATE', NULL FROM s, aclexplode(s.nspacl) a WHERE a.privilege_type = 'CREATE'
-			  UNION ALL
-			    SELECT 3, relowner, 'owns table', NULL FROM t
-			  UNION ALL
-			    SELECT 4, a.grantee, a.privilege_type, NULL FROM t, aclexplode(t.relacl) a
-			    WHERE a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'TRIGGER')
-			  UNION ALL
-			    SELECT 5, a.grantee, a.privilege_type || ' column', att.attname::text
-			    FROM t JOIN pg_attribute att ON att.attrelid = t.oid AND att.attacl IS NOT NULL,
-			         aclexplode(att.attacl) a
-			    WHERE a.privilege_type IN ('INSERT', 'UPDATE')
-			  UNION ALL
-			    SELECT 6, p.proowner, 'owns function', p.oid::regprocedure::text
-			    FROM t JOIN pg_trigger tg ON tg.tgrelid = t.oid AND NOT tg.tgisinternal JOIN pg_proc p ON p.oid = tg.tgfoid
-			), untrusted AS (
-			    SELECT DISTINCT ord, grantee, what, detail FROM writers
-			    WHERE CASE WHEN grantee = 0 THEN true ELSE NOT pg_has_role(grantee, current_user, 'MEMBER') END
-			)
-			SELECT current_user, (SELECT pg_get_userbyid(nspowner) FROM s), (SELECT pg_get_userbyid(relowner) FROM t),
-			       CASE WHEN u.grantee <> 0 THEN pg_get_userbyid(u.grantee) END, u.what, u.detail
-			FROM (SELECT 1) one LEFT JOIN untrusted u ON true
-			ORDER BY u.ord, 4, u.detail
 			""";
 
 	private final String stateSchema;
@@ -151,70 +118,11 @@ public final class StateStore {
 			try (ResultSet rs = statement.executeQuery()) {
 				rs.next();
 				if (!rs.getBoolean(3)) {
-					throw untrusted(connection);
+					throw HistoryTrust.untrusted(connection, this.stateSchema, this.table);
 				}
 				return !rs.getBoolean(1) ? Form.ABSENT : rs.getBoolean(2) ? Form.CURRENT : Form.OUTDATED;
 			}
 		}
-	}
-
-	private MigrationStateException untrusted(Connection connection) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(UNTRUSTED)) {
-			statement.setString(1, this.stateSchema);
-			String migratingRole = null;
-			String schemaOwner = null;
-			String tableOwner = null;
-			List<String> problems = new ArrayList<>();
-			try (ResultSet rs = statement.executeQuery()) {
-				while (rs.next()) {
-					migratingRole = rs.getString(1);
-					schemaOwner = rs.getString(2);
-					tableOwner = rs.getString(3);
-					if (rs.getString(5) != null) {
-						problems.add(problem(rs.getString(4), rs.getString(5), rs.getString(6)));
-					}
-				}
-			}
-			if (problems.isEmpty()) {
-				// Refused all the same: the catalog changed between the two queries.
-				problems.add("its owners or access changed while they were checked");
-			}
-			return untrusted(migratingRole, schemaOwner, tableOwner, problems);
-		}
-	}
-
-	/** One row of {@link #UNTRUSTED} as a sentence part. */
-	private String problem(String role, String what, String detail) {
-		String who = (role == null) ? "PUBLIC" : "role " + Sql.ident(role);
-		return who + switch (what) {
-			case "owns schema" -> " owns schema " + Sql.ident(this.stateSchema);
-			case "CREATE" -> " may create objects in schema " + Sql.ident(this.stateSchema);
-			case "owns table" -> " owns table " + this.table;
-			case "INSERT" -> " may INSERT into " + this.table;
-			case "DELETE" -> " may DELETE from " + this.table;
-			case "TRIGGER" -> " may create triggers on " + this.table;
-			case "INSERT column", "UPDATE column" -> " may " + what.substring(0, what.indexOf(' ')) + " column "
-					+ Sql.ident(detail) + " of " + this.table;
-			case "owns function" -> " owns function " + detail + ", which runs when " + this.table + " is used";
-			default -> " may " + what + " " + this.table;
-		};
-	}
-
-	private MigrationStateException untrusted(String migratingRole, String schemaOwner, String tableOwner,
-			List<String> problems) {
-		String role = Sql.ident(migratingRole);
-		String owners = (schemaOwner != null) ? " (schema owned by role " + Sql.ident(schemaOwner)
-				+ ((tableOwner != null) ? ", table owned by role " + Sql.ident(tableOwner) : "") + ")" : "";
-		return new MigrationStateException("the migration history " + this.table + owners
-				+ " cannot be trusted by role " + role + ", which migrates: " + String.join("; ", problems)
-				+ ". The engine acts on what it reads there with the rights of role " + role + ", so only roles "
-				+ "that hold those rights (" + role + " itself, its members, superusers) may own or write it. If the "
-				+ "state schema is yours, hand it to " + role + " and take the others' access "
-				+ "away (ALTER SCHEMA " + Sql.ident(this.stateSchema) + " OWNER TO " + role
-				+ ((tableOwner != null) ? "; ALTER TABLE " + this.table + " OWNER TO " + role : "")
-				+ "; REVOKE or DROP TRIGGER as listed), or migrate as its owner (setting role, pgroll.role) if that "
-				+ "is the role migrations should run as; if it is not yours, drop it (DROP SCHEMA "
-				+ Sql.ident(this.stateSchema) + " CASCADE) or choose another stateSchema");
 	}
 
 	/** Whether the migrations table exists in its current form. */
@@ -422,25 +330,30 @@ public final class StateStore {
 				+ " is not a single chain");
 	}
 
-	public void insert(RetryingTransactions.Tx tx, String name, String migrationJson, String parent, String baseSchemaJson)
-			throws SQLException {
+	/**
+	 * Records a migration as started: active, its start not finished, with the schema as it was before.
+	 * @param parent the migration before it, or {@code null} for the first
+	 */
+	public void insert(RetryingTransactions.Tx tx, Migration migration, @Nullable String parent,
+			SchemaSnapshot base) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("INSERT INTO " + this.table
 				+ " (schema, name, migration, parent, done, base_schema, start_finished)"
 				+ " VALUES (?, ?, ?::jsonb, ?, false, ?::jsonb, false)")) {
 			statement.setString(1, this.schema);
-			statement.setString(2, name);
-			statement.setString(3, migrationJson);
+			statement.setString(2, migration.name());
+			statement.setString(3, migration.json());
 			statement.setString(4, parent);
-			statement.setString(5, baseSchemaJson);
+			statement.setString(5, HistoryJson.write(base));
 			statement.executeUpdate();
 		}
 	}
 
 	/** What rolls back a sql operation without down: the objects it created, as identities (never SQL). */
-	public void recordInferredUndo(RetryingTransactions.Tx tx, String name, String objectsJson) throws SQLException {
+	public void recordInferredUndo(RetryingTransactions.Tx tx, String name, List<CreatedObjects.Identity> objects)
+			throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
 				+ " SET inferred_undo = ?::jsonb WHERE schema = ? AND name = ? AND NOT done")) {
-			statement.setString(1, objectsJson);
+			statement.setString(1, HistoryJson.write(objects));
 			statement.setString(2, this.schema);
 			statement.setString(3, name);
 			statement.executeUpdate();
@@ -456,12 +369,13 @@ public final class StateStore {
 		}
 	}
 
-	public void markDone(RetryingTransactions.Tx tx, String name, String resultingSchemaJson) throws SQLException {
+	/** Records a migration as completed, with the schema it left; what only an active migration needs goes. */
+	public void markDone(RetryingTransactions.Tx tx, String name, SchemaSnapshot resultingSchema) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
 				+ " SET done = true, updated_at = current_timestamp, resulting_schema = ?::jsonb, base_schema = NULL,"
 				+ " inferred_undo = NULL"
 				+ " WHERE schema = ? AND name = ? AND NOT done")) {
-			statement.setString(1, resultingSchemaJson);
+			statement.setString(1, HistoryJson.write(resultingSchema));
 			statement.setString(2, this.schema);
 			statement.setString(3, name);
 			if (statement.executeUpdate() != 1) {

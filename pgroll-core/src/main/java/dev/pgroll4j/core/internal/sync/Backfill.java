@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ public final class Backfill {
 	 * Backfills one table; returns the number of rows rewritten.
 	 * @param fill how a batch computes the up columns itself, or {@code null} to leave that to the trigger
 	 */
-	public long run(String table, Triggers.Fill fill) {
+	public long run(String table, Triggers.@Nullable Fill fill) {
 		String qualified = Sql.qualified(this.schema, table);
 		this.tableStarted = System.nanoTime();
 		try {
@@ -106,7 +107,7 @@ public final class Backfill {
 	}
 
 	/** The token goes as a parameter, so it appears in no statement text (nor in {@code pg_stat_activity}). */
-	private void setBackfilling(String token) throws SQLException {
+	private void setBackfilling(@Nullable String token) throws SQLException {
 		try (PreparedStatement statement = this.connection.prepareStatement("SELECT set_config(?, ?, false)")) {
 			statement.setString(1, Triggers.BACKFILL_SETTING);
 			statement.setString(2, token);
@@ -125,7 +126,7 @@ public final class Backfill {
 		}
 	}
 
-	private long byKey(String table, String qualified, Key key, Triggers.Fill fill, long total)
+	private long byKey(String table, String qualified, Key key, Triggers.@Nullable Fill fill, long total)
 			throws SQLException {
 		List<String> columns = key.columns.stream().map(Sql::ident).toList();
 		String keyList = String.join(", ", columns);
@@ -140,7 +141,7 @@ public final class Backfill {
 		String next = batchSql(qualified, keyList, " WHERE (" + keyList + ") > (" + String.join(", ", bounds) + ")",
 				join, lastKey, lastFirst);
 		long done = 0;
-		String[] last = null;
+		String @Nullable [] last = null;
 		while (true) {
 			String[] batch = (fill != null) ? computedBatch(qualified, columns, key, fill, last)
 					: markerBatch((last == null) ? first : next, last);
@@ -159,8 +160,8 @@ public final class Backfill {
 	 * jsonb's {@code ?} for a parameter.
 	 * @return the rows updated and the batch's last key, or {@code null} when no rows are left
 	 */
-	private String[] computedBatch(String qualified, List<String> columns, Key key, Triggers.Fill fill, String[] last)
-			throws SQLException {
+	private String @Nullable [] computedBatch(String qualified, List<String> columns, Key key, Triggers.Fill fill,
+			String @Nullable [] last) throws SQLException {
 		String lowerBound = null;
 		if (last != null) {
 			List<String> literals = new ArrayList<>();
@@ -179,7 +180,7 @@ public final class Backfill {
 	}
 
 	/** One batch that only clears the marker, leaving up to the trigger; nothing of the users' in its text. */
-	private String[] markerBatch(String sql, String[] last) throws SQLException {
+	private String @Nullable [] markerBatch(String sql, String @Nullable [] last) throws SQLException {
 		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
 			int parameter = 1;
 			if (last != null) {
@@ -195,7 +196,7 @@ public final class Backfill {
 	}
 
 	/** The rows updated and the batch's last key, as text, or {@code null} when the batch found no rows. */
-	private static String[] batchResult(ResultSet rs) throws SQLException {
+	private static String @Nullable [] batchResult(ResultSet rs) throws SQLException {
 		if (!rs.next()) {
 			return null;
 		}
@@ -213,7 +214,7 @@ public final class Backfill {
 	 * the trigger appeared have their marker cleared and are skipped.
 	 */
 	private static String computedBatchSql(String qualified, List<String> columns, Triggers.Fill fill,
-			String lowerBound, int batchSize) {
+			@Nullable String lowerBound, int batchSize) {
 		String keyList = String.join(", ", columns);
 		List<String> uppers = new ArrayList<>();
 		for (int i = 0; i < columns.size(); i++) {
@@ -239,7 +240,8 @@ public final class Backfill {
 				+ " FROM b ORDER BY " + lastFirst + " LIMIT 1";
 	}
 
-	private long byPages(String table, String qualified, Triggers.Fill fill, long total) throws SQLException {
+	private long byPages(String table, String qualified, Triggers.@Nullable Fill fill, long total)
+			throws SQLException {
 		long pages;
 		double rowsPerPage;
 		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_relation_size(c.oid) / "
@@ -315,7 +317,7 @@ public final class Backfill {
 	}
 
 	/** The primary key, else the narrowest valid, non-partial unique index whose columns are all NOT NULL. */
-	private Key findKey(String qualified) throws SQLException {
+	private @Nullable Key findKey(String qualified) throws SQLException {
 		String sql = """
 				SELECT ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
 				             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.ord),

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -14,7 +15,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.VersionSelection;
+import dev.pgroll4j.core.internal.catalog.Ownership;
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
 import dev.pgroll4j.core.schema.VirtualColumn;
 import dev.pgroll4j.core.schema.VirtualTable;
 import dev.pgroll4j.core.sql.InternalNames;
@@ -137,6 +142,28 @@ public final class Triggers {
 						+ when + ") EXECUTE FUNCTION " + function + "()");
 	}
 
+	/**
+	 * Drops the sync triggers, their functions and the backfill marker columns of the migrated schema (only one
+	 * migration is active), each by name and none with CASCADE: the caller made sure nothing else uses them
+	 * ({@link Ownership#ofTriggers}). A trigger cloned onto a partition goes with its parent's.
+	 */
+	public static void dropAll(RetryingTransactions.Tx tx, String schema) throws SQLException {
+		String origin = "removing the migration's triggers";
+		Ownership.TriggerObjects objects = Ownership.triggerObjects(tx.connection(), schema);
+		for (Ownership.Trigger trigger : objects.triggers()) {
+			if (!trigger.onPartition()) {
+				tx.execute("DROP TRIGGER " + trigger.name() + " ON " + trigger.table(), origin);
+			}
+		}
+		for (Ownership.Function function : objects.functions()) {
+			tx.execute("DROP FUNCTION " + function.signature(), origin);
+		}
+		for (Ownership.Marker marker : objects.markers()) {
+			tx.execute("ALTER TABLE " + marker.qualifiedTable() + " DROP COLUMN "
+					+ Sql.ident(InternalNames.NEEDS_BACKFILL_COLUMN), origin);
+		}
+	}
+
 	/** Whether the write comes from the new version; see the class comment. */
 	private String newVersion() {
 		return "coalesce(nullif(current_setting(" + Sql.literal(VersionSelection.SETTING) + ", true), ''), "
@@ -211,7 +238,7 @@ public final class Triggers {
 	 * @param token what the backfill's session sets in {@link #BACKFILL_SETTING} so that the trigger stands aside;
 	 * {@code null} until the trigger statements are made
 	 */
-	public record Fill(List<String> targets, List<String> expressions, String token) {
+	public record Fill(List<String> targets, List<String> expressions, @Nullable String token) {
 
 		/** The SET list of a backfill batch: the marker cleared and each target computed. */
 		String setList() {
@@ -339,7 +366,7 @@ public final class Triggers {
 		private boolean marker;
 
 		/** Set for the backfill's session so this table's old-version trigger stands aside; see the class comment. */
-		private String token;
+		private @Nullable String token;
 
 		TableTrigger(String table) {
 			this.table = table;

@@ -1,5 +1,6 @@
 package dev.pgroll4j.core.internal.sync;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,7 +9,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
+import dev.pgroll4j.core.internal.catalog.Ownership;
 import dev.pgroll4j.core.internal.catalog.Privileges;
 import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
 import dev.pgroll4j.core.schema.VirtualColumn;
@@ -108,7 +111,7 @@ public final class VersionSchemas {
 	 */
 	public void synchronize(RetryingTransactions.Tx tx, String versionSchema, VirtualSchema tables, Map<String, Long> ownViews,
 			DropGuard guard, String origin) throws SQLException {
-		if (!exists(tx, versionSchema)) {
+		if (!exists(tx.connection(), versionSchema)) {
 			createSchema(tx, versionSchema, origin);
 		}
 		else {
@@ -151,8 +154,9 @@ public final class VersionSchemas {
 
 	}
 
-	private static boolean exists(RetryingTransactions.Tx tx, String versionSchema) throws SQLException {
-		try (PreparedStatement statement = tx.connection()
+	/** Whether a schema of that name exists (asked of version schemas, which come and go with migrations). */
+	public static boolean exists(Connection connection, String versionSchema) throws SQLException {
+		try (PreparedStatement statement = connection
 			.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)")) {
 			statement.setString(1, versionSchema);
 			try (ResultSet rs = statement.executeQuery()) {
@@ -160,6 +164,31 @@ public final class VersionSchemas {
 				return rs.getBoolean(1);
 			}
 		}
+	}
+
+	/**
+	 * Locks the engine's views of a version schema against everything (a trigger or rule added to one) until the
+	 * transaction drops them.
+	 */
+	public static void lockViews(RetryingTransactions.Tx tx, String versionSchema, Collection<String> views,
+			String origin) throws SQLException {
+		if (!views.isEmpty()) {
+			tx.execute("LOCK TABLE " + views.stream().map((view) -> Sql.qualified(versionSchema, view))
+				.collect(Collectors.joining(", ")) + " IN ACCESS EXCLUSIVE MODE", origin);
+		}
+	}
+
+	/**
+	 * Drops the engine's views of a version schema, then the schema itself, which must then be empty: no CASCADE.
+	 * @param views the engine's views there, by name (see {@link Ownership#ownViews})
+	 */
+	public static void drop(RetryingTransactions.Tx tx, String versionSchema, Map<String, Long> views, String origin)
+			throws SQLException {
+		if (!views.isEmpty()) {
+			tx.execute("DROP VIEW " + views.keySet().stream().map((view) -> Sql.qualified(versionSchema, view))
+				.collect(Collectors.joining(", ")), origin);
+		}
+		tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(versionSchema), origin);
 	}
 
 	private String createView(String versionSchema, VirtualTable table) {

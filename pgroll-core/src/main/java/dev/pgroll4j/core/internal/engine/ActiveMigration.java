@@ -1,0 +1,101 @@
+package dev.pgroll4j.core.internal.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.pgroll4j.core.MigrationStateException;
+import dev.pgroll4j.core.internal.jdbc.Session;
+import dev.pgroll4j.core.internal.state.StoredMigration;
+import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.schema.SchemaSnapshot;
+
+/**
+ * The active migration as complete, rollback and repair rebuild it from the history: its row, the migration
+ * stored there (checked against its file first) and its plan replayed from the base schema recorded at start.
+ *
+ * @param previousVersionSchema the version schema of the migration before it, or {@code null} for the first
+ */
+record ActiveMigration(StoredMigration record, Migration migration, Plan plan, String versionSchema,
+		@Nullable String previousVersionSchema) {
+
+	/**
+	 * Takes the schema's lock and reads the active migration, refusing one this engine cannot run: none, one
+	 * another tool wrote, one whose start did not finish (for complete), one that does not match its file.
+	 * @param verb what the caller is about to do, for the messages: {@code complete}, {@code roll back} or
+	 * {@code repair}
+	 */
+	static ActiveMigration read(EngineSetup setup, Session session, String verb) {
+		String schema = setup.schema();
+		try {
+			Connection connection = session.connection();
+			if (!setup.state().isInitialized(connection)) {
+				throw new MigrationStateException("cannot " + verb + ": schema \"" + schema
+						+ "\" has no migration history");
+			}
+			session.lockSchema();
+			StoredMigration active = setup.state().active(connection)
+				.orElseThrow(() -> new MigrationStateException("cannot " + verb + ": there is no active migration on "
+						+ "schema \"" + schema + "\""));
+			if (!"pgroll".equals(active.type())) {
+				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name() + "\" of schema \""
+						+ schema + "\": its history row has migration_type '" + active.type() + "', not 'pgroll' "
+						+ "(pgroll writes 'inferred' for changes it saw made outside migrations and 'baseline' for "
+						+ "baselines); no SQL from such a row is run. Finish it with the tool that wrote it, or delete "
+						+ "the row if none did");
+			}
+			if (!active.startFinished() && verb.equals("complete")) {
+				throw new MigrationStateException("cannot complete migration \"" + active.name() + "\": its start did "
+						+ "not finish (the process running it stopped); repair rolls it back, then start it again");
+			}
+			if (!active.recordsBaseSchema()) {
+				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name()
+						+ "\": it was started by another tool (no base schema recorded); finish it with that tool");
+			}
+			checkAgainstFile(setup, active, verb);
+			Migration migration = active
+				.migration("migration \"" + active.name() + "\" (history of schema \"" + schema + "\")");
+			SchemaSnapshot base = active.baseSchema();
+			Plan plan = setup.planner().replay(migration, base);
+			String parent = active.parent();
+			String previous = (parent != null)
+					? setup.state().find(connection, parent).map((row) -> row.versionSchema(schema)).orElse(null)
+					: null;
+			return new ActiveMigration(active, migration, plan, active.versionSchema(schema), previous);
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("reading the active migration of schema \"" + schema + "\"", ex);
+		}
+	}
+
+	/**
+	 * Complete, rollback and repair rebuild everything from the migration stored in the history, SQL included; the
+	 * history may have been written by hand, so it must match a file this engine knows of the same name first.
+	 */
+	private static void checkAgainstFile(EngineSetup setup, StoredMigration active, String verb) {
+		String refused = "cannot " + verb + " migration \"" + active.name() + "\" of schema \"" + setup.schema()
+				+ "\": ";
+		List<Migration> files = setup.files().named(active.name());
+		if (files.isEmpty()) {
+			throw new MigrationStateException(refused + "no migration file of that name is known here, so the SQL "
+					+ "stored with it in the history cannot be checked against its file and is not run; configure "
+					+ "the application's migrations (PgrollConfiguration.Builder.migrations(...), from "
+					+ "MigrationLoader; the Spring Boot starter does this) or call it on the instance that started it");
+		}
+		if (files.stream().noneMatch(active::sameContentAs)) {
+			Migration file = files.get(0);
+			throw new MigrationStateException(refused + "the history holds other content than its file, and "
+					+ "SQL stored in the history is run only when it matches the file: " + file.source()
+					+ " contains " + file.json() + " but the history holds " + active.migrationCompact()
+					+ "; deploy the file it was started with, or correct the history");
+		}
+	}
+
+	/** The active migration's name. */
+	String name() {
+		return this.record.name();
+	}
+
+}

@@ -1,0 +1,117 @@
+package dev.pgroll4j.core.internal.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.pgroll4j.core.CompleteResult;
+import dev.pgroll4j.core.MigrationHooks;
+import dev.pgroll4j.core.internal.catalog.Ownership;
+import dev.pgroll4j.core.internal.catalog.SchemaReader;
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.internal.jdbc.Session;
+import dev.pgroll4j.core.internal.sync.Triggers;
+import dev.pgroll4j.core.internal.sync.VersionSchemas;
+import dev.pgroll4j.core.schema.SchemaSnapshot;
+import dev.pgroll4j.core.schema.TableSnapshot;
+import dev.pgroll4j.core.schema.VirtualSchema;
+
+/**
+ * Completes the active migration: its constraints are validated, then one transaction drops the previous version
+ * schema and the sync triggers, runs the operations' complete statements (the contract) and brings the migration's
+ * version schema in line with the tables as they now are.
+ */
+final class Complete {
+
+	private static final Logger logger = LoggerFactory.getLogger(Complete.class);
+
+	private final EngineSetup setup;
+
+	Complete(EngineSetup setup) {
+		this.setup = setup;
+	}
+
+	CompleteResult run() {
+		long started = System.nanoTime();
+		String schema = this.setup.schema();
+		try (Session session = Session.open(this.setup.configuration())) {
+			ActiveMigration active = ActiveMigration.read(this.setup, session, "complete");
+			String step = "complete of migration \"" + active.name() + "\"";
+			String previous = active.previousVersionSchema();
+			Drops drops = new Drops(schema, "complete", active.name(), previous,
+					active.plan().base().tables().stream().map(TableSnapshot::name).collect(Collectors.toSet()), false,
+					List.of(), active.versionSchema());
+			// Before anything runs, even the validations: complete refuses to drop what the engine did not create.
+			drops.check(session.connection());
+			CompletePhase.Collected collected = new CompletePhase.Collected(schema);
+			for (Plan.Step planned : active.plan().steps()) {
+				planned.operation().complete(collected.forStep(planned, active.plan().origin(planned)));
+			}
+			RetryingTransactions transactions = session.transactions();
+			for (PlannedStatement validation : collected.validations) {
+				transactions.inTransaction(step, (tx) -> {
+					tx.execute(validation.sql(), validation.origin());
+					return null;
+				});
+			}
+			VersionSchemas views = new VersionSchemas(schema, session.serverMajorVersion());
+			transactions.inTransaction(step, (tx) -> {
+				MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(active.name(), schema,
+						active.versionSchema(), tx.connection());
+				tx.mark("the before-complete-DDL hook");
+				this.setup.configuration().hooks().beforeCompleteDdl(hookContext);
+				Map<String, Long> previousViews = drops.checkAndLock(tx);
+				if (previous != null) {
+					// Old clients are done; their views would block dropping the columns they show.
+					VersionSchemas.drop(tx, previous, previousViews, "dropping the previous version schema");
+				}
+				Map<String, Long> ownViews = Ownership.ownViews(tx.connection(), schema, active.versionSchema(),
+						active.plan().resultTableNames(), active.plan().isolated());
+				Triggers.dropAll(tx, schema);
+				for (PlannedStatement statement : collected.statements) {
+					statement.run(tx);
+				}
+				SchemaSnapshot result = SchemaReader.read(tx.connection(), schema);
+				VirtualSchema shown = VirtualSchema.of(result);
+				shown.orderColumnsLike(active.plan().result());
+				views.synchronize(tx, active.versionSchema(), shown, ownViews,
+						(replaced) -> refuseIfDependents(tx.connection(), active, replaced),
+						"updating version schema \"" + active.versionSchema() + "\"");
+				this.setup.state().markDone(tx, active.name(), result);
+				tx.mark("the after-complete-DDL hook");
+				this.setup.configuration().hooks().afterCompleteDdl(hookContext);
+				return null;
+			});
+			logger.info("completed migration {}", active.name());
+			return new CompleteResult(active.name(), active.versionSchema(), previous,
+					Duration.ofNanos(System.nanoTime() - started));
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("complete of the active migration of schema \"" + schema + "\"", ex);
+		}
+	}
+
+	/** Complete replaces the engine's views whose columns change; refuses if anything else depends on them. */
+	private static void refuseIfDependents(Connection connection, ActiveMigration active, Collection<Long> replaced)
+			throws SQLException {
+		List<Ownership.Foreign> foreign = Ownership.ofViews(connection, replaced)
+			.stream()
+			.map((object) -> object.advised("drop it, and create it again once complete is done"))
+			.toList();
+		if (!foreign.isEmpty()) {
+			throw Ownership.refusal("cannot complete migration \"" + active.name() + "\": complete "
+					+ "replaces views of version schema \"" + active.versionSchema() + "\" whose columns change, "
+					+ "and these objects, which the engine did not create, depend on them:", foreign,
+					"Nothing was changed; migration \"" + active.name() + "\" is still active. Drop "
+							+ "these objects, then complete again.");
+		}
+	}
+
+}

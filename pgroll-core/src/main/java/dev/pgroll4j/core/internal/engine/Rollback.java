@@ -1,0 +1,150 @@
+package dev.pgroll4j.core.internal.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.pgroll4j.core.RollbackResult;
+import dev.pgroll4j.core.internal.catalog.CreatedObjects;
+import dev.pgroll4j.core.internal.catalog.SchemaReader;
+import dev.pgroll4j.core.internal.jdbc.Session;
+import dev.pgroll4j.core.internal.state.StoredMigration;
+import dev.pgroll4j.core.internal.sync.Triggers;
+import dev.pgroll4j.core.internal.sync.VersionSchemas;
+import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.sql.Sql;
+
+/**
+ * Rolls back the active migration: its version schema is dropped and every change of start undone, in one
+ * transaction, after checking that nothing the engine did not create is in the way. Repair does the same for a
+ * start that stopped half-way, and a failed start for itself.
+ */
+final class Rollback {
+
+	private static final Logger logger = LoggerFactory.getLogger(Rollback.class);
+
+	private final EngineSetup setup;
+
+	Rollback(EngineSetup setup) {
+		this.setup = setup;
+	}
+
+	RollbackResult run() {
+		long started = System.nanoTime();
+		try (Session session = Session.open(this.setup.configuration())) {
+			ActiveMigration active = ActiveMigration.read(this.setup, session, "roll back");
+			rollBack(session, active.plan(), active.versionSchema(), active.name());
+			logger.info("rolled back migration {}", active.name());
+			return new RollbackResult(active.name(), active.versionSchema(),
+					Duration.ofNanos(System.nanoTime() - started));
+		}
+	}
+
+	/**
+	 * Rolls back a migration whose start stopped half-way (its process died or lost its connection after the start
+	 * transaction committed, during index builds, the backfill or validation). A start still running elsewhere holds
+	 * the schema's lock, so this waits for it and then finds nothing to repair.
+	 * @param local the migrations of the application that migrates, or {@code null}: an unfinished start with no
+	 * file among them belongs to a newer release (this is an older instance restarting) and is left for that release
+	 * @return the rollback, or empty when there was nothing to repair
+	 */
+	Optional<RollbackResult> repair(@Nullable List<Migration> local) {
+		long started = System.nanoTime();
+		String schema = this.setup.schema();
+		try (Session session = Session.open(this.setup.configuration())) {
+			Connection connection = session.connection();
+			if (!this.setup.state().isInitialized(connection)) {
+				return Optional.empty();
+			}
+			session.lockSchema();
+			Optional<StoredMigration> unfinished = this.setup.state().active(connection)
+				.filter((row) -> !row.startFinished());
+			if (unfinished.isEmpty()) {
+				return Optional.empty();
+			}
+			if (local != null && local.stream().noneMatch((file) -> file.name().equals(unfinished.get().name()))) {
+				logger.warn("the start of migration {} on schema {} did not finish, and this application has no file "
+						+ "for it: a newer release started it; leaving it for that release to repair",
+						unfinished.get().name(), schema);
+				return Optional.empty();
+			}
+			ActiveMigration active = ActiveMigration.read(this.setup, session, "repair");
+			logger.warn("the start of migration {} did not finish; rolling it back", unfinished.get().name());
+			rollBack(session, active.plan(), active.versionSchema(), active.name());
+			RollbackResult result = new RollbackResult(active.name(), active.versionSchema(),
+					Duration.ofNanos(System.nanoTime() - started));
+			this.setup.notifyListener((listener) -> listener.rolledBack(result));
+			return Optional.of(result);
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("repairing schema \"" + schema + "\"", ex);
+		}
+	}
+
+	/**
+	 * Drops the migration's version schema and sync triggers and runs its operations' rollback, last operation
+	 * first, in one transaction; a schema the start created goes too, if nothing else is left in it.
+	 */
+	void rollBack(Session session, Plan plan, String versionSchema, String name) {
+		String schema = this.setup.schema();
+		List<PlannedStatement> statements = new ArrayList<>();
+		List<CreatedObjects.Identity> created = inferredUndo(session, name);
+		Drops drops = new Drops(schema, "roll back", name, versionSchema, plan.resultTableNames(), plan.isolated(),
+				created, null);
+		try {
+			drops.check(session.connection());
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("rollback of migration \"" + name + "\"", ex);
+		}
+		List<String> undo = CreatedObjects.dropStatements(created);
+		for (Plan.Step planned : plan.reversedSteps()) {
+			planned.operation()
+				.rollback(new RollbackPhase(schema, statements, planned, plan.origin(planned), undo));
+		}
+		session.transactions().inTransaction("rollback of migration \"" + name + "\"", (tx) -> {
+			Map<String, Long> views = drops.checkAndLock(tx);
+			VersionSchemas.drop(tx, versionSchema, views, "dropping version schema \"" + versionSchema + "\"");
+			Triggers.dropAll(tx, schema);
+			for (PlannedStatement statement : statements) {
+				statement.run(tx);
+			}
+			if (!plan.base().exists() && SchemaReader.isEmpty(tx.connection(), schema)) {
+				tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(schema), "dropping schema \"" + schema
+						+ "\", which the start created");
+			}
+			this.setup.state().delete(tx, name);
+			return null;
+		});
+	}
+
+	/**
+	 * What user SQL of the active migration created and is still there, as the history records it, each checked
+	 * against the schema; read fresh, start may have just written it.
+	 */
+	private List<CreatedObjects.Identity> inferredUndo(Session session, String name) {
+		String schema = this.setup.schema();
+		try {
+			Connection connection = session.connection();
+			Optional<StoredMigration> row = this.setup.state().find(connection, name)
+				.filter(StoredMigration::recordsUndo);
+			if (row.isEmpty()) {
+				return List.of();
+			}
+			String refused = "cannot roll back migration \"" + name + "\" of schema \"" + schema + "\": ";
+			return CreatedObjects.recorded(connection, schema, row.get().inferredUndo(refused), refused);
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("reading the active migration of schema \"" + schema + "\"", ex);
+		}
+	}
+
+}

@@ -1,0 +1,182 @@
+package dev.pgroll4j.core.internal.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.pgroll4j.core.MigrationExecutionException;
+import dev.pgroll4j.core.MigrationHooks;
+import dev.pgroll4j.core.PgrollConfiguration;
+import dev.pgroll4j.core.StartResult;
+import dev.pgroll4j.core.internal.catalog.Probes;
+import dev.pgroll4j.core.internal.catalog.SchemaReader;
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.internal.jdbc.Session;
+import dev.pgroll4j.core.internal.state.StoredMigration;
+import dev.pgroll4j.core.internal.sync.Backfill;
+import dev.pgroll4j.core.internal.sync.Triggers;
+import dev.pgroll4j.core.internal.sync.VersionSchemas;
+import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.schema.SchemaSnapshot;
+import dev.pgroll4j.core.schema.VirtualColumn;
+import dev.pgroll4j.core.schema.VirtualSchema;
+import dev.pgroll4j.core.sql.Sql;
+
+/**
+ * Starts a migration: one transaction of additive DDL and sync triggers; then, outside it, the concurrent index
+ * builds, the backfill and what waits for it; then the new version schema, so that no client of the new version
+ * ever reads a row the backfill has not reached. A start that fails after its transaction committed is rolled back
+ * before the error is reported, so the catalog ends as it began.
+ */
+final class Start {
+
+	private static final Logger logger = LoggerFactory.getLogger(Start.class);
+
+	private final EngineSetup setup;
+
+	private final Validate validate;
+
+	private final Rollback rollback;
+
+	Start(EngineSetup setup, Validate validate, Rollback rollback) {
+		this.setup = setup;
+		this.validate = validate;
+		this.rollback = rollback;
+	}
+
+	StartResult run(Migration migration) {
+		long started = System.nanoTime();
+		String schema = this.setup.schema();
+		String step = "start of migration \"" + migration.name() + "\"";
+		try (Session session = Session.open(this.setup.configuration())) {
+			Connection connection = session.connection();
+			this.setup.ensureInitialized(session);
+			session.lockSchema();
+			this.validate.checkStartable(connection, migration);
+			String versionSchema = migration.versionSchemaFor(schema);
+			SchemaSnapshot base = SchemaReader.read(connection, schema);
+			Probes probes = new Probes(connection);
+			Plan plan = this.setup.planner()
+				.plan(migration, base, probes, this.setup.recentVersionSchemas(connection));
+			String parent = this.setup.state().latest(connection).map(StoredMigration::name).orElse(null);
+			StartAttempt run = session.transactions()
+				.inTransaction(step, (tx) -> startTransaction(tx, plan, parent, versionSchema, probes));
+			long rows;
+			try {
+				rows = afterCommit(session, run, plan, versionSchema, step);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("{} failed after its DDL committed; rolling it back", step);
+				try {
+					this.rollback.rollBack(session, plan, versionSchema, migration.name());
+				}
+				catch (RuntimeException rollbackFailure) {
+					ex.addSuppressed(rollbackFailure);
+				}
+				throw ex;
+			}
+			this.setup.notifyListener((listener) -> listener.versionSchemaCreated(migration.name(), versionSchema));
+			logger.info("started migration {}: version schema {}, {} row(s) backfilled", migration.name(),
+					versionSchema, rows);
+			return new StartResult(migration.name(), versionSchema, rows, Duration.ofNanos(System.nanoTime() - started),
+					plan.warnings());
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected(step, ex);
+		}
+	}
+
+	/**
+	 * The start transaction: the history row, the before-start-DDL hook, every operation's start, and the sync
+	 * triggers they asked for. Retried as a whole, each attempt collecting afresh.
+	 */
+	private StartAttempt startTransaction(RetryingTransactions.Tx tx, Plan plan, @Nullable String parent,
+			String versionSchema, Probes probes) throws SQLException {
+		String schema = this.setup.schema();
+		Migration migration = plan.migration();
+		StartAttempt attempt = new StartAttempt(schema, migration.name(), new Triggers(schema, versionSchema));
+		tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schema), null);
+		this.setup.state().insert(tx, migration, parent, plan.base());
+		MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(migration.name(), schema,
+				versionSchema, tx.connection());
+		tx.mark("the before-start-DDL hook");
+		this.setup.configuration().hooks().beforeStartDdl(hookContext);
+		for (Plan.Step planned : plan.steps()) {
+			planned.operation()
+				.start(new StartPhase(attempt, planned, plan.origin(planned), tx, probes, this.setup.state()));
+		}
+		boolean ownRoutines = probes.definesRoutinesOrOperators(schema);
+		Triggers.PathIndependence pathIndependence = (table, expression, variables) -> !ownRoutines
+				&& resolvesWithCatalogOnly(probes, table, expression, variables);
+		for (String sql : attempt.triggers.createStatements(attempt.backfills, pathIndependence)) {
+			tx.execute(sql, "creating the triggers that keep both versions in sync");
+		}
+		return attempt;
+	}
+
+	/**
+	 * What follows the commit, each step outside the start transaction: concurrent index builds, the backfill, what
+	 * waits for it, then the version schema in a last transaction that marks the start finished.
+	 * @return the number of rows backfilled
+	 */
+	private long afterCommit(Session session, StartAttempt run, Plan plan, String versionSchema, String step) {
+		PgrollConfiguration configuration = this.setup.configuration();
+		String schema = this.setup.schema();
+		String migration = plan.migration().name();
+		RetryingTransactions transactions = session.transactions();
+		for (StartAttempt.Deferred deferred : run.concurrent) {
+			transactions.outsideTransaction(step, deferred.origin(), deferred.sql(), deferred.undo());
+		}
+		Backfill backfill = new Backfill(session.connection(), schema, migration, configuration.backfillBatchSize(),
+				configuration.backfillBatchDelay(), configuration.backfillMaxRowsPerSecond(),
+				configuration.backfillListener());
+		long rows = 0;
+		for (String table : run.backfills) {
+			try {
+				rows += backfill.run(table, run.triggers.fill(table).orElse(null));
+			}
+			catch (MigrationExecutionException ex) {
+				throw new MigrationExecutionException(ex.getMessage() + "\n  while computing field up of "
+						+ String.join(" or ", run.fillers.getOrDefault(table, Set.of())), ex.statement(),
+						ex.sqlState(), ex.getCause());
+			}
+		}
+		for (StartAttempt.Deferred deferred : run.afterBackfill) {
+			transactions.outsideTransaction(step, deferred.origin(), deferred.sql(), deferred.undo());
+		}
+		// Only now can clients of the new version appear: every row holds its up values, so none of their
+		// statements reads a placeholder (an UPDATE that adds to one could not be repaired afterwards).
+		VirtualSchema shown = (run.refreshed != null) ? run.refreshed : plan.result();
+		VersionSchemas views = new VersionSchemas(schema, session.serverMajorVersion());
+		transactions.inTransaction(step, (tx) -> {
+			views.create(tx, versionSchema, shown, "creating version schema \"" + versionSchema + "\"");
+			tx.mark("the after-start-DDL hook");
+			configuration.hooks()
+				.afterStartDdl(new MigrationHooks.HookContext(migration, schema, versionSchema, tx.connection()));
+			this.setup.state().markStartFinished(tx, migration);
+			return null;
+		});
+		return rows;
+	}
+
+	private static boolean resolvesWithCatalogOnly(Probes probes, String table, String expression,
+			List<VirtualColumn> variables) {
+		Map<String, String> columns = new LinkedHashMap<>();
+		variables.forEach((variable) -> columns.put(variable.name(), variable.type()));
+		try {
+			return probes.resolvesWithCatalogOnly(expression, table, columns);
+		}
+		catch (SQLException ex) {
+			throw new RetryingTransactions.UncheckedSqlException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,113 @@
+package dev.pgroll4j.core.internal.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.pgroll4j.core.MigrationRecord;
+import dev.pgroll4j.core.MigrationStatus;
+import dev.pgroll4j.core.internal.jdbc.Session;
+import dev.pgroll4j.core.internal.state.StateStore;
+import dev.pgroll4j.core.internal.state.StoredMigration;
+import dev.pgroll4j.core.internal.sync.VersionSchemas;
+
+/**
+ * Where the schema stands and what it went through: status reads the newest migrations by index only, history
+ * reads them all. Neither takes a lock or changes anything, except that a state table made by pgroll or an earlier
+ * release is brought up to date once, as any other call would.
+ */
+final class StatusReport {
+
+	private final EngineSetup setup;
+
+	StatusReport(EngineSetup setup) {
+		this.setup = setup;
+	}
+
+	/**
+	 * Where the schema stands, with the newest {@code historyLimit} migrations. Reads by index only, so it costs the
+	 * same with a million migrations of history as with ten.
+	 */
+	MigrationStatus status(int historyLimit) {
+		if (historyLimit < 1) {
+			throw new IllegalArgumentException("historyLimit must be at least 1, not " + historyLimit);
+		}
+		String schema = this.setup.schema();
+		try (Session session = Session.openForReading(this.setup.configuration())) {
+			Connection connection = session.connection();
+			if (!readable(session)) {
+				return new MigrationStatus(schema, MigrationStatus.State.NO_MIGRATIONS, null, null, null, List.of(),
+						false);
+			}
+			List<StoredMigration> newest = this.setup.state().newest(connection, historyLimit);
+			List<MigrationRecord> records = newest.stream().map(this::record).toList();
+			MigrationRecord head = records.isEmpty() ? null : records.get(records.size() - 1);
+			MigrationRecord active = (head != null && !head.done()) ? head : null;
+			String latest = null;
+			for (int i = records.size() - 1; i >= 0 && latest == null; i--) {
+				if (Boolean.TRUE.equals(newest.get(i).versionSchemaExists())) {
+					latest = records.get(i).versionSchema();
+				}
+			}
+			String previous = (active != null) ? previousVersionSchema(connection, active, newest, records) : null;
+			MigrationStatus.State state = records.isEmpty() ? MigrationStatus.State.NO_MIGRATIONS
+					: (active != null) ? MigrationStatus.State.IN_PROGRESS : MigrationStatus.State.COMPLETE;
+			boolean earlier = !records.isEmpty() && records.get(0).parent() != null;
+			return new MigrationStatus(schema, state, active, latest, previous, records, earlier);
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("reading the status of schema \"" + schema + "\"", ex);
+		}
+	}
+
+	/** The version schema before the active migration's, if it still exists; the active one is the newest row. */
+	private @Nullable String previousVersionSchema(Connection connection, MigrationRecord active,
+			List<StoredMigration> newest, List<MigrationRecord> records) throws SQLException {
+		String parent = active.parent();
+		if (parent == null) {
+			return null;
+		}
+		if (records.size() > 1) {
+			return Boolean.TRUE.equals(newest.get(records.size() - 2).versionSchemaExists())
+					? records.get(records.size() - 2).versionSchema() : null;
+		}
+		String candidate = this.setup.state().find(connection, parent)
+			.map((row) -> row.versionSchema(this.setup.schema()))
+			.orElse(null);
+		return (candidate != null && VersionSchemas.exists(connection, candidate)) ? candidate : null;
+	}
+
+	/** The whole history, oldest first; it is read in full, so its cost grows with the number of migrations. */
+	List<MigrationRecord> history() {
+		try (Session session = Session.openForReading(this.setup.configuration())) {
+			Connection connection = session.connection();
+			if (!readable(session)) {
+				return List.of();
+			}
+			return this.setup.state().history(connection).stream().map(this::record).toList();
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("reading the history of schema \"" + this.setup.schema() + "\"", ex);
+		}
+	}
+
+	private MigrationRecord record(StoredMigration row) {
+		return new MigrationRecord(row.name(), row.versionSchema(this.setup.schema()), row.parent(), row.done(),
+				row.createdAt(), row.updatedAt(), row.type(), row.startFinished());
+	}
+
+	/**
+	 * Whether there is a history to read; a state table in an older form (or pgroll's own) is brought up to date
+	 * first, as any other call would, rather than reported as no history.
+	 */
+	private boolean readable(Session session) throws SQLException {
+		StateStore.Form form = this.setup.state().form(session.connection());
+		if (form == StateStore.Form.OUTDATED) {
+			this.setup.state().init(session.transactions());
+		}
+		return form != StateStore.Form.ABSENT;
+	}
+
+}
