@@ -36,6 +36,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 @PostgresTest
 @Tag("operations")
+// Runs on the oldest and newest server (14, 18) to keep CI in its budget; how each version scans SQL text is
+// checked on every version by ExpressionLexerFuzzTests.
+@Tag("hostile-input")
 class BadInputTests {
 
 	private static final String SCHEMA = "app";
