@@ -29,6 +29,9 @@ import dev.pgroll4j.core.sql.InternalNames;
  * table created through a connection pinned to it, a sequence, a function, a view of the application's own) is
  * foreign, and so is everything outside that depends on the engine's views: a view reading one, a trigger or rule
  * on one, a column of its row type.
+ *
+ * <p>Why one file of ~420 lines: the catalog queries that tell the engine's objects from everyone else's share
+ * one dependency walk, and reading them side by side is how each kind is kept consistent with the others.
  */
 public final class Ownership {
 

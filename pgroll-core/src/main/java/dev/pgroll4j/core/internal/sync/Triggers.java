@@ -50,6 +50,9 @@ import dev.pgroll4j.core.sql.SqlText;
  * <p>The backfill computes {@code up} in its own UPDATE, and the old-version trigger stands aside for exactly that
  * statement. It recognises it by a random token the engine keeps in memory and sets for the backfill's session;
  * the trigger's condition holds only the token's SHA-256, so no other session can make it stand aside.
+ *
+ * <p>Why one file of ~410 lines: the up and down trigger bodies, their WHEN conditions and their removal are one
+ * protocol with the backfill, and split apart its parts would no longer be read together.
  */
 public final class Triggers {
 
