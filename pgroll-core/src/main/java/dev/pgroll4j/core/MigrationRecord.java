@@ -14,7 +14,10 @@ import org.jspecify.annotations.Nullable;
  * @param type {@code pgroll}, or {@code inferred}/{@code baseline} for rows written by pgroll itself
  * @param startFinished false while its start is still building indexes, backfilling or validating, or if the
  * process running that start died (then {@code repair} rolls it back)
+ * @param rollout the first migration of the rollout it was started in (a release's migrations start together, see
+ * {@link Pgroll#start(java.util.List)}), or {@code null} when it was started alone
  */
 public record MigrationRecord(String name, String versionSchema, @Nullable String parent, boolean done,
-		OffsetDateTime createdAt, OffsetDateTime updatedAt, String type, boolean startFinished) {
+		OffsetDateTime createdAt, OffsetDateTime updatedAt, String type, boolean startFinished,
+		@Nullable String rollout) {
 }

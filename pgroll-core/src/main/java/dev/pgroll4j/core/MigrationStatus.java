@@ -9,16 +9,24 @@ import org.jspecify.annotations.Nullable;
  *
  * @param schema the schema
  * @param state no migrations yet, a migration in progress, or the latest complete
- * @param activeMigration the migration in progress, or {@code null}
+ * @param activeMigration the migration in progress (of a rollout, its last migration), or {@code null}
  * @param latestVersionSchema the newest version schema that exists among the listed migrations, or {@code null}
- * @param previousVersionSchema during a migration, the version schema old clients still use; else {@code null}
+ * @param previousVersionSchema during a migration or rollout, the version schema before it, which old clients still
+ * use; else {@code null}
  * @param history the newest migrations, oldest first, as many as the status call asked for
  * @param earlierHistory whether older migrations exist than the first one listed ({@link Pgroll#history()} reads
  * them all)
+ * @param rollout the migrations in progress, oldest first: the active migration alone, or every migration of the
+ * active rollout; empty when none is active
  */
 public record MigrationStatus(String schema, State state, @Nullable MigrationRecord activeMigration,
 		@Nullable String latestVersionSchema, @Nullable String previousVersionSchema, List<MigrationRecord> history,
-		boolean earlierHistory) {
+		boolean earlierHistory, List<MigrationRecord> rollout) {
+
+	public MigrationStatus {
+		history = List.copyOf(history);
+		rollout = List.copyOf(rollout);
+	}
 
 	/** The state of a schema's migrations. */
 	public enum State {

@@ -67,7 +67,17 @@ public final class Pgroll {
 	 * @throws MigrationStateException if it was applied already or another migration is active
 	 */
 	public void validate(Migration migration) {
-		this.engine.validate(migration);
+		this.engine.validate(List.of(migration));
+	}
+
+	/**
+	 * Checks migrations as one rollout (see {@link #start(List)}) against the live schema and the history; nothing
+	 * is changed.
+	 * @throws MigrationValidationException naming the file, operation and field
+	 * @throws MigrationStateException if one was applied already or another migration is active
+	 */
+	public void validate(List<Migration> rollout) {
+		this.engine.validate(rollout);
 	}
 
 	/**
@@ -77,11 +87,25 @@ public final class Pgroll {
 	 * This instance remembers the migration as a file its complete and rollback may check the history against.
 	 */
 	public StartResult start(Migration migration) {
-		return this.engine.start(migration);
+		return this.engine.start(List.of(migration));
 	}
 
 	/**
-	 * Completes the active migration: the previous version schema is dropped and the changes contracted.
+	 * Starts migrations as one rollout, as a release that ships several of them needs: their operations run in
+	 * order as if they were one migration's, each building on the ones before, and only the last migration's version
+	 * schema is created. The version schema before the rollout keeps serving the running release throughout, until
+	 * one {@link #complete()} completes the whole rollout or one {@link #rollback()} undoes all of it. The history
+	 * keeps one row per migration. If anything fails the database is left as it was.
+	 * @param rollout the migrations in the order they apply, at least one
+	 * @throws MigrationValidationException naming the file, operation and field of the first problem
+	 */
+	public StartResult start(List<Migration> rollout) {
+		return this.engine.start(rollout);
+	}
+
+	/**
+	 * Completes the active migration, or every migration of the active rollout: the version schema before it is
+	 * dropped and the changes contracted.
 	 * @throws MigrationStateException if there is none, or its history does not match a file this instance knows
 	 */
 	public CompleteResult complete() {
@@ -89,7 +113,8 @@ public final class Pgroll {
 	}
 
 	/**
-	 * Rolls back the active migration: its version schema is dropped and every change of start undone.
+	 * Rolls back the active migration, or every migration of the active rollout: its version schema is dropped and
+	 * every change of start undone.
 	 * @throws MigrationStateException if there is none, or its history does not match a file this instance knows
 	 */
 	public RollbackResult rollback() {
@@ -99,8 +124,8 @@ public final class Pgroll {
 	/**
 	 * Brings the schema up to date with the given local migrations, as an application does at start-up: the
 	 * history and the files must agree; a migration left active by an earlier deployment is completed first
-	 * (unless the options say otherwise); every pending migration but the last is started and completed; the last
-	 * is started and left active so the previous application version keeps working. If the database is ahead of
+	 * (unless the options say otherwise); then every pending migration starts as one rollout ({@link #start(List)}),
+	 * left active so the previous application version keeps working until it is completed. If the database is ahead of
 	 * the files (an older instance restarting during a rollout) nothing changes, provided the files' version
 	 * schema still exists; that includes a start of the newer release that did not finish, which is left for the
 	 * newer release to repair.

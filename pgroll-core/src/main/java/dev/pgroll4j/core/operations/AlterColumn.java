@@ -143,10 +143,11 @@ public record AlterColumn(@Nullable String table, @Nullable String column, @Null
 		ColumnDuplication duplication = duplication(schema);
 		duplication.validate(context, "column");
 		context.checkValue("up", upExpression(), target.name(), ValidationContext.columnTypes(target), finalType);
+		String temporary = ColumnDuplication.temporary(target, current);
 		duplication.apply(target);
 		context.checkDownValue("down", downExpression(), target.name(), ValidationContext.columnTypes(target),
 				current.type());
-		addNewConstraints(target, ColumnDuplication.temporary(current));
+		addNewConstraints(target, temporary);
 	}
 
 	private void validateNewConstraints(ValidationContext context, VirtualTable target, VirtualColumn current,
@@ -237,7 +238,7 @@ public record AlterColumn(@Nullable String table, @Nullable String column, @Null
 			return; // the new version's view carries the new default and comment until complete
 		}
 		duplication(context.before()).start(context);
-		String temporary = ColumnDuplication.temporary(current);
+		String temporary = ColumnDuplication.temporary(before, current);
 		addConstraints(context, before, table, temporary, true);
 		VirtualTable after = context.after().table(this.table).orElseThrow();
 		context.upTrigger(before, temporary, upExpression());

@@ -59,6 +59,9 @@ final class ColumnDuplication {
 
 	private final Set<String> droppedConstraints;
 
+	/** What each column's copy is named after, by visible name; see {@link #key}. */
+	private final Map<String, String> keys = new LinkedHashMap<>();
+
 	/**
 	 * @param schema the schema before the operation
 	 * @param table the table before the operation
@@ -73,6 +76,7 @@ final class ColumnDuplication {
 		this.columns = columns.stream().map((name) -> table.column(name).orElseThrow()).toList();
 		this.changes = changes;
 		this.droppedConstraints = droppedConstraints;
+		this.columns.forEach((column) -> this.keys.put(column.name(), key(table, column)));
 	}
 
 	private Change change(VirtualColumn column) {
@@ -90,8 +94,29 @@ final class ColumnDuplication {
 		return renames;
 	}
 
-	static String temporary(VirtualColumn column) {
-		return InternalNames.temporaryColumn(column.name());
+	/**
+	 * The physical name of a column's copy.
+	 * @param table the table before the operation that copies it
+	 */
+	static String temporary(VirtualTable table, VirtualColumn column) {
+		return InternalNames.temporaryColumn(key(table, column));
+	}
+
+	/**
+	 * What a column's copy and its NOT NULL check are named after: the column's name, or, when an earlier operation
+	 * of the migration or rollout already made a copy of that name (the column is changed a second time), the name
+	 * with the first free suffix. The table before the operation decides, so every phase finds the same name.
+	 */
+	private static String key(VirtualTable table, VirtualColumn column) {
+		String key = column.name();
+		for (int n = 2; table.hasPhysicalColumn(InternalNames.temporaryColumn(key)); n++) {
+			key = column.name() + "_" + n;
+		}
+		return key;
+	}
+
+	private String temporary(VirtualColumn column) {
+		return InternalNames.temporaryColumn(this.keys.get(column.name()));
 	}
 
 	private boolean touches(List<String> physical) {
@@ -135,9 +160,10 @@ final class ColumnDuplication {
 		Clauses.requireTriggerableTable(context, field, this.table, "replacing a column");
 		Clauses.requireConcurrentIndexes(context, field, this.table, "replacing a column");
 		for (VirtualColumn column : this.columns) {
-			if (column.createdInMigration()) {
+			if (column.createdInMigration() && (column.isIdentity() || column.ownedSequence() != null)) {
 				throw context.invalid(field, "column \"" + column.name() + "\" is added or already changed earlier in "
-						+ "this migration; combine the changes into one operation or use a later migration");
+						+ "this migration or rollout and draws from a sequence, which cannot be copied again; change it "
+						+ "in a later release");
 			}
 			if (column.isGenerated()) {
 				throw context.invalid(field, "column \"" + column.name() + "\" is a generated column; replacing it "
@@ -166,13 +192,13 @@ final class ColumnDuplication {
 			}
 			if (constraint.definition() == null && constraint.type() != ConstraintType.NOT_NULL) {
 				throw context.invalid(field, "constraint \"" + constraint.name() + "\" was added earlier in this "
-						+ "migration; change the column in a later migration");
+						+ "migration or rollout; change the column in a later release");
 			}
 		}
 		for (IndexSnapshot index : copiedIndexes()) {
 			if (index.definition() == null) {
-				throw context.invalid(field, "index \"" + index.name() + "\" was created earlier in this migration; "
-						+ "change the column in a later migration");
+				throw context.invalid(field, "index \"" + index.name() + "\" was created earlier in this migration "
+						+ "or rollout; change the column in a later release");
 			}
 		}
 		for (String name : copyNames()) {
@@ -322,8 +348,8 @@ final class ColumnDuplication {
 			.orElse(InternalNames.notNullConstraint(this.table.name(), column.name()));
 	}
 
-	private static String notNullCheck(VirtualColumn column) {
-		return InternalNames.notNullCheck(column.name());
+	private String notNullCheck(VirtualColumn column) {
+		return InternalNames.notNullCheck(this.keys.get(column.name()));
 	}
 
 	/** Builds the copy of an index from its definition, CONCURRENTLY, with the duplicated columns renamed. */

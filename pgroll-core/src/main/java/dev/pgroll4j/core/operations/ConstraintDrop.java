@@ -112,7 +112,7 @@ final class ConstraintDrop {
 		VirtualTable after = context.after().table(this.table).orElseThrow();
 		for (String column : columns) {
 			VirtualColumn old = before.column(column).orElseThrow();
-			context.upTrigger(before, ColumnDuplication.temporary(old), up(column));
+			context.upTrigger(before, ColumnDuplication.temporary(before, old), up(column));
 			context.downTrigger(after, old.physicalName(), this.down.get(column));
 		}
 		context.backfill(before.physicalName());

@@ -220,7 +220,7 @@ public record CreateConstraint(@Nullable String table, @Nullable String name, @N
 				changes(before), Set.of());
 		duplication.start(context);
 		List<String> temporary = this.columns.stream()
-			.map((c) -> ColumnDuplication.temporary(before.column(c).orElseThrow()))
+			.map((c) -> ColumnDuplication.temporary(before, before.column(c).orElseThrow()))
 			.toList();
 		switch (this.type) {
 			case "unique", "primary_key" -> context.executeConcurrently("CREATE UNIQUE INDEX CONCURRENTLY "
@@ -233,7 +233,7 @@ public record CreateConstraint(@Nullable String table, @Nullable String name, @N
 		VirtualTable after = context.after().table(this.table).orElseThrow();
 		for (String column : this.columns) {
 			VirtualColumn old = before.column(column).orElseThrow();
-			context.upTrigger(before, ColumnDuplication.temporary(old), this.up.get(column));
+			context.upTrigger(before, ColumnDuplication.temporary(before, old), this.up.get(column));
 			context.downTrigger(after, old.physicalName(), this.down.get(column));
 		}
 		context.backfill(before.physicalName());
@@ -313,7 +313,7 @@ public record CreateConstraint(@Nullable String table, @Nullable String name, @N
 		if (this.indexParameters.includeColumns() != null && !this.indexParameters.includeColumns().isEmpty()) {
 			List<String> included = this.indexParameters.includeColumns().stream().map((name) -> {
 				VirtualColumn column = before.column(name).orElseThrow();
-				return (duplicated && this.columns.contains(name)) ? ColumnDuplication.temporary(column)
+				return (duplicated && this.columns.contains(name)) ? ColumnDuplication.temporary(before, column)
 						: column.physicalName();
 			}).toList();
 			sql.append(" INCLUDE (").append(Sql.idents(included)).append(')');

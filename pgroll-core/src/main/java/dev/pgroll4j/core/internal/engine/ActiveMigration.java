@@ -2,6 +2,7 @@ package dev.pgroll4j.core.internal.engine;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -13,17 +14,20 @@ import dev.pgroll4j.core.migration.Migration;
 import dev.pgroll4j.core.schema.SchemaSnapshot;
 
 /**
- * The active migration as complete, rollback and repair rebuild it from the history: its row, the migration
- * stored there (checked against its file first) and its plan replayed from the base schema recorded at start.
+ * The active rollout as complete, rollback and repair rebuild it from the history: its rows (one migration, or the
+ * migrations a release started together), the migrations stored there (each checked against its file first) and
+ * their plan replayed from the base schema recorded when the rollout started.
  *
- * @param previousVersionSchema the version schema of the migration before it, or {@code null} for the first
+ * @param versionSchema the version schema of the rollout's last migration, the one the new release uses
+ * @param previousVersionSchema the version schema before the rollout, which the running release uses, or
+ * {@code null} when the rollout began the history
  */
-record ActiveMigration(StoredMigration record, Migration migration, Plan plan, String versionSchema,
+record ActiveMigration(List<StoredMigration> records, List<Migration> migrations, Plan plan, String versionSchema,
 		@Nullable String previousVersionSchema) {
 
 	/**
-	 * Takes the schema's lock and reads the active migration, refusing one this engine cannot run: none, one
-	 * another tool wrote, one whose start did not finish (for complete), one that does not match its file.
+	 * Takes the schema's lock and reads the active rollout, refusing one this engine cannot run: none, one another
+	 * tool wrote, one whose start did not finish (for complete), one that does not match its files.
 	 * @param verb what the caller is about to do, for the messages: {@code complete}, {@code roll back} or
 	 * {@code repair}
 	 */
@@ -36,34 +40,44 @@ record ActiveMigration(StoredMigration record, Migration migration, Plan plan, S
 						+ "\" has no migration history");
 			}
 			session.lockSchema();
-			StoredMigration active = setup.state().active(connection)
-				.orElseThrow(() -> new MigrationStateException("cannot " + verb + ": there is no active migration on "
-						+ "schema \"" + schema + "\""));
-			if (!"pgroll".equals(active.type())) {
-				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name() + "\" of schema \""
-						+ schema + "\": its history row has migration_type '" + active.type() + "', not 'pgroll' "
-						+ "(pgroll writes 'inferred' for changes it saw made outside migrations and 'baseline' for "
-						+ "baselines); no SQL from such a row is run. Finish it with the tool that wrote it, or delete "
-						+ "the row if none did");
+			List<StoredMigration> rollout = setup.state().activeRollout(connection);
+			if (rollout.isEmpty()) {
+				throw new MigrationStateException("cannot " + verb + ": there is no active migration on schema \""
+						+ schema + "\"");
 			}
-			if (!active.startFinished() && verb.equals("complete")) {
-				throw new MigrationStateException("cannot complete migration \"" + active.name() + "\": its start did "
-						+ "not finish (the process running it stopped); repair rolls it back, then start it again");
+			StoredMigration first = rollout.get(0);
+			String what = Start.describeNames(rollout.stream().map(StoredMigration::name).toList());
+			for (StoredMigration active : rollout) {
+				if (!"pgroll".equals(active.type())) {
+					throw new MigrationStateException("cannot " + verb + " migration \"" + active.name()
+							+ "\" of schema \"" + schema + "\": its history row has migration_type '" + active.type()
+							+ "', not 'pgroll' (pgroll writes 'inferred' for changes it saw made outside migrations and "
+							+ "'baseline' for baselines); no SQL from such a row is run. Finish it with the tool that "
+							+ "wrote it, or delete the row if none did");
+				}
 			}
-			if (!active.recordsBaseSchema()) {
-				throw new MigrationStateException("cannot " + verb + " migration \"" + active.name()
-						+ "\": it was started by another tool (no base schema recorded); finish it with that tool");
+			if (rollout.stream().anyMatch((active) -> !active.startFinished()) && verb.equals("complete")) {
+				throw new MigrationStateException("cannot complete " + what + ": its start did not finish (the "
+						+ "process running it stopped); repair rolls it back, then start it again");
 			}
-			checkAgainstFile(setup, active, verb);
-			Migration migration = active
-				.migration("migration \"" + active.name() + "\" (history of schema \"" + schema + "\")");
-			SchemaSnapshot base = active.baseSchema();
-			Plan plan = setup.planner().replay(migration, base);
-			String parent = active.parent();
+			if (!first.recordsBaseSchema()) {
+				throw new MigrationStateException("cannot " + verb + " " + what
+						+ ": it was started by another tool (no base schema recorded); finish it with that tool");
+			}
+			List<Migration> migrations = new ArrayList<>();
+			for (StoredMigration active : rollout) {
+				checkAgainstFile(setup, active, verb);
+				migrations.add(active
+					.migration("migration \"" + active.name() + "\" (history of schema \"" + schema + "\")"));
+			}
+			SchemaSnapshot base = first.baseSchema();
+			Plan plan = setup.planner().replay(migrations, base);
+			String parent = first.parent();
 			String previous = (parent != null)
 					? setup.state().find(connection, parent).map((row) -> row.versionSchema(schema)).orElse(null)
 					: null;
-			return new ActiveMigration(active, migration, plan, active.versionSchema(schema), previous);
+			return new ActiveMigration(List.copyOf(rollout), List.copyOf(migrations), plan,
+					rollout.get(rollout.size() - 1).versionSchema(schema), previous);
 		}
 		catch (SQLException ex) {
 			throw EngineSetup.unexpected("reading the active migration of schema \"" + schema + "\"", ex);
@@ -93,9 +107,19 @@ record ActiveMigration(StoredMigration record, Migration migration, Plan plan, S
 		}
 	}
 
-	/** The active migration's name. */
+	/** The name of the rollout's last migration. */
 	String name() {
-		return this.record.name();
+		return this.records.get(this.records.size() - 1).name();
+	}
+
+	/** The rollout's migration names, in order. */
+	List<String> names() {
+		return this.records.stream().map(StoredMigration::name).toList();
+	}
+
+	/** How messages name the rollout: {@code migration "a"}, or {@code the rollout of migrations "a", "b"}. */
+	String describe() {
+		return Start.describeNames(names());
 	}
 
 }

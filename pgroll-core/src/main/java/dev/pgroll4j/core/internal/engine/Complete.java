@@ -24,9 +24,10 @@ import dev.pgroll4j.core.schema.TableSnapshot;
 import dev.pgroll4j.core.schema.VirtualSchema;
 
 /**
- * Completes the active migration: its constraints are validated, then one transaction drops the previous version
- * schema and the sync triggers, runs the operations' complete statements (the contract) and brings the migration's
- * version schema in line with the tables as they now are.
+ * Completes the active rollout (one migration, or the migrations a release started together): its constraints are
+ * validated, then one transaction drops the version schema before the rollout and the sync triggers, runs every
+ * operation's complete statements in order (the contract) and brings the last migration's version schema in line
+ * with the tables as they now are.
  */
 final class Complete {
 
@@ -43,9 +44,9 @@ final class Complete {
 		String schema = this.setup.schema();
 		try (Session session = Session.open(this.setup.configuration())) {
 			ActiveMigration active = ActiveMigration.read(this.setup, session, "complete");
-			String step = "complete of migration \"" + active.name() + "\"";
+			String step = "complete of " + active.describe();
 			String previous = active.previousVersionSchema();
-			Drops drops = new Drops(schema, "complete", active.name(), previous,
+			Drops drops = new Drops(schema, "complete", active.describe(), previous,
 					active.plan().base().tables().stream().map(TableSnapshot::name).collect(Collectors.toSet()), false,
 					List.of(), active.versionSchema());
 			// Before anything runs, even the validations: complete refuses to drop what the engine did not create.
@@ -84,14 +85,14 @@ final class Complete {
 				views.synchronize(tx, active.versionSchema(), shown, ownViews,
 						(replaced) -> refuseIfDependents(tx.connection(), active, replaced),
 						"updating version schema \"" + active.versionSchema() + "\"");
-				this.setup.state().markDone(tx, active.name(), result);
+				this.setup.state().markDone(tx, active.names(), result);
 				tx.mark("the after-complete-DDL hook");
 				this.setup.configuration().hooks().afterCompleteDdl(hookContext);
 				return null;
 			});
-			logger.info("completed migration {}", active.name());
+			logger.info("completed {}", active.describe());
 			return new CompleteResult(active.name(), active.versionSchema(), previous,
-					Duration.ofNanos(System.nanoTime() - started));
+					Duration.ofNanos(System.nanoTime() - started), active.names());
 		}
 		catch (SQLException ex) {
 			throw EngineSetup.unexpected("complete of the active migration of schema \"" + schema + "\"", ex);
@@ -106,10 +107,10 @@ final class Complete {
 			.map((object) -> object.advised("drop it, and create it again once complete is done"))
 			.toList();
 		if (!foreign.isEmpty()) {
-			throw Ownership.refusal("cannot complete migration \"" + active.name() + "\": complete "
+			throw Ownership.refusal("cannot complete " + active.describe() + ": complete "
 					+ "replaces views of version schema \"" + active.versionSchema() + "\" whose columns change, "
 					+ "and these objects, which the engine did not create, depend on them:", foreign,
-					"Nothing was changed; migration \"" + active.name() + "\" is still active. Drop "
+					"Nothing was changed; " + active.describe() + " is still active. Drop "
 							+ "these objects, then complete again.");
 		}
 	}

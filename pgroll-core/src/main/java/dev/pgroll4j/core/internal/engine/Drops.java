@@ -24,7 +24,7 @@ import dev.pgroll4j.core.internal.sync.VersionSchemas;
  *
  * @param schema the migrated schema
  * @param verb {@code complete} or {@code roll back}
- * @param migration the active migration's name
+ * @param migration how messages name the active rollout ({@code migration "a"}, or the rollout of several)
  * @param versionSchema the version schema it drops, or {@code null}
  * @param viewNames the names the engine gave the views there
  * @param namedLikeTables whether a view named like the table it reads is the engine's too
@@ -105,9 +105,9 @@ record Drops(String schema, String verb, String migration, @Nullable String vers
 		String noun = this.verb.equals("roll back") ? "rollback" : this.verb;
 		String last = dropped.remove(dropped.size() - 1);
 		String what = dropped.isEmpty() ? last : String.join(", ", dropped) + " and " + last;
-		return Ownership.refusal("cannot " + this.verb + " migration \"" + this.migration + "\": " + noun + " drops "
+		return Ownership.refusal("cannot " + this.verb + " " + this.migration + ": " + noun + " drops "
 				+ what + ", but these objects, which the engine did not create, are in the way:", foreign,
-				"Nothing was changed; migration \"" + this.migration + "\" is still active. Move or drop these "
+				"Nothing was changed; " + this.migration + " is still active. Move or drop these "
 						+ "objects, then " + this.verb + " again.");
 	}
 

@@ -16,12 +16,17 @@ import dev.pgroll4j.core.internal.jdbc.Session;
 import dev.pgroll4j.core.internal.state.StoredMigration;
 import dev.pgroll4j.core.internal.sync.VersionSchemas;
 import dev.pgroll4j.core.migration.Migration;
+import dev.pgroll4j.core.operations.Operation;
 
 /**
  * Brings the schema up to the local migrations (sorted by name): checks that the history and the files agree,
- * then completes a migration an earlier deployment left active, starts and completes every pending migration but
- * the last, and starts the last. The whole reconciliation holds a lock, so instances starting together take turns
- * and the later ones find the work done.
+ * then completes a rollout an earlier deployment left active, and starts every pending migration as one rollout,
+ * so that the version schema the running release uses keeps serving until that rollout is completed. The whole
+ * reconciliation holds a lock, so instances starting together take turns and the later ones find the work done.
+ *
+ * <p>Where no release can be running (the history is empty) or the caller completes everything anyway, the pending
+ * migrations run one after another instead, each completed but the last: each is then checked against the schema
+ * the ones before it left, as it was written to be.
  */
 final class Migrate {
 
@@ -30,12 +35,12 @@ final class Migrate {
 	private final Rollback rollback;
 
 	/** Start as the engine runs it, observed by the listener. */
-	private final Function<Migration, StartResult> start;
+	private final Function<List<Migration>, StartResult> start;
 
 	/** Complete as the engine runs it, observed by the listener. */
 	private final Supplier<CompleteResult> complete;
 
-	Migrate(EngineSetup setup, Rollback rollback, Function<Migration, StartResult> start,
+	Migrate(EngineSetup setup, Rollback rollback, Function<List<Migration>, StartResult> start,
 			Supplier<CompleteResult> complete) {
 		this.setup = setup;
 		this.rollback = rollback;
@@ -79,19 +84,18 @@ final class Migrate {
 							+ "\" is still active on schema \"" + schema + "\"; complete or roll it back before \""
 							+ pending.get(0).name() + "\" can start");
 				}
-				completedNames.add(this.complete.get().migration());
+				completedNames.addAll(this.complete.get().migrations());
 			}
-			for (int i = 0; i < pending.size(); i++) {
-				Migration migration = pending.get(i);
-				this.start.apply(migration);
-				startedNames.add(migration.name());
-				if (i < pending.size() - 1 || options.completeLast()) {
-					this.complete.get();
-					completedNames.add(migration.name());
+			List<List<Migration>> rollouts = rollouts(pending, history.isEmpty() || options.completeLast());
+			for (int i = 0; i < rollouts.size(); i++) {
+				StartResult started = this.start.apply(rollouts.get(i));
+				startedNames.addAll(started.migrations());
+				if (i < rollouts.size() - 1 || options.completeLast()) {
+					completedNames.addAll(this.complete.get().migrations());
 				}
 			}
 			if (pending.isEmpty() && active && options.completeLast()) {
-				completedNames.add(this.complete.get().migration());
+				completedNames.addAll(this.complete.get().migrations());
 			}
 			MigrateResult.Outcome outcome = pending.isEmpty() ? MigrateResult.Outcome.UP_TO_DATE
 					: MigrateResult.Outcome.MIGRATED;
@@ -100,6 +104,35 @@ final class Migrate {
 		catch (SQLException ex) {
 			throw EngineSetup.unexpected("migrating schema \"" + schema + "\"", ex);
 		}
+	}
+
+	/**
+	 * How the pending migrations start: as one rollout, so that the running release's version schema stays; or,
+	 * where no release can be running on it or everything is completed anyway, one after another. A sql operation
+	 * without onComplete cannot share a rollout (what it changes is only known after it ran); with a running release
+	 * to keep, that is refused before anything runs.
+	 * @param oneByOne whether no version schema needs to outlive the migrations
+	 */
+	private List<List<Migration>> rollouts(List<Migration> pending, boolean oneByOne) {
+		if (pending.isEmpty()) {
+			return List.of();
+		}
+		if (oneByOne) {
+			return pending.stream().map(List::of).toList();
+		}
+		if (pending.size() > 1) {
+			for (Migration migration : pending) {
+				if (migration.operations().stream().anyMatch(Operation::isIsolated)) {
+					throw new MigrationStateException("cannot start the " + pending.size() + " pending migrations of "
+							+ "schema \"" + this.setup.schema() + "\" as one rollout: " + migration.source() + " is a "
+							+ "sql operation without onComplete, which must roll out alone (what it changes is only "
+							+ "known after it ran); running them one after another would complete each and drop the "
+							+ "version schema the running release uses. Ship it in a release of its own, give it "
+							+ "onComplete: true, or migrate with complete-last when no earlier release is running");
+				}
+			}
+		}
+		return List.of(List.copyOf(pending));
 	}
 
 	/**

@@ -58,14 +58,20 @@ public final class MigrationEngine {
 	}
 
 	/** Checks a migration against the live schema and the history without changing anything. */
-	public void validate(Migration migration) {
-		this.validate.run(migration);
+	public void validate(List<Migration> rollout) {
+		this.validate.run(List.copyOf(rollout));
 	}
 
-	public StartResult start(Migration migration) {
+	/** Starts one migration, or several as one rollout; see {@link Start}. */
+	public StartResult start(List<Migration> rollout) {
+		List<Migration> migrations = List.copyOf(rollout);
+		if (migrations.isEmpty()) {
+			throw new IllegalArgumentException("a rollout needs at least one migration");
+		}
 		// This instance vouches for what it starts: its own complete and rollback may run it from the history.
-		this.setup.files().add(migration);
-		return observed("start", migration.name(), () -> this.start.run(migration), MigrationListener::started);
+		migrations.forEach(this.setup.files()::add);
+		return observed("start", migrations.get(migrations.size() - 1).name(), () -> this.start.run(migrations),
+				MigrationListener::started);
 	}
 
 	public CompleteResult complete() {

@@ -20,6 +20,11 @@ abstract class OperationPhase implements OperationContext {
 		return this.schemaName;
 	}
 
+	/** The migration the operation belongs to. */
+	final String migrationName() {
+		return this.step.migration().name();
+	}
+
 	@Override
 	public VirtualSchema before() {
 		return this.step.before();

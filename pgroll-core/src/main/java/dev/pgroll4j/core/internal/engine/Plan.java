@@ -13,20 +13,36 @@ import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.schema.VirtualTable;
 
 /**
- * A validated migration: its operations in order, each with the virtual schema before and after it, the schema it
- * starts from, the one it leads to, and the warnings validation gave.
+ * A validated rollout (one migration, or the migrations a release starts together): their operations in order,
+ * each with the virtual schema before and after it, the schema the rollout starts from, the one it leads to, and
+ * the warnings validation gave.
  *
- * @param migration the migration with its SQL as the configured transformer returned it
+ * @param migrations the rollout's migrations in order, with their SQL as the configured transformer returned it
  */
-record Plan(Migration migration, SchemaSnapshot base, List<Step> steps, VirtualSchema result, List<String> warnings) {
+record Plan(List<Migration> migrations, SchemaSnapshot base, List<Step> steps, VirtualSchema result,
+		List<String> warnings) {
 
-	/** One operation with the virtual schema the earlier ones leave and the one it leaves. */
-	record Step(int index, Operation operation, VirtualSchema before, VirtualSchema after) {
+	/**
+	 * One operation with the virtual schema the earlier ones (of its migration and of the rollout's earlier
+	 * migrations) leave and the one it leaves.
+	 * @param index its index among its migration's operations
+	 */
+	record Step(Migration migration, int index, Operation operation, VirtualSchema before, VirtualSchema after) {
 	}
 
 	/** How errors and statements name an operation: its file, index and kind. */
 	String origin(Step step) {
-		return this.migration.source() + " operations[" + step.index() + "] (" + step.operation().kind() + ")";
+		return step.migration().source() + " operations[" + step.index() + "] (" + step.operation().kind() + ")";
+	}
+
+	/** The rollout's last migration, whose version schema the new release uses. */
+	Migration last() {
+		return this.migrations.get(this.migrations.size() - 1);
+	}
+
+	/** The rollout's migration names, in order. */
+	List<String> names() {
+		return this.migrations.stream().map(Migration::name).toList();
 	}
 
 	/** The steps last to first, as rollback undoes them. */

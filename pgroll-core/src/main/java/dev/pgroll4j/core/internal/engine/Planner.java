@@ -16,9 +16,10 @@ import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.sql.SqlText;
 
 /**
- * Turns a migration into a {@link Plan}: every piece of its SQL goes through the configured transformer and is
- * checked to be what its place expects, then every operation is validated in order against the schema the earlier
- * ones leave.
+ * Turns a rollout (one migration, or the migrations a release starts together) into a {@link Plan}: every piece of
+ * their SQL goes through the configured transformer and is checked to be what its place expects, then every
+ * operation is validated in order against the schema the earlier ones leave, the operations of a later migration
+ * after all of an earlier one's, exactly as if they were one migration.
  */
 final class Planner {
 
@@ -29,16 +30,17 @@ final class Planner {
 	}
 
 	/**
-	 * The plan of a migration, checked against the live schema.
+	 * The plan of a rollout, checked against the live schema.
+	 * @param rollout its migrations, in order
 	 * @param versionSchemas this tool's version schemas, whose views validation may ignore
 	 */
-	Plan plan(Migration migration, SchemaSnapshot base, Probes probes, Set<String> versionSchemas) {
-		return validated(mapSql(migration), base, probes, versionSchemas);
+	Plan plan(List<Migration> rollout, SchemaSnapshot base, Probes probes, Set<String> versionSchemas) {
+		return validated(rollout.stream().map(this::mapSql).toList(), base, probes, versionSchemas);
 	}
 
-	/** The plan of the active migration again, from the history; its checks against the server ran at start. */
-	Plan replay(Migration migration, SchemaSnapshot base) {
-		return plan(migration, base, Probes.NONE, Set.of());
+	/** The plan of the active rollout again, from the history; its checks against the server ran at start. */
+	Plan replay(List<Migration> rollout, SchemaSnapshot base) {
+		return plan(rollout, base, Probes.NONE, Set.of());
 	}
 
 	private Migration mapSql(Migration migration) {
@@ -84,35 +86,56 @@ final class Planner {
 	}
 
 	/** Validates every operation in order against the schema the earlier ones leave. */
-	private Plan validated(Migration migration, SchemaSnapshot base, Probes probes, Set<String> versionSchemas) {
-		List<Operation> operations = migration.operations();
-		if (operations.isEmpty()) {
-			throw new MigrationValidationException(migration.source(), -1, null, "operations",
-					"a migration needs at least one operation");
-		}
-		if (operations.size() > 1) {
-			for (int i = 0; i < operations.size(); i++) {
-				if (operations.get(i).isIsolated()) {
-					throw new MigrationValidationException(migration.source(), i, operations.get(i).kind(), null,
-							"a sql operation without onComplete must be the only operation of its migration: "
-									+ "what it changes is only known after it ran");
-				}
-			}
+	private Plan validated(List<Migration> rollout, SchemaSnapshot base, Probes probes, Set<String> versionSchemas) {
+		for (Migration migration : rollout) {
+			checkShape(migration, rollout.size());
 		}
 		VirtualSchema current = VirtualSchema.of(base);
 		List<Plan.Step> steps = new ArrayList<>();
 		List<String> warnings = new ArrayList<>();
 		// Snapshots share what did not change, so keeping one per operation costs what the operation changed.
 		VirtualSchema before = current.snapshot();
-		for (int i = 0; i < operations.size(); i++) {
-			operations.get(i)
-				.validate(new ValidationPhase(current, migration, i, operations.get(i), probes, versionSchemas,
-						this.configuration.strictDownExpressions(), warnings));
-			VirtualSchema after = current.snapshot();
-			steps.add(new Plan.Step(i, operations.get(i), before, after));
-			before = after;
+		for (Migration migration : rollout) {
+			List<Operation> operations = migration.operations();
+			for (int i = 0; i < operations.size(); i++) {
+				operations.get(i)
+					.validate(new ValidationPhase(current, migration, i, operations.get(i), probes, versionSchemas,
+							this.configuration.strictDownExpressions(), warnings));
+				VirtualSchema after = current.snapshot();
+				steps.add(new Plan.Step(migration, i, operations.get(i), before, after));
+				before = after;
+			}
 		}
-		return new Plan(migration, base, steps, current, List.copyOf(warnings));
+		return new Plan(rollout, base, steps, current, List.copyOf(warnings));
+	}
+
+	/**
+	 * A migration has operations, and a sql operation without onComplete is alone: in its migration and in its
+	 * rollout, since what it changes is only known after it ran.
+	 */
+	private static void checkShape(Migration migration, int rolloutSize) {
+		List<Operation> operations = migration.operations();
+		if (operations.isEmpty()) {
+			throw new MigrationValidationException(migration.source(), -1, null, "operations",
+					"a migration needs at least one operation");
+		}
+		for (int i = 0; i < operations.size(); i++) {
+			if (!operations.get(i).isIsolated()) {
+				continue;
+			}
+			if (operations.size() > 1) {
+				throw new MigrationValidationException(migration.source(), i, operations.get(i).kind(), null,
+						"a sql operation without onComplete must be the only operation of its migration: "
+								+ "what it changes is only known after it ran");
+			}
+			if (rolloutSize > 1) {
+				throw new MigrationValidationException(migration.source(), i, operations.get(i).kind(), null,
+						"a sql operation without onComplete must roll out alone, not together with other "
+								+ "migrations: what it changes is only known after it ran, so the migrations after it "
+								+ "cannot be checked, and the version schema before it cannot be kept; ship it in a "
+								+ "release of its own, or give it onComplete: true");
+			}
+		}
 	}
 
 }

@@ -23,9 +23,10 @@ import dev.pgroll4j.core.migration.Migration;
 import dev.pgroll4j.core.sql.Sql;
 
 /**
- * Rolls back the active migration: its version schema is dropped and every change of start undone, in one
- * transaction, after checking that nothing the engine did not create is in the way. Repair does the same for a
- * start that stopped half-way, and a failed start for itself.
+ * Rolls back the active rollout (one migration, or the migrations a release started together): its version schema
+ * is dropped and every change of start undone, last operation first, in one transaction, after checking that
+ * nothing the engine did not create is in the way; the version schema before the rollout was never touched. Repair
+ * does the same for a start that stopped half-way, and a failed start for itself.
  */
 final class Rollback {
 
@@ -41,10 +42,10 @@ final class Rollback {
 		long started = System.nanoTime();
 		try (Session session = Session.open(this.setup.configuration())) {
 			ActiveMigration active = ActiveMigration.read(this.setup, session, "roll back");
-			rollBack(session, active.plan(), active.versionSchema(), active.name());
-			logger.info("rolled back migration {}", active.name());
+			rollBack(session, active.plan(), active.versionSchema());
+			logger.info("rolled back {}", active.describe());
 			return new RollbackResult(active.name(), active.versionSchema(),
-					Duration.ofNanos(System.nanoTime() - started));
+					Duration.ofNanos(System.nanoTime() - started), active.names());
 		}
 	}
 
@@ -65,22 +66,22 @@ final class Rollback {
 				return Optional.empty();
 			}
 			session.lockSchema();
-			Optional<StoredMigration> unfinished = this.setup.state().active(connection)
-				.filter((row) -> !row.startFinished());
-			if (unfinished.isEmpty()) {
+			List<StoredMigration> rollout = this.setup.state().activeRollout(connection);
+			if (rollout.stream().allMatch(StoredMigration::startFinished)) {
 				return Optional.empty();
 			}
-			if (local != null && local.stream().noneMatch((file) -> file.name().equals(unfinished.get().name()))) {
-				logger.warn("the start of migration {} on schema {} did not finish, and this application has no file "
-						+ "for it: a newer release started it; leaving it for that release to repair",
-						unfinished.get().name(), schema);
+			String last = rollout.get(rollout.size() - 1).name();
+			String what = Start.describeNames(rollout.stream().map(StoredMigration::name).toList());
+			if (local != null && local.stream().noneMatch((file) -> file.name().equals(last))) {
+				logger.warn("the start of {} on schema {} did not finish, and this application has no file for {}: a "
+						+ "newer release started it; leaving it for that release to repair", what, schema, last);
 				return Optional.empty();
 			}
 			ActiveMigration active = ActiveMigration.read(this.setup, session, "repair");
-			logger.warn("the start of migration {} did not finish; rolling it back", unfinished.get().name());
-			rollBack(session, active.plan(), active.versionSchema(), active.name());
+			logger.warn("the start of {} did not finish; rolling it back", what);
+			rollBack(session, active.plan(), active.versionSchema());
 			RollbackResult result = new RollbackResult(active.name(), active.versionSchema(),
-					Duration.ofNanos(System.nanoTime() - started));
+					Duration.ofNanos(System.nanoTime() - started), active.names());
 			this.setup.notifyListener((listener) -> listener.rolledBack(result));
 			return Optional.of(result);
 		}
@@ -90,27 +91,31 @@ final class Rollback {
 	}
 
 	/**
-	 * Drops the migration's version schema and sync triggers and runs its operations' rollback, last operation
-	 * first, in one transaction; a schema the start created goes too, if nothing else is left in it.
+	 * Drops the rollout's version schema and sync triggers and runs its operations' rollback, last operation first,
+	 * in one transaction; a schema the start created goes too, if nothing else is left in it.
 	 */
-	void rollBack(Session session, Plan plan, String versionSchema, String name) {
+	void rollBack(Session session, Plan plan, String versionSchema) {
 		String schema = this.setup.schema();
+		String what = Start.describeNames(plan.names());
 		List<PlannedStatement> statements = new ArrayList<>();
-		List<CreatedObjects.Identity> created = inferredUndo(session, name);
-		Drops drops = new Drops(schema, "roll back", name, versionSchema, plan.resultTableNames(), plan.isolated(),
+		List<CreatedObjects.Identity> created = new ArrayList<>();
+		for (String name : plan.names()) {
+			created.addAll(inferredUndo(session, name));
+		}
+		Drops drops = new Drops(schema, "roll back", what, versionSchema, plan.resultTableNames(), plan.isolated(),
 				created, null);
 		try {
 			drops.check(session.connection());
 		}
 		catch (SQLException ex) {
-			throw EngineSetup.unexpected("rollback of migration \"" + name + "\"", ex);
+			throw EngineSetup.unexpected("rollback of " + what, ex);
 		}
 		List<String> undo = CreatedObjects.dropStatements(created);
 		for (Plan.Step planned : plan.reversedSteps()) {
 			planned.operation()
 				.rollback(new RollbackPhase(schema, statements, planned, plan.origin(planned), undo));
 		}
-		session.transactions().inTransaction("rollback of migration \"" + name + "\"", (tx) -> {
+		session.transactions().inTransaction("rollback of " + what, (tx) -> {
 			Map<String, Long> views = drops.checkAndLock(tx);
 			VersionSchemas.drop(tx, versionSchema, views, "dropping version schema \"" + versionSchema + "\"");
 			Triggers.dropAll(tx, schema);
@@ -121,7 +126,7 @@ final class Rollback {
 				tx.execute("DROP SCHEMA IF EXISTS " + Sql.ident(schema), "dropping schema \"" + schema
 						+ "\", which the start created");
 			}
-			this.setup.state().delete(tx, name);
+			this.setup.state().delete(tx, plan.names());
 			return null;
 		});
 	}

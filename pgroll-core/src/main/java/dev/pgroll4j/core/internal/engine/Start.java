@@ -31,10 +31,12 @@ import dev.pgroll4j.core.schema.VirtualSchema;
 import dev.pgroll4j.core.sql.Sql;
 
 /**
- * Starts a migration: one transaction of additive DDL and sync triggers; then, outside it, the concurrent index
- * builds, the backfill and what waits for it; then the new version schema, so that no client of the new version
- * ever reads a row the backfill has not reached. A start that fails after its transaction committed is rolled back
- * before the error is reported, so the catalog ends as it began.
+ * Starts a rollout (one migration, or the migrations a release starts together, whose operations run as if they
+ * were one migration's): one transaction of additive DDL and sync triggers; then, outside it, the concurrent index
+ * builds, the backfill and what waits for it; then the version schema of the rollout's last migration, so that no
+ * client of the new version ever reads a row the backfill has not reached. The version schema before the rollout
+ * stays, and the migrations in between get none: no client can pin to a version nobody ships. A start that fails
+ * after its transaction committed is rolled back before the error is reported, so the catalog ends as it began.
  */
 final class Start {
 
@@ -52,20 +54,21 @@ final class Start {
 		this.rollback = rollback;
 	}
 
-	StartResult run(Migration migration) {
+	StartResult run(List<Migration> rollout) {
 		long started = System.nanoTime();
 		String schema = this.setup.schema();
-		String step = "start of migration \"" + migration.name() + "\"";
+		Migration last = rollout.get(rollout.size() - 1);
+		String step = "start of " + describe(rollout);
 		try (Session session = Session.open(this.setup.configuration())) {
 			Connection connection = session.connection();
 			this.setup.ensureInitialized(session);
 			session.lockSchema();
-			this.validate.checkStartable(connection, migration);
-			String versionSchema = migration.versionSchemaFor(schema);
+			this.validate.checkStartable(connection, rollout);
+			String versionSchema = last.versionSchemaFor(schema);
 			SchemaSnapshot base = SchemaReader.read(connection, schema);
 			Probes probes = new Probes(connection);
 			Plan plan = this.setup.planner()
-				.plan(migration, base, probes, this.setup.recentVersionSchemas(connection));
+				.plan(rollout, base, probes, this.setup.recentVersionSchemas(connection));
 			String parent = this.setup.state().latest(connection).map(StoredMigration::name).orElse(null);
 			StartAttempt run = session.transactions()
 				.inTransaction(step, (tx) -> startTransaction(tx, plan, parent, versionSchema, probes));
@@ -76,22 +79,40 @@ final class Start {
 			catch (RuntimeException ex) {
 				logger.warn("{} failed after its DDL committed; rolling it back", step);
 				try {
-					this.rollback.rollBack(session, plan, versionSchema, migration.name());
+					this.rollback.rollBack(session, plan, versionSchema);
 				}
 				catch (RuntimeException rollbackFailure) {
 					ex.addSuppressed(rollbackFailure);
 				}
 				throw ex;
 			}
-			this.setup.notifyListener((listener) -> listener.versionSchemaCreated(migration.name(), versionSchema));
-			logger.info("started migration {}: version schema {}, {} row(s) backfilled", migration.name(),
-					versionSchema, rows);
-			return new StartResult(migration.name(), versionSchema, rows, Duration.ofNanos(System.nanoTime() - started),
-					plan.warnings());
+			this.setup.notifyListener((listener) -> listener.versionSchemaCreated(last.name(), versionSchema));
+			if (rollout.size() == 1) {
+				logger.info("started migration {}: version schema {}, {} row(s) backfilled", last.name(),
+						versionSchema, rows);
+			}
+			else {
+				logger.info("started {} migrations as one rollout ({}): version schema {}, {} row(s) backfilled",
+						rollout.size(), String.join(", ", plan.names()), versionSchema, rows);
+			}
+			return new StartResult(last.name(), versionSchema, rows, Duration.ofNanos(System.nanoTime() - started),
+					plan.warnings(), plan.names());
 		}
 		catch (SQLException ex) {
 			throw EngineSetup.unexpected(step, ex);
 		}
+	}
+
+	/** How messages name a rollout: {@code migration "a"}, or {@code the rollout of migrations "a", "b"}. */
+	static String describe(List<Migration> rollout) {
+		return describeNames(rollout.stream().map(Migration::name).toList());
+	}
+
+	static String describeNames(List<String> names) {
+		if (names.size() == 1) {
+			return "migration \"" + names.get(0) + "\"";
+		}
+		return "the rollout of migrations \"" + String.join("\", \"", names) + "\"";
 	}
 
 	/**
@@ -101,15 +122,24 @@ final class Start {
 	private StartAttempt startTransaction(RetryingTransactions.Tx tx, Plan plan, @Nullable String parent,
 			String versionSchema, Probes probes) throws SQLException {
 		String schema = this.setup.schema();
-		Migration migration = plan.migration();
-		StartAttempt attempt = new StartAttempt(schema, migration.name(), new Triggers(schema, versionSchema));
+		List<Migration> rollout = plan.migrations();
+		StartAttempt attempt = new StartAttempt(schema, new Triggers(schema, versionSchema));
 		tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schema), null);
-		this.setup.state().insert(tx, migration, parent, plan.base());
-		MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(migration.name(), schema,
+		// One history row per migration; the first records the schema before the rollout, and names the rollout.
+		String first = rollout.get(0).name();
+		String previous = parent;
+		for (Migration migration : rollout) {
+			this.setup.state().insert(tx, migration, previous, (rollout.size() > 1) ? first : null,
+					migration == rollout.get(0) ? plan.base() : null);
+			previous = migration.name();
+		}
+		MigrationHooks.HookContext hookContext = new MigrationHooks.HookContext(plan.last().name(), schema,
 				versionSchema, tx.connection());
 		tx.mark("the before-start-DDL hook");
 		this.setup.configuration().hooks().beforeStartDdl(hookContext);
-		for (Plan.Step planned : plan.steps()) {
+		for (int i = 0; i < plan.steps().size(); i++) {
+			Plan.Step planned = plan.steps().get(i);
+			attempt.triggers.beginStep(i);
 			planned.operation()
 				.start(new StartPhase(attempt, planned, plan.origin(planned), tx, probes, this.setup.state()));
 		}
@@ -130,7 +160,7 @@ final class Start {
 	private long afterCommit(Session session, StartAttempt run, Plan plan, String versionSchema, String step) {
 		PgrollConfiguration configuration = this.setup.configuration();
 		String schema = this.setup.schema();
-		String migration = plan.migration().name();
+		String migration = plan.last().name();
 		RetryingTransactions transactions = session.transactions();
 		for (StartAttempt.Deferred deferred : run.concurrent) {
 			transactions.outsideTransaction(step, deferred.origin(), deferred.sql(), deferred.undo());
@@ -161,7 +191,7 @@ final class Start {
 			tx.mark("the after-start-DDL hook");
 			configuration.hooks()
 				.afterStartDdl(new MigrationHooks.HookContext(migration, schema, versionSchema, tx.connection()));
-			this.setup.state().markStartFinished(tx, migration);
+			this.setup.state().markStartFinished(tx);
 			return null;
 		});
 		return rows;

@@ -22,9 +22,6 @@ final class StartAttempt {
 	/** The migrated schema. */
 	final String schema;
 
-	/** The migration's name. */
-	final String migration;
-
 	final Triggers triggers;
 
 	/** Statements (such as {@code CREATE INDEX CONCURRENTLY}) that run once the transaction committed. */
@@ -42,9 +39,8 @@ final class StartAttempt {
 	/** The schema as user SQL left it, re-read from the catalog, or {@code null} when the plan says it all. */
 	@Nullable VirtualSchema refreshed;
 
-	StartAttempt(String schema, String migration, Triggers triggers) {
+	StartAttempt(String schema, Triggers triggers) {
 		this.schema = schema;
-		this.migration = migration;
 		this.triggers = triggers;
 	}
 

@@ -69,7 +69,7 @@ final class StartPhase extends OperationPhase implements StartContext {
 			if (inferUndo) {
 				List<CreatedObjects.Identity> undo = CreatedObjects.created(before,
 						CreatedObjects.list(this.tx.connection(), schemaName()));
-				this.state.recordInferredUndo(this.tx, this.attempt.migration, undo);
+				this.state.recordInferredUndo(this.tx, migrationName(), undo);
 			}
 		}
 		catch (SQLException ex) {

@@ -39,39 +39,36 @@ final class StatusReport {
 			Connection connection = session.connection();
 			if (!readable(session)) {
 				return new MigrationStatus(schema, MigrationStatus.State.NO_MIGRATIONS, null, null, null, List.of(),
-						false);
+						false, List.of());
 			}
 			List<StoredMigration> newest = this.setup.state().newest(connection, historyLimit);
 			List<MigrationRecord> records = newest.stream().map(this::record).toList();
 			MigrationRecord head = records.isEmpty() ? null : records.get(records.size() - 1);
 			MigrationRecord active = (head != null && !head.done()) ? head : null;
+			List<MigrationRecord> rollout = (active != null)
+					? this.setup.state().activeRolloutSummary(connection).stream().map(this::record).toList() : List.of();
 			String latest = null;
 			for (int i = records.size() - 1; i >= 0 && latest == null; i--) {
 				if (Boolean.TRUE.equals(newest.get(i).versionSchemaExists())) {
 					latest = records.get(i).versionSchema();
 				}
 			}
-			String previous = (active != null) ? previousVersionSchema(connection, active, newest, records) : null;
+			String previous = rollout.isEmpty() ? null : previousVersionSchema(connection, rollout.get(0));
 			MigrationStatus.State state = records.isEmpty() ? MigrationStatus.State.NO_MIGRATIONS
 					: (active != null) ? MigrationStatus.State.IN_PROGRESS : MigrationStatus.State.COMPLETE;
 			boolean earlier = !records.isEmpty() && records.get(0).parent() != null;
-			return new MigrationStatus(schema, state, active, latest, previous, records, earlier);
+			return new MigrationStatus(schema, state, active, latest, previous, records, earlier, rollout);
 		}
 		catch (SQLException ex) {
 			throw EngineSetup.unexpected("reading the status of schema \"" + schema + "\"", ex);
 		}
 	}
 
-	/** The version schema before the active migration's, if it still exists; the active one is the newest row. */
-	private @Nullable String previousVersionSchema(Connection connection, MigrationRecord active,
-			List<StoredMigration> newest, List<MigrationRecord> records) throws SQLException {
-		String parent = active.parent();
+	/** The version schema before the active rollout's first migration, if it still exists. */
+	private @Nullable String previousVersionSchema(Connection connection, MigrationRecord first) throws SQLException {
+		String parent = first.parent();
 		if (parent == null) {
 			return null;
-		}
-		if (records.size() > 1) {
-			return Boolean.TRUE.equals(newest.get(records.size() - 2).versionSchemaExists())
-					? records.get(records.size() - 2).versionSchema() : null;
 		}
 		String candidate = this.setup.state().find(connection, parent)
 			.map((row) -> row.versionSchema(this.setup.schema()))
@@ -95,7 +92,7 @@ final class StatusReport {
 
 	private MigrationRecord record(StoredMigration row) {
 		return new MigrationRecord(row.name(), row.versionSchema(this.setup.schema()), row.parent(), row.done(),
-				row.createdAt(), row.updatedAt(), row.type(), row.startFinished());
+				row.createdAt(), row.updatedAt(), row.type(), row.startFinished(), row.rollout());
 	}
 
 	/**

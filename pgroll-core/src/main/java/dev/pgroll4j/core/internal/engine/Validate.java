@@ -3,6 +3,8 @@ package dev.pgroll4j.core.internal.engine;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,39 +30,60 @@ final class Validate {
 		this.setup = setup;
 	}
 
-	void run(Migration migration) {
+	void run(List<Migration> rollout) {
 		try (Session session = Session.open(this.setup.configuration())) {
 			Connection connection = session.connection();
 			boolean initialized = this.setup.state().isInitialized(connection);
 			if (initialized) {
-				checkStartable(connection, migration);
+				checkStartable(connection, rollout);
 			}
 			else {
-				checkVersionSchemaFree(connection, migration);
+				checkNames(rollout);
+				checkVersionSchemaFree(connection, rollout.get(rollout.size() - 1));
 			}
 			this.setup.planner()
-				.plan(migration, SchemaReader.read(connection, this.setup.schema()), new Probes(connection),
+				.plan(rollout, SchemaReader.read(connection, this.setup.schema()), new Probes(connection),
 						initialized ? this.setup.recentVersionSchemas(connection) : Set.of());
 		}
 		catch (SQLException ex) {
-			throw EngineSetup.unexpected("validating migration \"" + migration.name() + "\"", ex);
+			throw EngineSetup.unexpected("validating " + Start.describe(rollout), ex);
 		}
 	}
 
-	/** Refuses a migration that cannot start now: another is active, it was applied, or its version schema is taken. */
-	void checkStartable(Connection connection, Migration migration) throws SQLException {
+	/**
+	 * Refuses a rollout that cannot start now: another is active, one of its migrations was applied, or the version
+	 * schema of its last migration is taken.
+	 */
+	void checkStartable(Connection connection, List<Migration> rollout) throws SQLException {
 		String schema = this.setup.schema();
+		checkNames(rollout);
 		Optional<StoredMigration> active = this.setup.state().active(connection);
 		if (active.isPresent()) {
-			throw new MigrationStateException("cannot start migration \"" + migration.name() + "\": migration \""
+			throw new MigrationStateException("cannot start " + Start.describe(rollout) + ": migration \""
 					+ active.get().name() + "\" is still active on schema \"" + schema + "\"; complete or roll it "
 					+ "back first");
 		}
-		if (this.setup.state().find(connection, migration.name()).isPresent()) {
-			throw new MigrationStateException("migration \"" + migration.name()
-					+ "\" has already been applied to schema \"" + schema + "\"");
+		for (Migration migration : rollout) {
+			if (this.setup.state().find(connection, migration.name()).isPresent()) {
+				throw new MigrationStateException("migration \"" + migration.name()
+						+ "\" has already been applied to schema \"" + schema + "\"");
+			}
 		}
-		checkVersionSchemaFree(connection, migration);
+		checkVersionSchemaFree(connection, rollout.get(rollout.size() - 1));
+	}
+
+	/** A rollout has migrations, each named once. */
+	private static void checkNames(List<Migration> rollout) {
+		if (rollout.isEmpty()) {
+			throw new IllegalArgumentException("a rollout needs at least one migration");
+		}
+		Set<String> names = new HashSet<>();
+		for (Migration migration : rollout) {
+			if (!names.add(migration.name())) {
+				throw new MigrationValidationException(migration.source(), -1, null, null, "migration \""
+						+ migration.name() + "\" appears twice in one rollout");
+			}
+		}
 	}
 
 	private void checkVersionSchemaFree(Connection connection, Migration migration) throws SQLException {

@@ -7,9 +7,11 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -25,25 +27,29 @@ import dev.pgroll4j.core.sql.Sql;
 /**
  * The migration history in {@code <state schema>.migrations}, in pgroll's layout so that pgroll and this engine
  * can read each other's history. The database enforces the rules: one history chain per schema (a migration's
- * parent is unique), one first migration, and at most one active migration per schema.
+ * parent is unique), one first migration, and at most one active rollout per schema (the migrations one release
+ * started together; each names the rollout's first migration).
  */
 public final class StateStore {
 
 	/** Second key of the advisory lock that serialises {@link #init}. */
 	private static final int INIT_LOCK = 0x696e6974;
 
-	/** The newest object {@link #init} creates; {@link #isInitialized} looks for it. */
+	/** Finds the newest migration without reading the history; see {@link #newest}. */
 	private static final String CREATION_ORDER_INDEX = "history_by_creation";
+
+	/** The newest object {@link #init} creates; {@link #isInitialized} looks for it. */
+	private static final String ACTIVE_INDEX = "active_migrations";
 
 	/** The columns of a {@link StoredMigration}, of the table aliased {@code m}. */
 	private static final String COLUMNS = "m.name, m.migration::text, m.parent, m.done, m.created_at, m.updated_at, "
 			+ "m.migration_type, m.base_schema::text, coalesce(nullif(m.migration->>'version_schema', ''), m.name), "
-			+ "m.inferred_undo::text, m.start_finished";
+			+ "m.inferred_undo::text, m.start_finished, m.rollout";
 
 	/** {@link #COLUMNS} without the JSON documents (the migration, its base schema, its undo statements). */
 	private static final String SUMMARY_COLUMNS = "m.name, NULL, m.parent, m.done, m.created_at, m.updated_at, "
 			+ "m.migration_type, NULL, coalesce(nullif(m.migration->>'version_schema', ''), m.name), NULL, "
-			+ "m.start_finished";
+			+ "m.start_finished, m.rollout";
 
 	/**
 	 * What is there of the migrations table, and whether the history can be trusted: whether every role that could
@@ -58,7 +64,7 @@ public final class StateStore {
 	private static final String FORM = """
 			SELECT to_regclass(?) IS NOT NULL,
 			       EXISTS (SELECT 1 FROM pg_attribute
-			               WHERE attrelid = to_regclass(?) AND attname = 'start_finished' AND NOT attisdropped)
+			               WHERE attrelid = to_regclass(?) AND attname = 'rollout' AND NOT attisdropped)
 			       AND to_regclass(?) IS NOT NULL,
 			       NOT EXISTS (
 			         SELECT 1 FROM pg_namespace n LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'migrations'
@@ -113,7 +119,7 @@ public final class StateStore {
 		try (PreparedStatement statement = connection.prepareStatement(FORM)) {
 			statement.setString(1, this.table);
 			statement.setString(2, this.table);
-			statement.setString(3, Sql.qualified(this.stateSchema, CREATION_ORDER_INDEX));
+			statement.setString(3, Sql.qualified(this.stateSchema, ACTIVE_INDEX));
 			statement.setString(4, this.stateSchema);
 			try (ResultSet rs = statement.executeQuery()) {
 				rs.next();
@@ -171,11 +177,19 @@ public final class StateStore {
 					null);
 			tx.execute("CREATE UNIQUE INDEX IF NOT EXISTS only_first_migration_without_parent ON " + this.table
 					+ " (schema) WHERE parent IS NULL", null);
-			tx.execute("CREATE UNIQUE INDEX IF NOT EXISTS only_one_active_migration ON " + this.table
-					+ " (schema) WHERE NOT done", null);
-			// Finds the newest migration without reading the history; see newest().
+			// The migrations a release started together form one rollout: each names the rollout's first migration,
+			// which names itself; NULL for a migration started alone (and in rows pgroll wrote).
+			tx.execute("ALTER TABLE " + this.table + " ADD COLUMN IF NOT EXISTS rollout TEXT", null);
+			// One active rollout per schema: its first migration (or the one migration started alone) is the only
+			// active row that does not belong to another's rollout. Earlier releases allowed one active row.
+			tx.execute("DROP INDEX IF EXISTS " + Sql.qualified(this.stateSchema, "only_one_active_migration"), null);
+			tx.execute("CREATE UNIQUE INDEX IF NOT EXISTS one_active_rollout ON " + this.table
+					+ " (schema) WHERE NOT done AND (rollout IS NULL OR rollout = name)", null);
 			tx.execute("CREATE INDEX IF NOT EXISTS " + CREATION_ORDER_INDEX + " ON " + this.table
 					+ " (schema, created_at, name)", null);
+			// Finds the active rollout's migrations without reading the history; created last (see form()).
+			tx.execute("CREATE INDEX IF NOT EXISTS " + ACTIVE_INDEX + " ON " + this.table
+					+ " (schema, name) WHERE NOT done", null);
 			// Default privileges (ALTER DEFAULT PRIVILEGES ... ON SCHEMAS / ON TABLES) may have given other roles the
 			// right to write what was just created; the history is only trusted without that, so it is taken back.
 			List<String> revocations = new ArrayList<>();
@@ -280,13 +294,58 @@ public final class StateStore {
 		return newest(connection, 1).stream().findFirst();
 	}
 
-	/** The migration in progress; the partial unique index {@code only_one_active_migration} finds it. */
-	public Optional<StoredMigration> active(Connection connection) throws SQLException {
+	/**
+	 * The active rollout's migrations in history order: the migrations a release started together, or the one
+	 * migration started alone; empty when none is active. The partial index {@code active_migrations} finds them.
+	 */
+	public List<StoredMigration> activeRollout(Connection connection) throws SQLException {
+		return activeRollout(connection, COLUMNS);
+	}
+
+	/** {@link #activeRollout} without the JSON documents, for a status. */
+	public List<StoredMigration> activeRolloutSummary(Connection connection) throws SQLException {
+		return activeRollout(connection, SUMMARY_COLUMNS);
+	}
+
+	private List<StoredMigration> activeRollout(Connection connection, String columns) throws SQLException {
 		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT " + COLUMNS + " FROM " + this.table + " m WHERE schema = ? AND NOT done")) {
+			.prepareStatement("SELECT " + columns + " FROM " + this.table + " m WHERE schema = ? AND NOT done")) {
 			statement.setString(1, this.schema);
-			return rows(statement).stream().findFirst();
+			List<StoredMigration> rows = rows(statement);
+			if (rows.size() <= 1) {
+				return rows;
+			}
+			// Parent links order them; the first is the one whose parent is not active.
+			Map<String, StoredMigration> byParent = new HashMap<>();
+			Set<String> names = new HashSet<>();
+			rows.forEach((row) -> names.add(row.name()));
+			StoredMigration first = null;
+			for (StoredMigration row : rows) {
+				if (row.parent() == null || !names.contains(row.parent())) {
+					if (first != null) {
+						throw notAChain();
+					}
+					first = row;
+				}
+				else {
+					byParent.put(row.parent(), row);
+				}
+			}
+			List<StoredMigration> ordered = new ArrayList<>();
+			for (StoredMigration row = first; row != null; row = byParent.get(row.name())) {
+				ordered.add(row);
+			}
+			if (ordered.size() != rows.size()) {
+				throw notAChain();
+			}
+			return ordered;
 		}
+	}
+
+	/** The newest active migration (the last of the active rollout), if any. */
+	public Optional<StoredMigration> active(Connection connection) throws SQLException {
+		List<StoredMigration> rollout = activeRollout(connection);
+		return rollout.isEmpty() ? Optional.empty() : Optional.of(rollout.get(rollout.size() - 1));
 	}
 
 	/** One migration by name. */
@@ -313,13 +372,14 @@ public final class StateStore {
 	private static List<StoredMigration> rows(PreparedStatement statement) throws SQLException {
 		List<StoredMigration> rows = new ArrayList<>();
 		try (ResultSet rs = statement.executeQuery()) {
-			// Only newest() asks whether the version schemas exist, in a twelfth column.
-			boolean existence = rs.getMetaData().getColumnCount() > 11;
+			// Only newest() asks whether the version schemas exist, in a thirteenth column.
+			boolean existence = rs.getMetaData().getColumnCount() > 12;
 			while (rs.next()) {
-				Boolean exists = existence ? rs.getBoolean(12) : null;
+				Boolean exists = existence ? rs.getBoolean(13) : null;
 				rows.add(new StoredMigration(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
 						rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class), rs.getString(7),
-						rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11), exists));
+						rs.getString(8), rs.getString(9), rs.getString(10), rs.getBoolean(11), rs.getString(12),
+						exists));
 			}
 		}
 		return rows;
@@ -333,17 +393,20 @@ public final class StateStore {
 	/**
 	 * Records a migration as started: active, its start not finished, with the schema as it was before.
 	 * @param parent the migration before it, or {@code null} for the first
+	 * @param rollout the first migration of the rollout it starts in, or {@code null} when it starts alone
+	 * @param base the schema before the rollout, recorded with its first migration only ({@code null} for the rest)
 	 */
 	public void insert(RetryingTransactions.Tx tx, Migration migration, @Nullable String parent,
-			SchemaSnapshot base) throws SQLException {
+			@Nullable String rollout, @Nullable SchemaSnapshot base) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("INSERT INTO " + this.table
-				+ " (schema, name, migration, parent, done, base_schema, start_finished)"
-				+ " VALUES (?, ?, ?::jsonb, ?, false, ?::jsonb, false)")) {
+				+ " (schema, name, migration, parent, done, base_schema, start_finished, rollout)"
+				+ " VALUES (?, ?, ?::jsonb, ?, false, ?::jsonb, false, ?)")) {
 			statement.setString(1, this.schema);
 			statement.setString(2, migration.name());
 			statement.setString(3, migration.json());
 			statement.setString(4, parent);
-			statement.setString(5, HistoryJson.write(base));
+			statement.setString(5, (base != null) ? HistoryJson.write(base) : null);
+			statement.setString(6, rollout);
 			statement.executeUpdate();
 		}
 	}
@@ -360,36 +423,44 @@ public final class StateStore {
 		}
 	}
 
-	public void markStartFinished(RetryingTransactions.Tx tx, String name) throws SQLException {
+	/** Marks the start of every active migration finished: the active rollout's start is done. */
+	public void markStartFinished(RetryingTransactions.Tx tx) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
-				+ " SET start_finished = true WHERE schema = ? AND name = ? AND NOT done")) {
+				+ " SET start_finished = true WHERE schema = ? AND NOT done")) {
 			statement.setString(1, this.schema);
-			statement.setString(2, name);
 			statement.executeUpdate();
 		}
 	}
 
-	/** Records a migration as completed, with the schema it left; what only an active migration needs goes. */
-	public void markDone(RetryingTransactions.Tx tx, String name, SchemaSnapshot resultingSchema) throws SQLException {
+	/**
+	 * Records the active rollout as completed, every migration of it, the last with the schema it left; what only
+	 * an active migration needs goes.
+	 * @param names the rollout's migrations, as complete read them
+	 */
+	public void markDone(RetryingTransactions.Tx tx, List<String> names, SchemaSnapshot resultingSchema)
+			throws SQLException {
+		String last = names.get(names.size() - 1);
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
-				+ " SET done = true, updated_at = current_timestamp, resulting_schema = ?::jsonb, base_schema = NULL,"
-				+ " inferred_undo = NULL"
-				+ " WHERE schema = ? AND name = ? AND NOT done")) {
-			statement.setString(1, HistoryJson.write(resultingSchema));
-			statement.setString(2, this.schema);
-			statement.setString(3, name);
-			if (statement.executeUpdate() != 1) {
-				throw new PgrollException("migration \"" + name + "\" of schema \"" + this.schema
+				+ " SET done = true, updated_at = current_timestamp, resulting_schema = CASE WHEN name = ? THEN ?::jsonb"
+				+ " ELSE resulting_schema END, base_schema = NULL, inferred_undo = NULL"
+				+ " WHERE schema = ? AND name = ANY (?) AND NOT done")) {
+			statement.setString(1, last);
+			statement.setString(2, HistoryJson.write(resultingSchema));
+			statement.setString(3, this.schema);
+			statement.setArray(4, tx.connection().createArrayOf("text", names.toArray()));
+			if (statement.executeUpdate() != names.size()) {
+				throw new PgrollException("migration \"" + last + "\" of schema \"" + this.schema
 						+ "\" is no longer active");
 			}
 		}
 	}
 
-	public void delete(RetryingTransactions.Tx tx, String name) throws SQLException {
+	/** Deletes the active rollout's migrations, as its rollback leaves no trace of them. */
+	public void delete(RetryingTransactions.Tx tx, List<String> names) throws SQLException {
 		try (PreparedStatement statement = tx.connection()
-			.prepareStatement("DELETE FROM " + this.table + " WHERE schema = ? AND name = ? AND NOT done")) {
+			.prepareStatement("DELETE FROM " + this.table + " WHERE schema = ? AND name = ANY (?) AND NOT done")) {
 			statement.setString(1, this.schema);
-			statement.setString(2, name);
+			statement.setArray(2, tx.connection().createArrayOf("text", names.toArray()));
 			statement.executeUpdate();
 		}
 	}

@@ -41,11 +41,13 @@ public final class StoredMigration {
 
 	private final boolean startFinished;
 
+	private final @Nullable String rollout;
+
 	private final @Nullable Boolean versionSchemaExists;
 
 	StoredMigration(String name, @Nullable String migration, @Nullable String parent, boolean done,
 			OffsetDateTime createdAt, OffsetDateTime updatedAt, String type, @Nullable String baseSchema,
-			String versionName, @Nullable String inferredUndo, boolean startFinished,
+			String versionName, @Nullable String inferredUndo, boolean startFinished, @Nullable String rollout,
 			@Nullable Boolean versionSchemaExists) {
 		this.name = name;
 		this.migration = migration;
@@ -58,6 +60,7 @@ public final class StoredMigration {
 		this.versionName = versionName;
 		this.inferredUndo = inferredUndo;
 		this.startFinished = startFinished;
+		this.rollout = rollout;
 		this.versionSchemaExists = versionSchemaExists;
 	}
 
@@ -100,6 +103,14 @@ public final class StoredMigration {
 	/** False while (or if, after a crash) a start is past its DDL but not finished. */
 	public boolean startFinished() {
 		return this.startFinished;
+	}
+
+	/**
+	 * The first migration of the rollout it was started in (its own name if it was the first), or {@code null} when
+	 * it was started alone or by another tool.
+	 */
+	public @Nullable String rollout() {
+		return this.rollout;
 	}
 
 	/** Whether its version schema exists, where the query asked ({@link StateStore#newest}); else {@code null}. */

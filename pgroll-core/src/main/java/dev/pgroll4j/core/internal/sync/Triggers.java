@@ -70,9 +70,21 @@ public final class Triggers {
 
 	private final Map<String, TableTrigger> tables = new LinkedHashMap<>();
 
+	/** The position of the operation whose assignments are being added, in its rollout. */
+	private int step;
+
 	public Triggers(String schema, String versionSchema) {
 		this.schema = schema;
 		this.versionSchema = versionSchema;
+	}
+
+	/**
+	 * Marks where the next operation's assignments begin. Old-version writes run {@code up}s in operation order and
+	 * new-version writes run {@code down}s in reverse, so that a column changed twice (in one rollout) is carried
+	 * through each change in turn, both ways.
+	 */
+	public void beginStep(int ordinal) {
+		this.step = ordinal;
 	}
 
 	public void addUp(VirtualTable table, String targetColumn, String expression) {
@@ -80,7 +92,14 @@ public final class Triggers {
 	}
 
 	public void addDown(VirtualTable table, String targetColumn, String expression) {
-		trigger(table).down.add(assignment(table, targetColumn, expression));
+		List<Assignment> down = trigger(table).down;
+		Assignment assignment = assignment(table, targetColumn, expression);
+		// Later operations' downs first; within one operation, in the order given.
+		int at = 0;
+		while (at < down.size() && down.get(at).step >= this.step) {
+			at++;
+		}
+		down.add(at, assignment);
 	}
 
 	public boolean isEmpty() {
@@ -91,7 +110,7 @@ public final class Triggers {
 		return this.tables.computeIfAbsent(table.physicalName(), TableTrigger::new);
 	}
 
-	private static Assignment assignment(VirtualTable table, String targetColumn, String expression) {
+	private Assignment assignment(VirtualTable table, String targetColumn, String expression) {
 		List<VirtualColumn> variables = new ArrayList<>();
 		for (VirtualColumn column : table.columns()) {
 			// Declaring only what the expression mentions keeps the per-row cost down.
@@ -99,7 +118,7 @@ public final class Triggers {
 				variables.add(column);
 			}
 		}
-		return new Assignment(targetColumn, expression, variables);
+		return new Assignment(targetColumn, expression, variables, this.step);
 	}
 
 	/**
@@ -385,12 +404,15 @@ public final class Triggers {
 
 		private final List<VirtualColumn> variables;
 
+		private final int step;
+
 		private boolean needsSearchPath = true;
 
-		Assignment(String target, String expression, List<VirtualColumn> variables) {
+		Assignment(String target, String expression, List<VirtualColumn> variables, int step) {
 			this.target = target;
 			this.expression = expression;
 			this.variables = variables;
+			this.step = step;
 		}
 
 	}
