@@ -673,7 +673,7 @@ class BadInputTests {
 		invalid("alter_column_generated_column.yaml", 0, "alter_column", "column"),
 		invalid("alter_column_used_by_generated_column.json", 0, "alter_column", "column"),
 		invalid("alter_column_used_by_view.yaml", 0, "alter_column", "column"),
-		invalid("alter_column_same_column_twice.yaml", 1, "alter_column", "column"),
+		invalid("alter_column_after_a_constraint_added_to_it.yaml", 1, "alter_column", "column"),
 		// alter_column: rows the new column's constraints reject fail start (in the backfill, whose writes are
 		// checked, or when the index is built or the constraint validated at its end), which is rolled back
 		failed("alter_column_unique_over_duplicate_rows.yaml", 0, "alter_column", null),

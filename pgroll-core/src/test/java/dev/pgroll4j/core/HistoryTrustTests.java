@@ -88,12 +88,14 @@ class HistoryTrustTests {
 			  parent TEXT, done BOOLEAN NOT NULL DEFAULT false, resulting_schema JSONB NOT NULL DEFAULT '{}'::jsonb,
 			  migration_type VARCHAR(32) DEFAULT 'pgroll'
 			    CONSTRAINT migration_type_check CHECK (migration_type IN ('pgroll', 'inferred', 'baseline')),
-			  base_schema JSONB, inferred_undo JSONB, start_finished BOOLEAN NOT NULL DEFAULT true,
+			  base_schema JSONB, inferred_undo JSONB, start_finished BOOLEAN NOT NULL DEFAULT true, rollout TEXT,
 			  PRIMARY KEY (schema, name), FOREIGN KEY (schema, parent) REFERENCES pgroll.migrations (schema, name));
 			CREATE UNIQUE INDEX history_is_linear ON pgroll.migrations (schema, parent);
 			CREATE UNIQUE INDEX only_first_migration_without_parent ON pgroll.migrations (schema) WHERE parent IS NULL;
-			CREATE UNIQUE INDEX only_one_active_migration ON pgroll.migrations (schema) WHERE NOT done;
-			CREATE INDEX history_by_creation ON pgroll.migrations (schema, created_at, name)
+			CREATE UNIQUE INDEX one_active_rollout ON pgroll.migrations (schema)
+			  WHERE NOT done AND (rollout IS NULL OR rollout = name);
+			CREATE INDEX history_by_creation ON pgroll.migrations (schema, created_at, name);
+			CREATE INDEX active_migrations ON pgroll.migrations (schema, name) WHERE NOT done
 			""";
 
 	/** A start that "did not finish", whose stored down makes the application role a superuser. */

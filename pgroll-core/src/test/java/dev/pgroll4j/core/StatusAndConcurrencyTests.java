@@ -135,10 +135,19 @@ class StatusAndConcurrencyTests {
 		Pgroll pgroll = lifecycle.pgroll();
 		pgroll.start(table("01_first", "a"));
 		pgroll.complete();
-		database.execute("DROP INDEX pgroll.history_by_creation");
+		// The form the release before rollouts left: no rollout column, one active row per schema.
+		database.execute("DROP INDEX pgroll.history_by_creation", "DROP INDEX pgroll.active_migrations",
+				"DROP INDEX pgroll.one_active_rollout", "ALTER TABLE pgroll.migrations DROP COLUMN rollout",
+				"CREATE UNIQUE INDEX only_one_active_migration ON pgroll.migrations (schema) WHERE NOT done");
 		assertThat(pgroll.status().latest().name()).isEqualTo("01_first");
 		assertThat(database.queryForLong("SELECT count(*) FROM pg_indexes WHERE schemaname = 'pgroll' "
-				+ "AND indexname = 'history_by_creation'")).isEqualTo(1);
+				+ "AND indexname IN ('history_by_creation', 'active_migrations', 'one_active_rollout')")).isEqualTo(3);
+		assertThat(database.queryForLong("SELECT count(*) FROM pg_indexes WHERE schemaname = 'pgroll' "
+				+ "AND indexname = 'only_one_active_migration'")).isEqualTo(0);
+		// The upgraded table takes a rollout.
+		pgroll.start(List.of(table("02_second", "b"), table("03_third", "c")));
+		assertThat(pgroll.status().rollout()).extracting(MigrationRecord::name).containsExactly("02_second", "03_third");
+		assertThat(pgroll.complete().migrations()).containsExactly("02_second", "03_third");
 	}
 
 	@Test
@@ -167,7 +176,7 @@ class StatusAndConcurrencyTests {
 		String insert = "INSERT INTO pgroll.migrations (schema, name, migration, parent) VALUES ('%s', '%s', '{}', %s)";
 		assertThatExceptionOfType(RuntimeException.class)
 			.isThrownBy(() -> database.execute(insert.formatted(lifecycle.schema(), "x", "'01_first'")))
-			.withMessageContaining("only_one_active_migration");
+			.withMessageContaining("one_active_rollout");
 		pgroll.complete();
 		database.execute(insert.formatted(lifecycle.schema(), "02_a", "'01_first'"));
 		database.execute("UPDATE pgroll.migrations SET done = true WHERE name = '02_a'");

@@ -176,6 +176,82 @@ class MultiOperationMigrationTests {
 	}
 
 	@Test
+	void columnRetypedTwiceIsCarriedThroughBothChangesInBothDirections(TestDatabase database) {
+		MigrationLifecycle.in(database)
+			.given(PEOPLE)
+			.givenRows("INSERT INTO people VALUES (1, 'ada', 'lovelace', '12')")
+			.migration("""
+					operations:
+					  - alter_column: {table: people, column: legacy, type: integer, up: "legacy::integer",
+					                   down: "legacy::text"}
+					  - alter_column: {table: people, column: legacy, type: bigint, up: "legacy * 100",
+					                   down: "(legacy / 100)::integer"}
+					""")
+			.afterStart((v) -> {
+				// The second change copies the first's copy under a name of its own.
+				assertThat(v.physical().columns("people")).containsExactly("id", "first", "last", "legacy",
+						"_pgroll_new_legacy", "_pgroll_new_legacy_2", "_pgroll_needs_backfill");
+				assertThat(v.next().value("SELECT legacy FROM people WHERE id = 1")).isEqualTo(1200L);
+				v.previous().execute("INSERT INTO people VALUES (2, 'alan', 'turing', '7')");
+				assertThat(v.next().value("SELECT legacy FROM people WHERE id = 2")).isEqualTo(700L);
+				// New-version writes run the downs last change first.
+				v.next().execute("INSERT INTO people VALUES (3, 'grace', 'hopper', 500)");
+				assertThat(v.previous().value("SELECT legacy FROM people WHERE id = 3")).isEqualTo("5");
+				v.next().execute("UPDATE people SET legacy = 900 WHERE id = 1");
+				assertThat(v.previous().value("SELECT legacy FROM people WHERE id = 1")).isEqualTo("9");
+			})
+			.afterRollback((v) -> assertThat(v.physical().columns("people"))
+				.containsExactly("id", "first", "last", "legacy"))
+			.afterComplete((v) -> {
+				assertThat(v.physical().columns("people")).containsExactly("id", "first", "last", "legacy");
+				assertThat(v.physical().value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+						+ "WHERE attrelid = 'people'::regclass AND attname = 'legacy'")).isEqualTo("bigint");
+				assertThat(v.next().query("SELECT legacy FROM people ORDER BY id")).extracting((row) -> row.get("legacy"))
+					.containsExactly(900L, 700L, 500L);
+			})
+			.run();
+	}
+
+	@Test
+	void columnAddedThenGivenACheckIsOneConstrainedColumnForTheNewVersion(TestDatabase database) {
+		MigrationLifecycle.in(database)
+			.given(PEOPLE)
+			.givenRows("INSERT INTO people VALUES (1, 'ada', 'lovelace', 'x')")
+			.migration("""
+					operations:
+					  - add_column:
+					      table: people
+					      up: "upper(first)"
+					      column: {name: code, type: text, nullable: false}
+					  - create_constraint:
+					      table: people
+					      name: code_short
+					      type: check
+					      columns: [code]
+					      check: "length(code) <= 4"
+					      up: {code: "left(code, 4)"}
+					      down: {code: "code"}
+					""")
+			.afterStart((v) -> {
+				assertThat(v.next().value("SELECT code FROM people WHERE id = 1")).isEqualTo("ADA");
+				v.previous().execute("INSERT INTO people VALUES (2, 'grace', 'hopper', 'y')");
+				assertThat(v.next().value("SELECT code FROM people WHERE id = 2")).isEqualTo("GRAC");
+				v.next().assertFails("23514", "INSERT INTO people VALUES (3, 'alan', 'turing', 'y', 'TOO LONG')");
+				v.next().assertFails("23514", "INSERT INTO people VALUES (3, 'alan', 'turing', 'y', NULL)");
+			})
+			.afterRollback((v) -> assertThat(v.physical().columns("people"))
+				.containsExactly("id", "first", "last", "legacy"))
+			.afterComplete((v) -> {
+				assertThat(v.physical().columns("people")).containsExactly("id", "first", "last", "legacy", "code");
+				assertThat(v.physical().constraintValidity("people")).contains("code_short c valid");
+				assertThat(v.physical().value("SELECT attnotnull FROM pg_attribute "
+						+ "WHERE attrelid = 'people'::regclass AND attname = 'code'")).isEqualTo(true);
+				v.next().assertFails("23514", "INSERT INTO people VALUES (4, 'x', 'y', 'z', 'LONGER')");
+			})
+			.run();
+	}
+
+	@Test
 	void columnAddedToAnExistingTableCanBeIndexedInTheSameMigration(TestDatabase database) {
 		MigrationLifecycle.in(database)
 			.given(PEOPLE)
