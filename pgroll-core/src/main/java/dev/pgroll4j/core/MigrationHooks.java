@@ -9,7 +9,8 @@ import java.sql.SQLException;
  * transaction that hits {@code lock_timeout} is retried as a whole, so hooks must tolerate running again. Start has
  * two such transactions: {@code beforeStartDdl} opens the first (additive DDL and sync triggers), and
  * {@code afterStartDdl} closes the last, which creates the new version schema once the backfill is done; a failing
- * {@code afterStartDdl} rolls the whole start back.
+ * {@code afterStartDdl} rolls the whole start back. A rollout of several migrations runs each hook once, for the
+ * whole rollout, named after its last migration.
  */
 public interface MigrationHooks {
 
