@@ -227,12 +227,20 @@ public final class StateStore {
 		}
 	}
 
-	/** Orders rows by following parent links from the first migration; timestamps may tie. */
+	/**
+	 * Orders rows by following parent links from the first of them, the one whose parent is not among them (the
+	 * first migration of the history, or of the active rollout); timestamps may tie.
+	 */
 	private List<StoredMigration> chainOrder(List<StoredMigration> rows) {
+		Set<String> names = new HashSet<>();
+		rows.forEach((row) -> names.add(row.name()));
 		Map<String, StoredMigration> byParent = new HashMap<>();
 		StoredMigration first = null;
 		for (StoredMigration row : rows) {
-			if (row.parent() == null) {
+			if (row.parent() == null || !names.contains(row.parent())) {
+				if (first != null) {
+					throw notAChain();
+				}
 				first = row;
 			}
 			else {
@@ -311,34 +319,7 @@ public final class StateStore {
 		try (PreparedStatement statement = connection
 			.prepareStatement("SELECT " + columns + " FROM " + this.table + " m WHERE schema = ? AND NOT done")) {
 			statement.setString(1, this.schema);
-			List<StoredMigration> rows = rows(statement);
-			if (rows.size() <= 1) {
-				return rows;
-			}
-			// Parent links order them; the first is the one whose parent is not active.
-			Map<String, StoredMigration> byParent = new HashMap<>();
-			Set<String> names = new HashSet<>();
-			rows.forEach((row) -> names.add(row.name()));
-			StoredMigration first = null;
-			for (StoredMigration row : rows) {
-				if (row.parent() == null || !names.contains(row.parent())) {
-					if (first != null) {
-						throw notAChain();
-					}
-					first = row;
-				}
-				else {
-					byParent.put(row.parent(), row);
-				}
-			}
-			List<StoredMigration> ordered = new ArrayList<>();
-			for (StoredMigration row = first; row != null; row = byParent.get(row.name())) {
-				ordered.add(row);
-			}
-			if (ordered.size() != rows.size()) {
-				throw notAChain();
-			}
-			return ordered;
+			return chainOrder(rows(statement));
 		}
 	}
 
