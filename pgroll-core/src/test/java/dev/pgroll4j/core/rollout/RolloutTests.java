@@ -131,8 +131,8 @@ class RolloutTests {
 				+ "WHERE attrelid = 'items'::regclass AND attname = 'code'")).isEqualTo(true);
 		assertThat(physical.constraintValidity("items")).contains("name_length c valid");
 		assertThat(physical.value("SELECT count(*) FROM items WHERE code IS NULL")).isEqualTo(0L);
-		// Row 7's code was written through release 2; every other row kept the value computed from release 1's.
-		assertThat(physical.value("SELECT count(*) FROM items WHERE id < 1000000 AND id <> 7 "
+		// Row 407's code was written through release 2; every other row kept the value computed from release 1's.
+		assertThat(physical.value("SELECT count(*) FROM items WHERE id < 1000000 AND id <> 407 "
 				+ "AND code IS DISTINCT FROM 'SKU-' || id")).isEqualTo(0L);
 		assertThat(rig.pgroll.history()).extracting(MigrationRecord::done).containsOnly(true);
 		assertThat(rig.pgroll.history()).extracting(MigrationRecord::name).containsExactly("r1_01_items",
@@ -254,7 +254,7 @@ class RolloutTests {
 			SchemaVersion release2 = version(this.schema + "_r2_05_check");
 			assertThat(release1.columns("items")).containsExactly("id", "name", "price", "legacy");
 			assertThat(release2.columns("items")).containsExactly("id", "name", "price", "code");
-			assertThat(release2.value("SELECT code FROM items WHERE id = 7")).isEqualTo("SKU-7");
+			assertThat(release2.value("SELECT code FROM items WHERE id = 407")).isEqualTo("SKU-407");
 			assertThat(release2.value("SELECT count(*) FROM items WHERE code IS DISTINCT FROM 'SKU-' || id "
 					+ "AND id < 1000000")).isEqualTo(0L);
 			release1.execute("INSERT INTO items VALUES (2000001, 'a name much longer than twenty', '9', 'old')");
@@ -262,11 +262,11 @@ class RolloutTests {
 			assertThat(release2.value("SELECT name FROM items WHERE id = 2000001")).isEqualTo("a name much longer t");
 			release2.execute("INSERT INTO items (id, name, price, code) VALUES (2000002, 'new', '3', 'C-2')");
 			assertThat(release1.value("SELECT legacy FROM items WHERE id = 2000002")).isEqualTo("legacy-C-2");
-			release2.execute("UPDATE items SET code = 'C-7' WHERE id = 7");
-			assertThat(release1.value("SELECT legacy FROM items WHERE id = 7")).isEqualTo("legacy-C-7");
-			release1.execute("UPDATE items SET price = '42' WHERE id = 8");
-			assertThat(release2.value("SELECT price FROM items WHERE id = 8")).isEqualTo("42");
-			assertThat(release2.value("SELECT code FROM items WHERE id = 8")).isEqualTo("SKU-8");
+			release2.execute("UPDATE items SET code = 'C-407' WHERE id = 407");
+			assertThat(release1.value("SELECT legacy FROM items WHERE id = 407")).isEqualTo("legacy-C-407");
+			release1.execute("UPDATE items SET price = '42' WHERE id = 408");
+			assertThat(release2.value("SELECT price FROM items WHERE id = 408")).isEqualTo("42");
+			assertThat(release2.value("SELECT code FROM items WHERE id = 408")).isEqualTo("SKU-408");
 		}
 
 		Traffic release1Traffic() {
@@ -275,7 +275,10 @@ class RolloutTests {
 
 	}
 
-	/** Release 1's clients: inserts, updates and reads through its version schema on one connection, in a loop. */
+	/**
+	 * Release 1's clients: inserts, updates (of rows 1 to 400; the checks write the others) and reads through its
+	 * version schema on one connection, in a loop.
+	 */
 	private static final class Traffic implements AutoCloseable {
 
 		private final AtomicBoolean running = new AtomicBoolean(true);
@@ -294,7 +297,7 @@ class RolloutTests {
 						try {
 							statement.execute("INSERT INTO items VALUES (" + i + ", 'n" + i + "', '1', 'l" + i + "')");
 							statement.execute("UPDATE items SET price = '" + i + "', legacy = 'u" + i + "' WHERE id = "
-									+ (1 + i % 500));
+									+ (1 + i % 400));
 							statement.executeQuery("SELECT id, name, price, legacy FROM items WHERE id = " + i).close();
 							this.statements.addAndGet(3);
 						}
