@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import dev.pgroll4j.core.CompleteResult;
 import dev.pgroll4j.core.ForeignObjectsException;
 import dev.pgroll4j.core.MigrationListener;
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.core.RollbackResult;
 import dev.pgroll4j.core.StartResult;
 import dev.pgroll4j.core.migration.Migration;
 import dev.pgroll4j.core.migration.MigrationParser;
@@ -36,11 +39,12 @@ import dev.pgroll4j.test.TestDatabase;
 import dev.pgroll4j.test.TestSqlException;
 
 /**
- * Runs a {@link Scenario}'s migration while clients of both versions read and write, the way a rolling deployment
- * does: old clients before start, new clients from the moment their version schema exists (the end of start), old
- * clients stopped before complete (or new ones before rollback). Every client has its own connection with its
- * version schema on the {@code search_path}. Writers own disjoint rows, so a {@link Model} can tell what every row must contain; the
- * table is checked against it through the surviving version at the end.
+ * Runs a {@link Scenario}'s migration, or its migrations as one rollout, while clients of both versions read and
+ * write, the way a rolling deployment does: old clients before start, new clients from the moment their version
+ * schema exists (the end of start), old clients stopped before complete (or new ones before rollback). Every client
+ * has its own connection with its version schema on the {@code search_path}. Writers own disjoint rows, so a
+ * {@link Model} can tell what every row must contain; the table is checked against it through the surviving version
+ * at the end.
  */
 final class LiveTraffic {
 
@@ -86,7 +90,8 @@ final class LiveTraffic {
 
 	private final Migration setup;
 
-	private final Migration migration;
+	/** The migrations under test, started as one rollout; just one unless the scenario says otherwise. */
+	private final List<Migration> rollout;
 
 	private final Figures figures;
 
@@ -108,10 +113,28 @@ final class LiveTraffic {
 		this.ending = ending;
 		this.schema = "live" + schemas.incrementAndGet();
 		this.setup = MigrationParser.parse("001_setup.yaml", scenario.setup());
-		this.migration = MigrationParser.parse("002_under_test.yaml", scenario.migration());
+		this.rollout = parse(scenario.migrations());
 		this.figures = new Figures(ending);
 		this.oldClients = new Clients(Version.OLD, this.setup.versionSchemaFor(this.schema));
-		this.newClients = new Clients(Version.NEW, this.migration.versionSchemaFor(this.schema));
+		this.newClients = new Clients(Version.NEW, last().versionSchemaFor(this.schema));
+	}
+
+	/** {@code 002_under_test}, then {@code 003_under_test} and so on for the rest of a rollout. */
+	private static List<Migration> parse(List<String> yamls) {
+		List<Migration> rollout = new ArrayList<>();
+		for (int i = 0; i < yamls.size(); i++) {
+			rollout.add(MigrationParser.parse(String.format("%03d_under_test.yaml", 2 + i), yamls.get(i)));
+		}
+		return rollout;
+	}
+
+	/** The migration whose version schema new clients use: of a rollout, the last. */
+	private Migration last() {
+		return this.rollout.get(this.rollout.size() - 1);
+	}
+
+	private List<String> names() {
+		return this.rollout.stream().map(Migration::name).toList();
 	}
 
 	static Outcome run(TestDatabase database, Scenario scenario, Ending ending) {
@@ -129,7 +152,7 @@ final class LiveTraffic {
 				public void versionSchemaCreated(String name, String versionSchema) {
 					// New clients connect as soon as they can: the version schema appears at the end of start, once
 					// the backfill is done.
-					if (name.equals(LiveTraffic.this.migration.name())) {
+					if (name.equals(last().name())) {
 						LiveTraffic.this.newClients.start();
 					}
 				}
@@ -149,9 +172,10 @@ final class LiveTraffic {
 		phaseStarted = enter(Phase.DURING_START, phaseStarted);
 		Version survivor = (this.ending == Ending.COMPLETE) ? Version.NEW : Version.OLD;
 		try {
-			StartResult started = CompletableFuture.supplyAsync(() -> pgroll.start(this.migration))
+			StartResult started = CompletableFuture.supplyAsync(() -> pgroll.start(this.rollout))
 				.get(5, TimeUnit.MINUTES);
 			outcome.backfilled(started.backfilledRows(), started.duration());
+			checkStarted(started, outcome);
 			phaseStarted = enter(Phase.AFTER_START, phaseStarted);
 			if (this.scenario.pinnedTable()) {
 				createPinnedTable();
@@ -161,12 +185,12 @@ final class LiveTraffic {
 				// Rolling deployment: the last old instance is gone before the old version schema is dropped.
 				this.oldClients.stop();
 				phaseStarted = enter(Phase.ENDING, phaseStarted);
-				outcome.ended(end(() -> pgroll.complete().duration(), pgroll, outcome));
+				outcome.ended(end(() -> complete(pgroll, outcome), pgroll, outcome));
 			}
 			else {
 				this.newClients.stop();
 				phaseStarted = enter(Phase.ENDING, phaseStarted);
-				outcome.ended(end(() -> pgroll.rollback().duration(), pgroll, outcome));
+				outcome.ended(end(() -> rollback(pgroll, outcome), pgroll, outcome));
 			}
 			phaseStarted = enter(Phase.AFTER_ENDING, phaseStarted);
 			pause();
@@ -193,12 +217,66 @@ final class LiveTraffic {
 		if (survivor == Version.OLD) {
 			outcome.catalogChanges(beforeStart.diff(this.database.catalogSnapshot()));
 		}
+		checkHistory(survivor, pgroll, outcome);
 		outcome.activeMigration(pgroll.status().activeMigration());
 		// Later runs in this database then neither scan nor snapshot this run's tables.
-		for (String dropped : List.of(this.schema, this.oldClients.versionSchema, this.newClients.versionSchema)) {
-			this.database.execute("DROP SCHEMA IF EXISTS " + ident(dropped) + " CASCADE");
+		List<String> dropped = new ArrayList<>(List.of(this.schema, this.oldClients.versionSchema));
+		this.rollout.forEach((migration) -> dropped.add(migration.versionSchemaFor(this.schema)));
+		for (String schema : dropped) {
+			this.database.execute("DROP SCHEMA IF EXISTS " + ident(schema) + " CASCADE");
 		}
 		return outcome.took(Duration.ofNanos(System.nanoTime() - began)).build();
+	}
+
+	/**
+	 * Start acted on every migration of the rollout and created only the last one's version schema: nobody ships
+	 * the versions in between, and the one before the rollout keeps serving old clients.
+	 */
+	private void checkStarted(StartResult started, Outcome.Builder outcome) {
+		if (!started.migrations().equals(names())) {
+			outcome.problem("start reported " + started.migrations() + " instead of " + names());
+		}
+		List<String> schemas = this.database
+			.queryForList("SELECT nspname FROM pg_namespace WHERE nspname LIKE ? || '\\_%'", this.schema)
+			.stream()
+			.map((row) -> (String) row.get("nspname"))
+			.toList();
+		TreeSet<String> expected = new TreeSet<>(List.of(this.oldClients.versionSchema, this.newClients.versionSchema));
+		if (!new TreeSet<>(schemas).equals(expected)) {
+			outcome.problem("after start the version schemas are " + schemas + " instead of " + expected);
+		}
+	}
+
+	private Duration complete(Pgroll pgroll, Outcome.Builder outcome) {
+		CompleteResult completed = pgroll.complete();
+		checkEnded("complete", completed.migrations(), outcome);
+		return completed.duration();
+	}
+
+	private Duration rollback(Pgroll pgroll, Outcome.Builder outcome) {
+		RollbackResult rolledBack = pgroll.rollback();
+		checkEnded("rollback", rolledBack.migrations(), outcome);
+		return rolledBack.duration();
+	}
+
+	/** One complete or rollback acts on the whole rollout. */
+	private void checkEnded(String ending, List<String> migrations, Outcome.Builder outcome) {
+		if (!migrations.equals(names())) {
+			outcome.problem(ending + " reported " + migrations + " instead of " + names());
+		}
+	}
+
+	/** After complete the history holds every migration under test, done; after rollback (or a failed start) none. */
+	private void checkHistory(Version survivor, Pgroll pgroll, Outcome.Builder outcome) {
+		List<String> found = pgroll.history()
+			.stream()
+			.filter((record) -> names().contains(record.name()))
+			.map((record) -> record.name() + (record.done() ? "" : " (not done)"))
+			.toList();
+		List<String> expected = (survivor == Version.NEW) ? names() : List.of();
+		if (!found.equals(expected)) {
+			outcome.problem("the history holds " + found + " of the migrations under test instead of " + expected);
+		}
 	}
 
 	/** The version whose schema the ending drops: the old one at complete, the new one at rollback. */

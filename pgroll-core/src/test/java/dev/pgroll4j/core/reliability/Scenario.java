@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A migration to run under live traffic: the schema before it (a setup migration), the rows loaded into it, the
- * migration itself, and the tables clients of each version write.
+ * migration itself (or several started as one rollout), and the tables clients of each version write.
  */
 final class Scenario {
 
@@ -16,7 +16,7 @@ final class Scenario {
 
 	private final List<String> rows = new ArrayList<>();
 
-	private String migration;
+	private final List<String> migrations = new ArrayList<>();
 
 	private final List<Table> tables = new ArrayList<>();
 
@@ -44,7 +44,17 @@ final class Scenario {
 
 	/** The YAML of the migration under test. */
 	Scenario migration(String yaml) {
-		this.migration = yaml;
+		return rollout(yaml);
+	}
+
+	/**
+	 * The YAML of several migrations started as one rollout, as a release that ships them does: the old version is
+	 * the one before the rollout, the new version the last migration's, and {@link Table#up}/{@link Table#down}
+	 * say what all of them together do.
+	 */
+	Scenario rollout(String... yamls) {
+		this.migrations.clear();
+		this.migrations.addAll(Arrays.asList(yamls));
 		return this;
 	}
 
@@ -78,8 +88,9 @@ final class Scenario {
 		return this.rows;
 	}
 
-	String migration() {
-		return this.migration;
+	/** The migrations under test, in the order they apply; one unless the scenario is a rollout. */
+	List<String> migrations() {
+		return this.migrations;
 	}
 
 	List<Table> tables() {

@@ -7,9 +7,9 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The migrations run under traffic: every operation kind and every {@code alter_column} change, each on a table of
- * {@value #ROWS} rows. Each scenario states in Java what its {@code up} and {@code down} do, so the model knows
- * what clients of either version must read.
+ * The migrations run under traffic: every operation kind, every {@code alter_column} change, and a release's several
+ * migrations as one rollout, each on a table of {@value #ROWS} rows. Each scenario states in Java what its
+ * {@code up} and {@code down} do, so the model knows what clients of either version must read.
  */
 final class Scenarios {
 
@@ -470,6 +470,69 @@ final class Scenarios {
 					  - alter_column: {table: items, column: code, unique: {name: items_code_key}, up: code, down: code}
 					""")
 			.table(Table.named("items").both(itemWrites((side) -> side.column("code", code))));
+	}
+
+	// ---- several migrations as one rollout ---------------------------------------------------------------------
+
+	static List<Scenario> rollouts() {
+		return List.of(rollout());
+	}
+
+	/**
+	 * A release that ships five migrations, each building on the ones before: {@code sku} is added NOT NULL with
+	 * up, renamed to {@code code}, retyped (its up and down change the case, so a link of the chain that is skipped
+	 * or runs out of order shows), {@code legacy} is dropped with a down over {@code code}, and a check on
+	 * {@code code} truncates what old clients' names make too long. The old version is the one before the rollout,
+	 * the new one the last migration's; {@link Table#up} and {@link Table#down} are the five composed.
+	 */
+	private static Scenario rollout() {
+		// New clients write codes the check accepts ("C-40000123-99" at most), in upper case so a lower() shows.
+		Table.Values code = (random, id) -> List.of("C-" + id + "-" + random.nextInt(100));
+		return Scenario.named("several migrations as one rollout")
+			.setup(items("{name: legacy, type: text}"))
+			.rows(itemRows("'legacy-' || g"))
+			.rollout("""
+					operations:
+					  - add_column:
+					      table: items
+					      up: "'sku-' || name"
+					      column: {name: sku, type: text}
+					""", """
+					operations:
+					  - rename_column: {table: items, from: sku, to: code}
+					""", """
+					operations:
+					  - alter_column:
+					      table: items
+					      column: code
+					      type: varchar(40)
+					      up: upper(code)
+					      down: lower(code)
+					""", """
+					operations:
+					  - drop_column: {table: items, column: legacy, down: "'legacy-' || code"}
+					""", """
+					operations:
+					  - create_constraint:
+					      table: items
+					      name: items_code_length
+					      type: check
+					      columns: [code]
+					      check: length(code) <= 16
+					      up: {code: "left(code, 16)"}
+					      down: {code: code}
+					""")
+			.table(Table.named("items")
+				.old("items", itemWrites((side) -> side.column("legacy", text("legacy"))))
+				.next("items", itemWrites((side) -> side.column("code", code)))
+				.up((row, previous) -> row.without("legacy")
+					.with("code", left(("sku-" + row.text("name")).toUpperCase(Locale.ROOT), 16)))
+				// The drop's down reads code as the check's down leaves it, before the retype's down lowers it.
+				.down((row, previous) -> row.without("code").with("legacy", "legacy-" + row.text("code"))));
+	}
+
+	private static String left(String text, int length) {
+		return text.substring(0, Math.min(length, text.length()));
 	}
 
 	private Scenarios() {

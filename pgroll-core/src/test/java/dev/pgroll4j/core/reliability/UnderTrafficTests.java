@@ -16,8 +16,9 @@ import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
 /**
- * Every operation kind and every change {@code alter_column} can make, started, backfilled and then completed or
- * rolled back while clients of both versions keep reading and writing.
+ * Every operation kind and every change {@code alter_column} can make, and several migrations started as one
+ * rollout, started, backfilled and then completed or rolled back while clients of both versions keep reading and
+ * writing.
  */
 @PostgresTest
 @Tag("reliability")
@@ -27,12 +28,18 @@ class UnderTrafficTests {
 
 	private static final List<Outcome> alterColumn = Collections.synchronizedList(new ArrayList<>());
 
+	private static final List<Outcome> rollouts = Collections.synchronizedList(new ArrayList<>());
+
 	static Stream<Arguments> operationRuns() {
 		return runs(Scenarios.operations());
 	}
 
 	static Stream<Arguments> alterColumnRuns() {
 		return runs(Scenarios.alterColumn());
+	}
+
+	static Stream<Arguments> rolloutRuns() {
+		return runs(Scenarios.rollouts());
 	}
 
 	static Stream<Arguments> pinnedTableRuns() {
@@ -59,6 +66,13 @@ class UnderTrafficTests {
 	}
 
 	@ParameterizedTest(name = "{0}, then {1}")
+	@MethodSource("rolloutRuns")
+	void noStatementFailsAndNoRowIsLostOrWrongWhileSeveralMigrationsRollOutAsOneUnderTraffic(Scenario scenario,
+			Ending ending, TestDatabase database) {
+		runAndCheck(scenario, ending, database, rollouts);
+	}
+
+	@ParameterizedTest(name = "{0}, then {1}")
 	@MethodSource("pinnedTableRuns")
 	void aTableCreatedThroughAPinnedConnectionDuringTheRolloutIsNeitherDroppedNorLost(Scenario scenario,
 			Ending ending, TestDatabase database) {
@@ -76,6 +90,7 @@ class UnderTrafficTests {
 	static void printSummaries() {
 		System.out.println(Outcome.summary("operations under traffic", operations));
 		System.out.println(Outcome.summary("alter_column under traffic", alterColumn));
+		System.out.println(Outcome.summary("rollouts under traffic", rollouts));
 	}
 
 }
