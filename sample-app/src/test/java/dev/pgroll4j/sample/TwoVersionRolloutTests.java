@@ -27,9 +27,9 @@ import dev.pgroll4j.test.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A rolling deployment: release 1 runs, release 2 starts against the same database and starts its migration, both
- * serve requests side by side, the old instance is retired and the migration completed through the actuator. No
- * request may fail and every book must end as its last writer left it.
+ * A rolling deployment: release 1 runs, release 2 starts against the same database and starts its two migrations
+ * as one rollout, both serve requests side by side, the old instance is retired and the rollout completed through
+ * the actuator. No request may fail and every book must end as its last writer left it.
  */
 @PostgresTest
 class TwoVersionRolloutTests {
@@ -51,8 +51,14 @@ class TwoVersionRolloutTests {
 					.isEqualTo(201);
 			}
 			try (ConfigurableApplicationContext releaseTwo = start(database, "default")) {
-				assertThat(body(releaseTwo, "/actuator/pgroll").path("activeMigration").path("name").asString())
-					.isEqualTo("02_author_name_and_status");
+				JsonNode status = body(releaseTwo, "/actuator/pgroll");
+				assertThat(status.path("activeMigration").path("name").asString()).isEqualTo("03_add_status");
+				// Release 2's two files started together: release 1's version schema stays until one complete.
+				JsonNode rollout = status.path("rollout");
+				assertThat(names(rollout.path("migrations"))).containsExactly("02_rename_author", "03_add_status");
+				assertThat(rollout.path("versionSchema").asString()).isEqualTo("public_03_add_status");
+				assertThat(rollout.path("previousVersionSchema").asString()).isEqualTo("public_01_create_books");
+				assertThat(versionSchemas(database)).containsExactly("public_01_create_books", "public_03_add_status");
 
 				Map<Long, Book> expected = new ConcurrentHashMap<>();
 				AtomicInteger requests = new AtomicInteger();
@@ -74,7 +80,9 @@ class TwoVersionRolloutTests {
 				releaseOne.close();
 				HttpResponse<String> completed = send(releaseTwo, "POST", "/actuator/pgroll/complete", "{}");
 				assertThat(completed.statusCode()).isEqualTo(200);
-				assertThat(completed.body()).contains("\"droppedVersionSchema\":\"public_01_create_books\"");
+				JsonNode complete = this.json.readTree(completed.body());
+				assertThat(names(complete.path("migrations"))).containsExactly("02_rename_author", "03_add_status");
+				assertThat(complete.path("droppedVersionSchema").asString()).isEqualTo("public_01_create_books");
 
 				JsonNode all = body(releaseTwo, "/books");
 				assertThat(all.size()).isEqualTo(expected.size() + 20);
@@ -90,8 +98,10 @@ class TwoVersionRolloutTests {
 						assertThat(book.path("status").asString()).isEqualTo("available");
 					}
 				}
-				assertThat(database.queryForLong("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'public\\_0%'"))
-					.isEqualTo(1);
+				assertThat(versionSchemas(database)).containsExactly("public_03_add_status");
+				// The second file's index, on the column the first file renamed.
+				assertThat(database.queryForString("SELECT indexdef FROM pg_indexes WHERE indexname = "
+						+ "'books_by_author_name'")).endsWith("(author_name)");
 			}
 		}
 	}
@@ -166,6 +176,17 @@ class TwoVersionRolloutTests {
 			.properties("server.port=0", "spring.datasource.url=" + database.jdbcUrl(),
 					"spring.datasource.username=" + database.user(), "spring.datasource.password=" + database.password())
 			.run();
+	}
+
+	private static List<String> versionSchemas(TestDatabase database) {
+		return database.queryForList("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'public\\_0%' ORDER BY 1")
+			.stream()
+			.map((row) -> (String) row.get("nspname"))
+			.toList();
+	}
+
+	private static List<String> names(JsonNode array) {
+		return array.valueStream().map(JsonNode::asString).toList();
 	}
 
 	private String book(String title, String author, String status) {

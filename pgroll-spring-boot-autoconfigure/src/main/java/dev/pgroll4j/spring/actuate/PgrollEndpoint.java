@@ -25,9 +25,9 @@ import dev.pgroll4j.spring.PgrollMigrationInitializer;
 import dev.pgroll4j.spring.PgrollMigrations;
 
 /**
- * {@code /actuator/pgroll}: the state of the migrations (read), and complete or roll back the active migration, or
- * roll back a start whose process died (write: {@code POST /actuator/pgroll/complete}, {@code .../rollback},
- * {@code .../repair}). Read-only unless
+ * {@code /actuator/pgroll}: the state of the migrations (read), and complete or roll back the active migration (of a
+ * rollout, all of its migrations at once), or roll back a start whose process died (write:
+ * {@code POST /actuator/pgroll/complete}, {@code .../rollback}, {@code .../repair}). Read-only unless
  * {@code management.endpoint.pgroll.access=unrestricted}, like Boot's shutdown endpoint.
  */
 @Endpoint(id = "pgroll", defaultAccess = Access.READ_ONLY)
@@ -71,13 +71,15 @@ public class PgrollEndpoint {
 		MigrationStatus status = this.pgroll.status(limit);
 		return new PgrollDescriptor(status.schema(), status.state().name(), this.migrations.versionSchema(),
 				status.latestVersionSchema(), status.previousVersionSchema(), status.activeMigration(),
-				this.events.backfillProgress().values(), (this.initializer != null) ? this.initializer.result() : null,
-				status.history(), status.earlierHistory());
+				RolloutDescriptor.of(status), this.events.backfillProgress().values(),
+				(this.initializer != null) ? this.initializer.result() : null, status.history(),
+				status.earlierHistory());
 	}
 
 	/**
 	 * Completes ({@code complete}) or rolls back ({@code rollback}) the active migration, or rolls back a start that
-	 * did not finish because its process died ({@code repair}).
+	 * did not finish because its process died ({@code repair}). Of a rollout, every migration is completed or rolled
+	 * back; the result lists them under {@code migrations}.
 	 * @param action what to do
 	 * @return the engine's result; for {@code repair}, a {@link RepairOutcome}
 	 */
@@ -95,10 +97,10 @@ public class PgrollEndpoint {
 	/** What the write operation does, selected by the last segment of its path ({@code /actuator/pgroll/complete}). */
 	public enum Action {
 
-		/** Complete the active migration. */
+		/** Complete the active migration, or every migration of the active rollout. */
 		COMPLETE,
 
-		/** Roll the active migration back. */
+		/** Roll the active migration back, or every migration of the active rollout. */
 		ROLLBACK,
 
 		/** Roll back a start that did not finish because its process died. */
@@ -139,6 +141,34 @@ public class PgrollEndpoint {
 	}
 
 	/**
+	 * The migrations that the next complete or rollback acts on: those a release started together (see
+	 * {@link Pgroll#start(List)}), or the active migration alone.
+	 *
+	 * @param migrations their names, in the order they apply
+	 * @param versionSchema the version schema they created, which the new release uses
+	 * @param previousVersionSchema the version schema before them, which the running release keeps using until the
+	 * rollout is completed; {@code null} if there is none
+	 */
+	public record RolloutDescriptor(List<String> migrations, String versionSchema,
+			@Nullable String previousVersionSchema) {
+
+		public RolloutDescriptor {
+			migrations = List.copyOf(migrations);
+		}
+
+		/** The active rollout of a status, or {@code null} when no migration is active. */
+		static @Nullable RolloutDescriptor of(MigrationStatus status) {
+			List<MigrationRecord> rollout = status.rollout();
+			if (rollout.isEmpty()) {
+				return null;
+			}
+			return new RolloutDescriptor(rollout.stream().map(MigrationRecord::name).toList(),
+					rollout.get(rollout.size() - 1).versionSchema(), status.previousVersionSchema());
+		}
+
+	}
+
+	/**
 	 * What the endpoint shows.
 	 *
 	 * @param schema the migrated schema
@@ -146,7 +176,9 @@ public class PgrollEndpoint {
 	 * @param applicationVersionSchema the version schema this application instance is pinned to
 	 * @param latestVersionSchema the newest version schema in the database
 	 * @param previousVersionSchema during a migration, the version schema of the previous application version
-	 * @param activeMigration the migration in progress, if any
+	 * @param activeMigration the migration in progress (of a rollout, its last), if any
+	 * @param rollout the migrations in progress and the version schemas of the new and the running release, or
+	 * {@code null} when none is active
 	 * @param backfill progress of the tables this instance backfilled during the active migration
 	 * @param startup what start-up did
 	 * @param history the newest migrations, oldest first
@@ -154,9 +186,19 @@ public class PgrollEndpoint {
 	 */
 	public record PgrollDescriptor(String schema, String state, @Nullable String applicationVersionSchema,
 			@Nullable String latestVersionSchema, @Nullable String previousVersionSchema,
-			@Nullable MigrationRecord activeMigration, Collection<BackfillProgress> backfill,
-			@Nullable MigrateResult startup, List<MigrationRecord> history, boolean earlierHistory)
-			implements OperationResponseBody {
+			@Nullable MigrationRecord activeMigration, @Nullable RolloutDescriptor rollout,
+			Collection<BackfillProgress> backfill, @Nullable MigrateResult startup, List<MigrationRecord> history,
+			boolean earlierHistory) implements OperationResponseBody {
+
+		/** What the endpoint showed before rollouts: no {@code rollout}. */
+		public PgrollDescriptor(String schema, String state, @Nullable String applicationVersionSchema,
+				@Nullable String latestVersionSchema, @Nullable String previousVersionSchema,
+				@Nullable MigrationRecord activeMigration, Collection<BackfillProgress> backfill,
+				@Nullable MigrateResult startup, List<MigrationRecord> history, boolean earlierHistory) {
+			this(schema, state, applicationVersionSchema, latestVersionSchema, previousVersionSchema, activeMigration,
+					null, backfill, startup, history, earlierHistory);
+		}
+
 	}
 
 }

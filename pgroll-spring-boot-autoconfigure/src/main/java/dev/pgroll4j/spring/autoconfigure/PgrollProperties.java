@@ -69,14 +69,15 @@ public class PgrollProperties {
 	private @Nullable String password;
 
 	/**
-	 * Whether a migration left active by the previous deployment is completed before pending migrations start.
-	 * When false, its presence fails start-up.
+	 * Whether a migration or rollout left active by the previous deployment is completed before pending migrations
+	 * start. When false, its presence fails start-up.
 	 */
 	private boolean completeActiveMigration = true;
 
 	/**
-	 * Whether the newest migration is completed at start-up as well. By default it is left active so that
-	 * instances of the previous application version keep working until it is completed through the actuator.
+	 * Whether the pending migrations are completed at start-up as well, each in turn. By default they start as one
+	 * rollout that is left active, so that instances of the previous application version keep working until it is
+	 * completed through the actuator.
 	 */
 	private boolean completeOnStart = false;
 

@@ -1,15 +1,22 @@
 package dev.pgroll4j.spring.health;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
+import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.spring.PgrollMigrations;
 
 /**
  * UP while this application's version schema exists (an active migration is normal, not a problem); DOWN once it
- * is gone, for example after the migration this version needs was rolled back, or completed past it.
+ * is gone, for example after the migration this version needs was rolled back, or completed past it. During a
+ * migration, {@code rollout} details what the next complete or rollback acts on: its migrations, the version schema
+ * they created and the one the running release keeps.
  */
 public class PgrollHealthIndicator extends AbstractHealthIndicator {
 
@@ -34,6 +41,9 @@ public class PgrollHealthIndicator extends AbstractHealthIndicator {
 		if (status.activeMigration() != null) {
 			builder.withDetail("activeMigration", status.activeMigration().name());
 		}
+		if (!status.rollout().isEmpty()) {
+			builder.withDetail("rollout", rollout(status));
+		}
 		if (own == null) {
 			builder.up();
 			return;
@@ -45,6 +55,18 @@ public class PgrollHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.down().withDetail("reason", "version schema " + own + " of this application does not exist");
 		}
+	}
+
+	/** The same fields as the endpoint's {@code rollout}; the previous version schema only while it exists. */
+	private static Map<String, Object> rollout(MigrationStatus status) {
+		List<MigrationRecord> rollout = status.rollout();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("migrations", rollout.stream().map(MigrationRecord::name).toList());
+		details.put("versionSchema", rollout.get(rollout.size() - 1).versionSchema());
+		if (status.previousVersionSchema() != null) {
+			details.put("previousVersionSchema", status.previousVersionSchema());
+		}
+		return details;
 	}
 
 }

@@ -11,17 +11,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.pgroll4j.core.MigrateResult;
+import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
@@ -34,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** DESIGN decision 8: what an application does at start-up, case by case. */
 @PostgresTest
+@ExtendWith(OutputCaptureExtension.class)
 class PgrollStartupReconciliationTests {
 
 	private static int schemas;
@@ -52,13 +58,19 @@ class PgrollStartupReconciliationTests {
 					"pgroll.schema=" + this.schema);
 	}
 
-	private ApplicationContextRunner release(String folder) {
-		return this.contextRunner.withPropertyValues("pgroll.locations=classpath:pgroll/" + folder);
+	private ApplicationContextRunner release(String... folders) {
+		return this.contextRunner.withPropertyValues("pgroll.locations="
+				+ String.join(",", Stream.of(folders).map((folder) -> "classpath:pgroll/" + folder).toList()));
 	}
 
-	private MigrateResult startUp(String folder) {
+	private List<String> versionSchemas(TestDatabase database) {
+		return database.queryForList("SELECT nspname FROM pg_namespace WHERE nspname LIKE ? ORDER BY 1",
+				this.schema + "\\_%").stream().map((row) -> (String) row.get("nspname")).toList();
+	}
+
+	private MigrateResult startUp(String... folders) {
 		List<MigrateResult> result = new ArrayList<>();
-		release(folder).run((context) -> {
+		release(folders).run((context) -> {
 			assertThat(context).hasNotFailed();
 			result.add(context.getBean(PgrollMigrationInitializer.class).result());
 		});
@@ -81,11 +93,44 @@ class PgrollStartupReconciliationTests {
 	}
 
 	@Test
-	void severalPendingMigrationsRunInOrderLeavingTheLastActive() {
+	void severalPendingMigrationsStartAsOneRolloutThatKeepsTheRunningReleasesVersion(TestDatabase database,
+			CapturedOutput output) {
 		startUp("v1");
 		MigrateResult result = startUp("v3");
-		assertThat(result.completed()).containsExactly("01_create_books", "02_add_isbn");
+		assertThat(result.completed()).containsExactly("01_create_books");
 		assertThat(result.started()).containsExactly("02_add_isbn", "03_rename_title");
+		assertThat(output).contains("pgroll: started 2 migrations as one rollout [02_add_isbn, 03_rename_title]: "
+				+ "version schema " + this.schema + "_03_rename_title serves this release, " + this.schema
+				+ "_01_create_books stays for the running release until the rollout is completed or rolled back");
+		// Release 1 keeps its version schema; nobody ships 02's, so it has none.
+		assertThat(versionSchemas(database)).containsExactly(this.schema + "_01_create_books",
+				this.schema + "_03_rename_title");
+		release("v1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(PgrollMigrationInitializer.class).result().outcome())
+				.isEqualTo(MigrateResult.Outcome.DATABASE_AHEAD);
+			MigrationStatus status = context.getBean(Pgroll.class).status();
+			assertThat(status.rollout()).extracting(MigrationRecord::name)
+				.containsExactly("02_add_isbn", "03_rename_title");
+			assertThat(status.previousVersionSchema()).isEqualTo(this.schema + "_01_create_books");
+		});
+	}
+
+	@Test
+	void aRolloutStillActiveWhenTheNextReleaseStartsIsCompletedWhole(TestDatabase database) {
+		startUp("v1");
+		startUp("v3");
+		MigrateResult result = startUp("v3", "after-v3");
+		assertThat(result.completed()).containsExactly("02_add_isbn", "03_rename_title");
+		assertThat(result.started()).containsExactly("04_index_names");
+		assertThat(versionSchemas(database)).containsExactly(this.schema + "_03_rename_title",
+				this.schema + "_04_index_names");
+	}
+
+	@Test
+	void aFirstDeploymentSaysNothingOfARunningRelease(CapturedOutput output) {
+		startUp("v3");
+		assertThat(output).contains("pgroll: MIGRATED").doesNotContain("stays for the running release");
 	}
 
 	@Test
@@ -115,6 +160,8 @@ class PgrollStartupReconciliationTests {
 	@Test
 	void anOlderInstanceWhoseVersionSchemaIsGoneFailsFast() {
 		startUp("v1");
+		startUp("v2");
+		// Completing 02 drops release 1's version schema.
 		startUp("v3");
 		release("v1").run((context) -> {
 			assertThat(context).hasFailed();
