@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * One row of the migration history.
  *
  * @param name the migration name
- * @param versionSchema the version schema it created (it may since have been dropped)
+ * @param versionSchema the version schema named after it (it may since have been dropped); a migration before the
+ * last of a rollout never had one, as no release ships it
  * @param parent the migration before it, {@code null} for the first
  * @param done whether it is complete; the one migration that is not is the active one
  * @param type {@code pgroll}, or {@code inferred}/{@code baseline} for rows written by pgroll itself

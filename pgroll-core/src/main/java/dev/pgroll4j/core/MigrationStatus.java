@@ -36,7 +36,7 @@ public record MigrationStatus(String schema, State state, @Nullable MigrationRec
 	}
 
 	/** The newest migration, or {@code null} if there is none. */
-	public MigrationRecord latest() {
+	public @Nullable MigrationRecord latest() {
 		return this.history.isEmpty() ? null : this.history.get(this.history.size() - 1);
 	}
 
