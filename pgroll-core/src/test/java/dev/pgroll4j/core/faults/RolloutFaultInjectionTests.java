@@ -241,11 +241,11 @@ class RolloutFaultInjectionTests {
 	/**
 	 * The kill points to try, by statement number. Killing the session after a statement inside a transaction
 	 * leaves the database as killing it after the statement before did (the server rolls back the transaction in
-	 * both cases), unless a commit came between the two: only the points that follow an autocommit statement or a
-	 * commit can leave something new behind. Those all run; so do the last statement before each commit (the
-	 * transaction is complete but not committed) and, so that kills inside transactions stay exercised, every
-	 * eighth statement: 59 of the start's 139 kill points and 40 of the complete's 85, which takes the run from
-	 * over two minutes to about one on the 2-core machine.
+	 * both cases), unless a commit came between the two: only a kill after an autocommit statement, or after the
+	 * first statement that follows a commit, can leave something new behind. Those all run; so do the last
+	 * statement before each commit (the transaction is complete but not committed) and, so that kills inside
+	 * transactions stay exercised, every eighth statement: 59 of the start's 139 kill points and 40 of the
+	 * complete's 85, which takes the run from over two minutes to about one on the 2-core machine.
 	 */
 	static List<Integer> killPoints(List<KillingDataSource.Executed> statements) {
 		TreeSet<Integer> points = new TreeSet<>();
