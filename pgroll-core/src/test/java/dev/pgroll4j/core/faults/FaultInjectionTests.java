@@ -262,7 +262,7 @@ class FaultInjectionTests {
 	 * Catalog differences, except the one every start makes on purpose: the hash of its random backfill token in
 	 * the sync trigger's condition.
 	 */
-	private static List<String> differences(CatalogSnapshot expected, CatalogSnapshot actual) {
+	static List<String> differences(CatalogSnapshot expected, CatalogSnapshot actual) {
 		List<String> differences = new ArrayList<>();
 		for (String line : expected.diff(actual)) {
 			differences.add(line.replaceAll("decode\\('[0-9a-f]{64}'", "decode('<token hash>'"));

@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -18,7 +20,8 @@ import javax.sql.DataSource;
 /**
  * A data source whose connections are terminated by the server right after the statement with a given number
  * completes, as when a network drops or an administrator kills the session. Counting continues across
- * connections, so every statement of an engine call can be made the last one it gets through.
+ * connections, so every statement of an engine call can be made the last one it gets through. It also records
+ * what ran, so that a test can name a kill point and tell which kill points leave the same database behind.
  */
 final class KillingDataSource implements DataSource {
 
@@ -29,6 +32,8 @@ final class KillingDataSource implements DataSource {
 	private final int killAfter;
 
 	private final AtomicInteger executed = new AtomicInteger();
+
+	private final List<Executed> statements = new ArrayList<>();
 
 	/** @param killAfter the statement after which to kill; 0 never kills (to count the statements) */
 	KillingDataSource(DataSource target, DataSource admin, int killAfter) {
@@ -41,6 +46,11 @@ final class KillingDataSource implements DataSource {
 		return this.executed.get();
 	}
 
+	/** The statements that completed, in order: statement {@code n} is at index {@code n - 1}. */
+	synchronized List<Executed> statements() {
+		return List.copyOf(this.statements);
+	}
+
 	@Override
 	public Connection getConnection() throws SQLException {
 		Connection connection = this.target.getConnection();
@@ -51,7 +61,7 @@ final class KillingDataSource implements DataSource {
 			pid = rs.getInt(1);
 		}
 		return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Connection.class },
-				new Forwarding(connection, pid));
+				new Forwarding(connection, connection, pid, null));
 	}
 
 	@Override
@@ -59,7 +69,10 @@ final class KillingDataSource implements DataSource {
 		throw new SQLException("not supported");
 	}
 
-	private void afterStatement(int pid) throws SQLException {
+	private void afterStatement(Connection session, int pid, String sql) throws SQLException {
+		synchronized (this) {
+			this.statements.add(new Executed(this.statements.size() + 1, sql, !session.getAutoCommit(), false));
+		}
 		if (this.executed.incrementAndGet() == this.killAfter) {
 			try (Connection connection = this.admin.getConnection();
 					PreparedStatement kill = connection.prepareStatement("SELECT pg_terminate_backend(?)")) {
@@ -69,16 +82,48 @@ final class KillingDataSource implements DataSource {
 		}
 	}
 
-	/** Forwards every call; statements it creates report each execution. */
+	private synchronized void afterCommit() {
+		if (!this.statements.isEmpty()) {
+			Executed last = this.statements.remove(this.statements.size() - 1);
+			this.statements.add(new Executed(last.number(), last.sql(), last.inTransaction(), true));
+		}
+	}
+
+	/**
+	 * A statement that completed.
+	 * @param number its number, counted from 1 across the data source's connections
+	 * @param sql its text (a prepared statement's as it was prepared)
+	 * @param inTransaction whether it ran in an explicit transaction, whose commit a kill can still prevent, rather
+	 * than in autocommit mode
+	 * @param committed whether a commit succeeded right after it, before the next statement
+	 */
+	record Executed(int number, String sql, boolean inTransaction, boolean committed) {
+
+		@Override
+		public String toString() {
+			return this.number + " [" + (this.inTransaction ? "in transaction" : "autocommit") + "] "
+					+ this.sql.strip().replaceAll("\\s+", " ");
+		}
+
+	}
+
+	/** Forwards every call; statements it creates report each execution, the connection each commit. */
 	private final class Forwarding implements InvocationHandler {
 
 		private final Object target;
 
+		private final Connection session;
+
 		private final int pid;
 
-		Forwarding(Object target, int pid) {
+		/** What a prepared statement runs; a plain statement's SQL comes with each execution. */
+		private final String prepared;
+
+		Forwarding(Object target, Connection session, int pid, String prepared) {
 			this.target = target;
+			this.session = session;
 			this.pid = pid;
+			this.prepared = prepared;
 		}
 
 		@Override
@@ -92,11 +137,16 @@ final class KillingDataSource implements DataSource {
 			}
 			if (result instanceof Statement statement && !(this.target instanceof Statement)) {
 				Class<?> type = (result instanceof PreparedStatement) ? PreparedStatement.class : Statement.class;
+				String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : null;
 				return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { type },
-						new Forwarding(statement, this.pid));
+						new Forwarding(statement, this.session, this.pid, sql));
 			}
 			if (this.target instanceof Statement && method.getName().startsWith("execute")) {
-				afterStatement(this.pid);
+				String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : this.prepared;
+				afterStatement(this.session, this.pid, String.valueOf(sql));
+			}
+			else if (this.target instanceof Connection && method.getName().equals("commit")) {
+				afterCommit();
 			}
 			return result;
 		}
