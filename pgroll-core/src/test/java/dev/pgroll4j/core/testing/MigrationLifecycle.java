@@ -15,8 +15,8 @@ import dev.pgroll4j.test.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Drives a migration through its whole life in a schema of its own: setup migrations are started and completed,
- * then the migration under test is started (checks run against both versions), rolled back (the catalog must
+ * Drives a migration (or a rollout of several) through its whole life in a schema of its own: setup migrations
+ * are started and completed, then the migration under test is started (checks run against both versions), rolled back (the catalog must
  * equal the one before start), started again and completed (checks run against the final schema).
  */
 public final class MigrationLifecycle {
@@ -29,7 +29,8 @@ public final class MigrationLifecycle {
 
 	private final List<Migration> setup = new ArrayList<>();
 
-	private Migration migration;
+	/** The migration under test, or the migrations of the rollout under test. */
+	private List<Migration> migrations = List.of();
 
 	private Consumer<Versions> afterStart = (v) -> {
 	};
@@ -82,7 +83,16 @@ public final class MigrationLifecycle {
 	}
 
 	public MigrationLifecycle migration(String yaml) {
-		this.migration = yaml("500_under_test", yaml);
+		return rollout(yaml);
+	}
+
+	/** Migrations started as one rollout, named {@code 500_under_test}, {@code 501_under_test} and so on. */
+	public MigrationLifecycle rollout(String... yamls) {
+		List<Migration> rollout = new ArrayList<>();
+		for (int i = 0; i < yamls.length; i++) {
+			rollout.add(yaml((500 + i) + "_under_test", yamls[i]));
+		}
+		this.migrations = List.copyOf(rollout);
 		return this;
 	}
 
@@ -109,9 +119,7 @@ public final class MigrationLifecycle {
 	/** An engine for this lifecycle's schema that knows its files, as an application's would. */
 	public Pgroll pgroll() {
 		List<Migration> files = new ArrayList<>(this.setup);
-		if (this.migration != null) {
-			files.add(this.migration);
-		}
+		files.addAll(this.migrations);
 		PgrollConfiguration.Builder builder = Pgroll.configure().dataSource(this.database.dataSource())
 			.schema(this.schema).migrations(files);
 		this.configuration.accept(builder);
@@ -133,10 +141,10 @@ public final class MigrationLifecycle {
 		Pgroll pgroll = prepare();
 		String previous = this.setup.isEmpty() ? this.schema
 				: this.setup.get(this.setup.size() - 1).versionSchemaFor(this.schema);
-		String next = this.migration.versionSchemaFor(this.schema);
+		String next = this.migrations.get(this.migrations.size() - 1).versionSchemaFor(this.schema);
 		CatalogSnapshot before = this.database.catalogSnapshot();
 
-		pgroll.start(this.migration);
+		pgroll.start(this.migrations);
 		this.afterStart.accept(new Versions(version(previous), version(next), version(this.schema)));
 
 		pgroll.rollback();
@@ -144,8 +152,9 @@ public final class MigrationLifecycle {
 			.isEmpty();
 		this.afterRollback.accept(new Versions(version(previous), null, version(this.schema)));
 
-		pgroll.start(this.migration);
-		pgroll.complete();
+		pgroll.start(this.migrations);
+		assertThat(pgroll.complete().migrations()).as("migrations completed")
+			.containsExactlyElementsOf(this.migrations.stream().map(Migration::name).toList());
 		this.afterComplete.accept(new Versions(null, version(next), version(this.schema)));
 	}
 
