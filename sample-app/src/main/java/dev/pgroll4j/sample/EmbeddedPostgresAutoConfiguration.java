@@ -6,6 +6,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.pgroll4j.core.MigrateOptions;
+import dev.pgroll4j.core.MigrationStatus;
+import dev.pgroll4j.spring.PgrollMigrationStrategy;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -62,6 +66,24 @@ public class EmbeddedPostgresAutoConfiguration {
 				return url(postgres);
 			}
 
+		};
+	}
+
+	/**
+	 * The embedded database starts empty, where production would already run release 1. On an empty history the
+	 * engine runs a release's files one after another (no earlier release can be running), which would leave
+	 * nothing for release 1 to join; so release 1's migration is deployed first, as it was in production, and
+	 * release 2's files then roll out beside it as they would there.
+	 */
+	@Bean
+	PgrollMigrationStrategy releaseOneDeployedFirst() {
+		return (pgroll, migrations) -> {
+			if (migrations.size() > 1 && pgroll.status(1).state() == MigrationStatus.State.NO_MIGRATIONS) {
+				logger.info("Empty database: deploying release 1 ({}) first, as production would have it",
+						migrations.get(0).name());
+				pgroll.migrate(migrations.subList(0, 1), MigrateOptions.defaults());
+			}
+			return pgroll.migrate(migrations, MigrateOptions.defaults());
 		};
 	}
 
