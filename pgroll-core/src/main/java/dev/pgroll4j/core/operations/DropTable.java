@@ -27,7 +27,7 @@ public record DropTable(@Nullable String name) implements Operation {
 		VirtualTable table = context.existingTable("name", this.name);
 		if (table.createdInMigration() || !table.physicalName().equals(table.name())) {
 			throw context.invalid("name", "table \"" + this.name + "\" was created or renamed earlier in this "
-					+ "migration; drop it in a later migration");
+					+ "migration or rollout; drop it in a later release");
 		}
 		for (ConstraintSnapshot foreignKey : context.schema().foreignKeysReferencing(table.physicalName())) {
 			throw context.invalid("name", "table \"" + this.name + "\" is referenced by foreign key \""
