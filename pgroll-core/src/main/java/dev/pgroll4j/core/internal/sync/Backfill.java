@@ -137,20 +137,40 @@ public final class Backfill {
 		String lastKey = String.join(", ", columns.stream().map((c) -> "b." + c + "::text").toList());
 		String lastFirst = String.join(", ", columns.stream().map((c) -> "b." + c + " DESC").toList());
 		String join = String.join(" AND ", columns.stream().map((c) -> "t." + c + " = b." + c).toList());
-		String first = batchSql(qualified, keyList, "", join, lastKey, lastFirst);
-		String next = batchSql(qualified, keyList, " WHERE (" + keyList + ") > (" + String.join(", ", bounds) + ")",
-				join, lastKey, lastFirst);
+		// Every row still marked existed when the trigger appeared and has not been written since, so its key is at
+		// most the largest key there is now: the backfill stops there instead of chasing rows inserted meanwhile.
+		String[] end = lastKey(qualified, key);
+		if (end == null) {
+			return 0;
+		}
+		String upTo = "(" + keyList + ") <= (" + String.join(", ", bounds) + ")";
+		String first = batchSql(qualified, keyList, " WHERE " + upTo, join, lastKey, lastFirst);
+		String next = batchSql(qualified, keyList, " WHERE (" + keyList + ") > (" + String.join(", ", bounds) + ") AND "
+				+ upTo, join, lastKey, lastFirst);
 		long done = 0;
 		String @Nullable [] last = null;
 		while (true) {
-			String[] batch = (fill != null) ? computedBatch(qualified, columns, key, fill, last)
-					: markerBatch((last == null) ? first : next, last);
+			String[] batch = (fill != null) ? computedBatch(qualified, columns, key, fill, last, end)
+					: markerBatch((last == null) ? first : next, last, end);
 			if (batch == null) {
 				return done;
 			}
 			done += Long.parseLong(batch[0]);
 			last = Arrays.copyOfRange(batch, 1, batch.length);
 			afterBatch(table, done, total);
+		}
+	}
+
+	/** The largest key of the table, as text, or {@code null} when it has no rows. */
+	private String @Nullable [] lastKey(String qualified, Key key) throws SQLException {
+		// Qualified, so that ORDER BY sorts the key and not its text (an output column of the same name).
+		String columns = String.join(", ", key.columns.stream().map((c) -> "t." + Sql.ident(c) + "::text").toList());
+		String descending = String.join(", ", key.columns.stream().map((c) -> "t." + Sql.ident(c) + " DESC").toList());
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT " + columns + " FROM " + qualified
+				+ " AS t ORDER BY " + descending + " LIMIT 1")) {
+			try (ResultSet rs = statement.executeQuery()) {
+				return batchResult(rs);
+			}
 		}
 	}
 
@@ -161,32 +181,37 @@ public final class Backfill {
 	 * @return the rows updated and the batch's last key, or {@code null} when no rows are left
 	 */
 	private String @Nullable [] computedBatch(String qualified, List<String> columns, Key key, Triggers.Fill fill,
-			String @Nullable [] last) throws SQLException {
-		String lowerBound = null;
-		if (last != null) {
-			List<String> literals = new ArrayList<>();
-			for (int i = 0; i < last.length; i++) {
-				literals.add(Sql.literal(last[i]) + "::text::" + key.types.get(i));
-			}
-			lowerBound = String.join(", ", literals);
-		}
+			String @Nullable [] last, String[] end) throws SQLException {
+		String lowerBound = (last != null) ? literals(last, key) : null;
 		try (Statement statement = this.connection.createStatement()) {
 			statement.setEscapeProcessing(false);
 			try (ResultSet rs = statement.executeQuery(computedBatchSql(qualified, columns, fill, lowerBound,
-					this.batchSize))) {
+					literals(end, key), this.batchSize))) {
 				return batchResult(rs);
 			}
 		}
 	}
 
+	/** A key as literals of the key's types, for a statement sent as plain text. */
+	private static String literals(String[] values, Key key) {
+		List<String> literals = new ArrayList<>();
+		for (int i = 0; i < values.length; i++) {
+			literals.add(Sql.literal(values[i]) + "::text::" + key.types.get(i));
+		}
+		return String.join(", ", literals);
+	}
+
 	/** One batch that only clears the marker, leaving up to the trigger; nothing of the users' in its text. */
-	private String @Nullable [] markerBatch(String sql, String @Nullable [] last) throws SQLException {
+	private String @Nullable [] markerBatch(String sql, String @Nullable [] last, String[] end) throws SQLException {
 		try (PreparedStatement statement = this.connection.prepareStatement(sql)) {
 			int parameter = 1;
 			if (last != null) {
 				for (String bound : last) {
 					statement.setString(parameter++, bound);
 				}
+			}
+			for (String bound : end) {
+				statement.setString(parameter++, bound);
 			}
 			statement.setInt(parameter, this.batchSize);
 			try (ResultSet rs = statement.executeQuery()) {
@@ -195,7 +220,10 @@ public final class Backfill {
 		}
 	}
 
-	/** The rows updated and the batch's last key, as text, or {@code null} when the batch found no rows. */
+	/**
+	 * The first row's columns as text (of a batch: the rows updated and its last key), or {@code null} when there is
+	 * no row.
+	 */
 	private static String @Nullable [] batchResult(ResultSet rs) throws SQLException {
 		if (!rs.next()) {
 			return null;
@@ -214,13 +242,14 @@ public final class Backfill {
 	 * the trigger appeared have their marker cleared and are skipped.
 	 */
 	private static String computedBatchSql(String qualified, List<String> columns, Triggers.Fill fill,
-			@Nullable String lowerBound, int batchSize) {
+			@Nullable String lowerBound, String upperBound, int batchSize) {
 		String keyList = String.join(", ", columns);
 		List<String> uppers = new ArrayList<>();
 		for (int i = 0; i < columns.size(); i++) {
 			uppers.add("_pgroll_upper_" + i);
 		}
-		String keysAfter = (lowerBound != null) ? " WHERE (" + keyList + ") > (" + lowerBound + ")" : "";
+		String upTo = "(" + keyList + ") <= (" + upperBound + ")";
+		String keysAfter = " WHERE " + ((lowerBound != null) ? "(" + keyList + ") > (" + lowerBound + ") AND " : "") + upTo;
 		String rangeAfter = (lowerBound != null) ? "(" + keyList + ") > (" + lowerBound + ") AND " : "";
 		List<String> upperLast = columns.stream().map((c) -> c + " DESC").toList();
 		return "WITH _pgroll_batch (" + String.join(", ", uppers) + ") AS (SELECT " + keyList + " FROM (SELECT "
