@@ -28,6 +28,8 @@ import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
+import static dev.pgroll4j.core.testing.TwoReleases.RELEASE_1;
+import static dev.pgroll4j.core.testing.TwoReleases.RELEASE_2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -38,56 +40,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @PostgresTest
 @Tag("operations")
 class RolloutTests {
-
-	/** Release 1: one migration. */
-	private static final Migration RELEASE_1 = MigrationLifecycle.yaml("r1_01_items", """
-			operations:
-			  - create_table:
-			      name: items
-			      columns:
-			        - {name: id, type: integer, pk: true}
-			        - {name: name, type: text}
-			        - {name: price, type: text, nullable: true}
-			        - {name: legacy, type: text}
-			""");
-
-	/** Release 2: five migrations, each building on the ones before. */
-	private static final List<Migration> RELEASE_2 = List.of(
-			MigrationLifecycle.yaml("r2_01_sku", """
-					operations:
-					  - add_column:
-					      table: items
-					      up: "'SKU-' || id"
-					      column: {name: sku, type: text, nullable: false}
-					"""),
-			MigrationLifecycle.yaml("r2_02_rename", """
-					operations:
-					  - rename_column: {table: items, from: sku, to: code}
-					"""),
-			MigrationLifecycle.yaml("r2_03_retype", """
-					operations:
-					  - alter_column:
-					      table: items
-					      column: code
-					      type: varchar(40)
-					      up: "code::varchar(40)"
-					      down: "code::text"
-					"""),
-			MigrationLifecycle.yaml("r2_04_drop", """
-					operations:
-					  - drop_column: {table: items, column: legacy, down: "'legacy-' || code"}
-					"""),
-			MigrationLifecycle.yaml("r2_05_check", """
-					operations:
-					  - create_constraint:
-					      table: items
-					      name: name_length
-					      type: check
-					      columns: [name]
-					      check: "length(name) <= 20"
-					      up: {name: "left(name, 20)"}
-					      down: {name: "name"}
-					"""));
 
 	@Test
 	void runningReleaseServesWithoutAFailedStatementWhileTheNextReleasesMigrationsStartAndAfterOneComplete(
