@@ -18,14 +18,30 @@ import org.jspecify.annotations.Nullable;
  * them all)
  * @param rollout the migrations in progress, oldest first: the active migration alone, or every migration of the
  * active rollout; empty when none is active
+ * @param instances the live application instances of the schema (registered, and sessions recognised by their
+ * {@code application_name}), by version schema
  */
 public record MigrationStatus(String schema, State state, @Nullable MigrationRecord activeMigration,
 		@Nullable String latestVersionSchema, @Nullable String previousVersionSchema, List<MigrationRecord> history,
-		boolean earlierHistory, List<MigrationRecord> rollout) {
+		boolean earlierHistory, List<MigrationRecord> rollout, List<Instance> instances) {
 
 	public MigrationStatus {
 		history = List.copyOf(history);
 		rollout = List.copyOf(rollout);
+		instances = List.copyOf(instances);
+	}
+
+	/** A status as before the instance registry: no instances. */
+	public MigrationStatus(String schema, State state, @Nullable MigrationRecord activeMigration,
+			@Nullable String latestVersionSchema, @Nullable String previousVersionSchema, List<MigrationRecord> history,
+			boolean earlierHistory, List<MigrationRecord> rollout) {
+		this(schema, state, activeMigration, latestVersionSchema, previousVersionSchema, history, earlierHistory,
+				rollout, List.of());
+	}
+
+	/** The live instances using a version schema. */
+	public List<Instance> instancesOf(String versionSchema) {
+		return this.instances.stream().filter((instance) -> instance.versionSchema().equals(versionSchema)).toList();
 	}
 
 	/** The state of a schema's migrations. */

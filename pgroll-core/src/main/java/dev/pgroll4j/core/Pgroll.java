@@ -1,5 +1,6 @@
 package dev.pgroll4j.core;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -105,20 +106,79 @@ public final class Pgroll {
 
 	/**
 	 * Completes the active migration, or every migration of the active rollout: the version schema before it is
-	 * dropped and the changes contracted.
+	 * dropped and the changes contracted. Refuses while live instances (see {@link #instances()}) still use that
+	 * version schema.
+	 * @throws InstancesStillLiveException naming the live instances of the version schema it would drop
 	 * @throws MigrationStateException if there is none, or its history does not match a file this instance knows
 	 */
 	public CompleteResult complete() {
-		return this.engine.complete();
+		return this.engine.complete(LiveInstancePolicy.REFUSE);
+	}
+
+	/**
+	 * Completes the active migration or rollout; {@link LiveInstancePolicy#FORCE} goes ahead even while live
+	 * instances use the version schema it drops (they are logged at WARN; their queries fail from then on).
+	 * @throws InstancesStillLiveException with {@link LiveInstancePolicy#REFUSE}, naming the live instances
+	 */
+	public CompleteResult complete(LiveInstancePolicy policy) {
+		return this.engine.complete(policy);
+	}
+
+	/**
+	 * Completes the active rollout if it created {@code versionSchema} and no live instance has used the version
+	 * schema it would drop for {@code grace} (since the last one left, and since the rollout started). Meant to be
+	 * called now and then by every instance of the new release: one of them completes the rollout, exactly once
+	 * (the check is repeated under the schema's lock); for the others, and until it is due, nothing happens.
+	 * @return the completion, or empty when it is not due or not this version schema's rollout
+	 */
+	public Optional<CompleteResult> completeIfUnused(String versionSchema, Duration grace) {
+		if (grace.isNegative()) {
+			throw new IllegalArgumentException("grace must not be negative, not " + grace);
+		}
+		return this.engine.completeIfUnused(versionSchema, grace);
 	}
 
 	/**
 	 * Rolls back the active migration, or every migration of the active rollout: its version schema is dropped and
-	 * every change of start undone.
+	 * every change of start undone. Refuses while live instances still use that version schema.
+	 * @throws InstancesStillLiveException naming the live instances of the version schema it would drop
 	 * @throws MigrationStateException if there is none, or its history does not match a file this instance knows
 	 */
 	public RollbackResult rollback() {
-		return this.engine.rollback();
+		return this.engine.rollback(LiveInstancePolicy.REFUSE);
+	}
+
+	/**
+	 * Rolls back the active migration or rollout; {@link LiveInstancePolicy#FORCE} goes ahead even while live
+	 * instances use its version schema.
+	 * @throws InstancesStillLiveException with {@link LiveInstancePolicy#REFUSE}, naming the live instances
+	 */
+	public RollbackResult rollback(LiveInstancePolicy policy) {
+		return this.engine.rollback(policy);
+	}
+
+	/**
+	 * Registers an application instance, or renews its registration: until {@link InstanceRegistration#expiry()}
+	 * from now it counts as a live user of its version schema, which complete and rollback then refuse to drop. Call
+	 * it every few seconds ({@link InstanceHeartbeat} does), and {@link #deregister} when the instance stops. One
+	 * short statement; creates the state schema if there is none yet.
+	 * @return whether the instance's version schema exists (it is gone once someone completed or rolled back past it)
+	 */
+	public boolean heartbeat(InstanceRegistration instance) {
+		return this.engine.heartbeat(instance);
+	}
+
+	/** Says that an instance stopped: it no longer counts as live. */
+	public void deregister(String instanceId) {
+		this.engine.deregister(instanceId);
+	}
+
+	/**
+	 * The live application instances of the schema: registered ones whose heartbeat has not expired, and sessions
+	 * whose {@code application_name} is {@code pgroll:<version schema>} (optionally followed by a space and a label).
+	 */
+	public List<Instance> instances() {
+		return status(1).instances();
 	}
 
 	/**

@@ -1,22 +1,29 @@
 package dev.pgroll4j.core.internal.engine;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.CompleteResult;
+import dev.pgroll4j.core.LiveInstancePolicy;
 import dev.pgroll4j.core.MigrationHooks;
 import dev.pgroll4j.core.internal.catalog.Ownership;
 import dev.pgroll4j.core.internal.catalog.SchemaReader;
 import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
 import dev.pgroll4j.core.internal.jdbc.Session;
+import dev.pgroll4j.core.internal.state.StoredMigration;
 import dev.pgroll4j.core.internal.sync.Triggers;
 import dev.pgroll4j.core.internal.sync.VersionSchemas;
 import dev.pgroll4j.core.schema.SchemaSnapshot;
@@ -39,13 +46,89 @@ final class Complete {
 		this.setup = setup;
 	}
 
-	CompleteResult run() {
-		long started = System.nanoTime();
+	CompleteResult run(LiveInstancePolicy policy) {
+		try (Session session = Session.open(this.setup.configuration())) {
+			return complete(session, ActiveMigration.read(this.setup, session, "complete"), policy);
+		}
+	}
+
+	/**
+	 * Completes the active rollout if it is the one that created {@code versionSchema} and no live instance has used
+	 * the version schema it drops for {@code grace}: not since the last such instance left, nor since the rollout
+	 * started. Run by instances of the new release, so that one of them completes it, once: the check is made again
+	 * under the schema's lock, and the others then find nothing to do.
+	 * @return the completion, or empty when it is not due (or not this release's to do)
+	 */
+	Optional<CompleteResult> runIfUnused(String versionSchema, Duration grace) {
 		String schema = this.setup.schema();
 		try (Session session = Session.open(this.setup.configuration())) {
+			// First without the lock, so that instances asking every few seconds do not queue on it.
+			if (!due(session.connection(), versionSchema, grace)) {
+				return Optional.empty();
+			}
+			session.lockSchema();
+			if (!due(session.connection(), versionSchema, grace)) {
+				return Optional.empty();
+			}
 			ActiveMigration active = ActiveMigration.read(this.setup, session, "complete");
+			logger.info("auto-completing {}: no instance has used version schema {} for {} ms", active.describe(),
+					active.previousVersionSchema(), grace.toMillis());
+			return Optional.of(complete(session, active, LiveInstancePolicy.REFUSE));
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("auto-complete of the active migration of schema \"" + schema + "\"", ex);
+		}
+	}
+
+	/** Whether the rollout of {@code versionSchema} is active, finished starting, and unused for the grace period. */
+	private boolean due(Connection connection, String versionSchema, Duration grace) throws SQLException {
+		if (!this.setup.state().isInitialized(connection)) {
+			return false;
+		}
+		List<StoredMigration> rollout = this.setup.state().activeRolloutSummary(connection);
+		if (rollout.isEmpty() || !rollout.stream().allMatch(StoredMigration::startFinished)) {
+			return false;
+		}
+		StoredMigration last = rollout.get(rollout.size() - 1);
+		if (!last.versionSchema(this.setup.schema()).equals(versionSchema)) {
+			return false;
+		}
+		Instant since = rollout.stream().map(StoredMigration::updatedAt).max(Comparator.naturalOrder()).orElseThrow()
+			.toInstant();
+		String parent = rollout.get(0).parent();
+		String previous = (parent != null) ? this.setup.state().find(connection, parent)
+			.map((row) -> row.versionSchema(this.setup.schema())).orElse(null) : null;
+		if (previous != null) {
+			if (!this.setup.instances().live(connection, previous).isEmpty()) {
+				return false;
+			}
+			Optional<Instant> seen = this.setup.instances().lastSeen(connection, previous);
+			if (seen.isPresent() && seen.get().isAfter(since)) {
+				since = seen.get();
+			}
+		}
+		return !since.plus(grace).isAfter(databaseNow(connection));
+	}
+
+	/** The database's clock: the times compared with it were written by it, whatever the clock of this machine. */
+	private static Instant databaseNow(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT clock_timestamp()")) {
+			rs.next();
+			return rs.getTimestamp(1).toInstant();
+		}
+	}
+
+	private CompleteResult complete(Session session, ActiveMigration active, LiveInstancePolicy policy) {
+		long started = System.nanoTime();
+		String schema = this.setup.schema();
+		try {
 			String step = "complete of " + active.describe();
 			String previous = active.previousVersionSchema();
+			if (previous != null && !previous.equals(active.versionSchema())) {
+				LiveInstanceCheck.check(this.setup, session.connection(), "complete", active.describe(), previous,
+						policy);
+			}
 			Drops drops = new Drops(schema, "complete", active.describe(), previous,
 					active.plan().base().tables().stream().map(TableSnapshot::name).collect(Collectors.toSet()), false,
 					List.of(), active.versionSchema());

@@ -14,6 +14,7 @@ import dev.pgroll4j.core.PgrollConfiguration;
 import dev.pgroll4j.core.PgrollException;
 import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
 import dev.pgroll4j.core.internal.jdbc.Session;
+import dev.pgroll4j.core.internal.state.InstanceRegistry;
 import dev.pgroll4j.core.internal.state.MigrationFiles;
 import dev.pgroll4j.core.internal.state.StateStore;
 
@@ -22,14 +23,17 @@ import dev.pgroll4j.core.internal.state.StateStore;
  * holds, and the planner. {@link MigrationEngine} builds one and hands it to each verb.
  *
  * @param files what complete, rollback and repair check the active migration's history against
+ * @param instances the application instances and the version schema each uses
  */
-record EngineSetup(PgrollConfiguration configuration, StateStore state, MigrationFiles files, Planner planner) {
+record EngineSetup(PgrollConfiguration configuration, StateStore state, MigrationFiles files, Planner planner,
+		InstanceRegistry instances) {
 
 	private static final Logger logger = LoggerFactory.getLogger(EngineSetup.class);
 
 	EngineSetup(PgrollConfiguration configuration) {
 		this(configuration, new StateStore(configuration.stateSchema(), configuration.schema()),
-				new MigrationFiles(configuration.migrations()), new Planner(configuration));
+				new MigrationFiles(configuration.migrations()), new Planner(configuration),
+				new InstanceRegistry(configuration.stateSchema(), configuration.schema()));
 	}
 
 	/** The migrated schema. */

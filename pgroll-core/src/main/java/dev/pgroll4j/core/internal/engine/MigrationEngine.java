@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.pgroll4j.core.CompleteResult;
+import dev.pgroll4j.core.InstanceRegistration;
+import dev.pgroll4j.core.LiveInstancePolicy;
 import dev.pgroll4j.core.MigrateOptions;
 import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationListener;
@@ -18,6 +20,7 @@ import dev.pgroll4j.core.PgrollConfiguration;
 import dev.pgroll4j.core.RollbackResult;
 import dev.pgroll4j.core.StartResult;
 import dev.pgroll4j.core.internal.jdbc.Session;
+import dev.pgroll4j.core.internal.state.InstanceRegistry;
 import dev.pgroll4j.core.migration.Migration;
 
 /**
@@ -48,7 +51,8 @@ public final class MigrationEngine {
 		this.start = new Start(this.setup, this.validate, this.rollback);
 		this.complete = new Complete(this.setup);
 		this.status = new StatusReport(this.setup);
-		this.migrate = new Migrate(this.setup, this.rollback, this::start, this::complete);
+		this.migrate = new Migrate(this.setup, this.rollback, this::start,
+				() -> complete(LiveInstancePolicy.REFUSE));
 	}
 
 	public void init() {
@@ -74,12 +78,31 @@ public final class MigrationEngine {
 				MigrationListener::started);
 	}
 
-	public CompleteResult complete() {
-		return observed("complete", null, this.complete::run, MigrationListener::completed);
+	public CompleteResult complete(LiveInstancePolicy policy) {
+		return observed("complete", null, () -> this.complete.run(policy), MigrationListener::completed);
 	}
 
-	public RollbackResult rollback() {
-		return observed("rollback", null, this.rollback::run, MigrationListener::rolledBack);
+	/** Completes the rollout of {@code versionSchema} once its previous version schema is unused; see {@link Complete}. */
+	public Optional<CompleteResult> completeIfUnused(String versionSchema, Duration grace) {
+		Optional<CompleteResult> result = observed("complete", null,
+				() -> this.complete.runIfUnused(versionSchema, grace), (listener, done) -> {
+				});
+		result.ifPresent((done) -> this.setup.notifyListener((listener) -> listener.completed(done)));
+		return result;
+	}
+
+	public RollbackResult rollback(LiveInstancePolicy policy) {
+		return observed("rollback", null, () -> this.rollback.run(policy), MigrationListener::rolledBack);
+	}
+
+	/** Registers or renews an application instance; see {@link InstanceRegistry#beat}. */
+	public boolean heartbeat(InstanceRegistration instance) {
+		return this.status.heartbeat(instance);
+	}
+
+	/** Marks an instance as stopped. */
+	public void deregister(String id) {
+		this.status.deregister(id);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.pgroll4j.core.LiveInstancePolicy;
 import dev.pgroll4j.core.RollbackResult;
 import dev.pgroll4j.core.internal.catalog.CreatedObjects;
 import dev.pgroll4j.core.internal.catalog.SchemaReader;
@@ -38,14 +39,23 @@ final class Rollback {
 		this.setup = setup;
 	}
 
-	RollbackResult run() {
+	RollbackResult run(LiveInstancePolicy policy) {
 		long started = System.nanoTime();
 		try (Session session = Session.open(this.setup.configuration())) {
 			ActiveMigration active = ActiveMigration.read(this.setup, session, "roll back");
+			String previous = active.previousVersionSchema();
+			if (!active.versionSchema().equals(previous)) {
+				LiveInstanceCheck.check(this.setup, session.connection(), "roll back", active.describe(),
+						active.versionSchema(), policy);
+			}
 			rollBack(session, active.plan(), active.versionSchema());
 			logger.info("rolled back {}", active.describe());
 			return new RollbackResult(active.name(), active.versionSchema(),
 					Duration.ofNanos(System.nanoTime() - started), active.names());
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("rollback of the active migration of schema \"" + this.setup.schema() + "\"",
+					ex);
 		}
 	}
 

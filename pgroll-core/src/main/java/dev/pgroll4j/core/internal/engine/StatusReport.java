@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.pgroll4j.core.Instance;
+import dev.pgroll4j.core.InstanceRegistration;
 import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.internal.jdbc.Session;
@@ -15,7 +17,7 @@ import dev.pgroll4j.core.internal.sync.VersionSchemas;
 
 /**
  * Where the schema stands and what it went through: status reads the newest migrations by index only, history
- * reads them all. Neither takes a lock or changes anything, except that a state table made by pgroll or an earlier
+ * reads them all, and the application instances say which version schema each uses. Neither takes a lock or changes anything, except that a state table made by pgroll or an earlier
  * release is brought up to date once, as any other call would.
  */
 final class StatusReport {
@@ -39,7 +41,7 @@ final class StatusReport {
 			Connection connection = session.connection();
 			if (!readable(session)) {
 				return new MigrationStatus(schema, MigrationStatus.State.NO_MIGRATIONS, null, null, null, List.of(),
-						false, List.of());
+						false, List.of(), List.of());
 			}
 			List<StoredMigration> newest = this.setup.state().newest(connection, historyLimit);
 			List<MigrationRecord> records = newest.stream().map(this::record).toList();
@@ -57,7 +59,8 @@ final class StatusReport {
 			MigrationStatus.State state = records.isEmpty() ? MigrationStatus.State.NO_MIGRATIONS
 					: (active != null) ? MigrationStatus.State.IN_PROGRESS : MigrationStatus.State.COMPLETE;
 			boolean earlier = !records.isEmpty() && records.get(0).parent() != null;
-			return new MigrationStatus(schema, state, active, latest, previous, records, earlier, rollout);
+			List<Instance> instances = this.setup.instances().live(connection, null);
+			return new MigrationStatus(schema, state, active, latest, previous, records, earlier, rollout, instances);
 		}
 		catch (SQLException ex) {
 			throw EngineSetup.unexpected("reading the status of schema \"" + schema + "\"", ex);
@@ -74,6 +77,36 @@ final class StatusReport {
 			.map((row) -> row.versionSchema(this.setup.schema()))
 			.orElse(null);
 		return (candidate != null && VersionSchemas.exists(connection, candidate)) ? candidate : null;
+	}
+
+	/**
+	 * Registers or renews an application instance, creating the state schema first if there is none yet.
+	 * @return whether the instance's version schema exists
+	 */
+	boolean heartbeat(InstanceRegistration instance) {
+		try (Session session = Session.openForReading(this.setup.configuration())) {
+			if (!this.setup.state().isInitialized(session.connection())) {
+				this.setup.state().init(session.transactions());
+			}
+			return this.setup.instances().beat(session.connection(), instance);
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("the heartbeat of instance " + instance.id() + " on schema \""
+					+ this.setup.schema() + "\"", ex);
+		}
+	}
+
+	/** Marks an instance as stopped; it no longer counts as live. */
+	void deregister(String id) {
+		try (Session session = Session.openForReading(this.setup.configuration())) {
+			if (this.setup.state().isInitialized(session.connection())) {
+				this.setup.instances().deregister(session.connection(), id);
+			}
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("deregistering instance " + id + " of schema \"" + this.setup.schema() + "\"",
+					ex);
+		}
 	}
 
 	/** The whole history, oldest first; it is read in full, so its cost grows with the number of migrations. */

@@ -65,7 +65,7 @@ public final class StateStore {
 			SELECT to_regclass(?) IS NOT NULL,
 			       EXISTS (SELECT 1 FROM pg_attribute
 			               WHERE attrelid = to_regclass(?) AND attname = 'rollout' AND NOT attisdropped)
-			       AND to_regclass(?) IS NOT NULL,
+			       AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL,
 			       NOT EXISTS (
 			         SELECT 1 FROM pg_namespace n LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = 'migrations'
 			         WHERE n.nspname = ?
@@ -91,10 +91,14 @@ public final class StateStore {
 
 	private final String table;
 
+	/** The application instances and the version schema each uses; see {@link InstanceRegistry}. */
+	private final String instances;
+
 	public StateStore(String stateSchema, String schema) {
 		this.stateSchema = stateSchema;
 		this.schema = schema;
 		this.table = Sql.qualified(stateSchema, "migrations");
+		this.instances = Sql.qualified(stateSchema, "instances");
 	}
 
 	/** What is there of the migrations table. */
@@ -120,7 +124,8 @@ public final class StateStore {
 			statement.setString(1, this.table);
 			statement.setString(2, this.table);
 			statement.setString(3, Sql.qualified(this.stateSchema, ACTIVE_INDEX));
-			statement.setString(4, this.stateSchema);
+			statement.setString(4, this.instances);
+			statement.setString(5, this.stateSchema);
 			try (ResultSet rs = statement.executeQuery()) {
 				rs.next();
 				if (!rs.getBoolean(3)) {
@@ -149,6 +154,7 @@ public final class StateStore {
 			form(tx.connection());
 			boolean newSchema = !exists(tx, "SELECT to_regnamespace(quote_ident(?)) IS NOT NULL", this.stateSchema);
 			boolean newTable = !exists(tx, "SELECT to_regclass(?) IS NOT NULL", this.table);
+			boolean newInstances = !exists(tx, "SELECT to_regclass(?) IS NOT NULL", this.instances);
 			tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(this.stateSchema), null);
 			tx.execute("""
 					CREATE TABLE IF NOT EXISTS %1$s (
@@ -187,6 +193,7 @@ public final class StateStore {
 					+ " (schema) WHERE NOT done AND (rollout IS NULL OR rollout = name)", null);
 			tx.execute("CREATE INDEX IF NOT EXISTS " + CREATION_ORDER_INDEX + " ON " + this.table
 					+ " (schema, created_at, name)", null);
+			tx.execute(InstanceRegistry.createTable(this.instances), null);
 			// Finds the active rollout's migrations without reading the history; created last (see form()).
 			tx.execute("CREATE INDEX IF NOT EXISTS " + ACTIVE_INDEX + " ON " + this.table
 					+ " (schema, name) WHERE NOT done", null);
@@ -198,6 +205,9 @@ public final class StateStore {
 			}
 			if (newTable) {
 				revocations.addAll(Privileges.tableWriteRevocations(tx, this.table));
+			}
+			if (newInstances) {
+				revocations.addAll(Privileges.tableWriteRevocations(tx, this.instances));
 			}
 			for (String revocation : revocations) {
 				tx.execute(revocation, null);
