@@ -145,7 +145,7 @@ public final class Pgroll {
 	 * @throws MigrationStateException if there is none, or its history does not match a file this instance knows
 	 */
 	public RollbackResult rollback() {
-		return this.engine.rollback(LiveInstancePolicy.REFUSE);
+		return this.engine.rollback(LiveInstancePolicy.REFUSE, null);
 	}
 
 	/**
@@ -154,7 +154,18 @@ public final class Pgroll {
 	 * @throws InstancesStillLiveException with {@link LiveInstancePolicy#REFUSE}, naming the live instances
 	 */
 	public RollbackResult rollback(LiveInstancePolicy policy) {
-		return this.engine.rollback(policy);
+		return this.engine.rollback(policy, null);
+	}
+
+	/**
+	 * Rolls back the active migration or rollout on behalf of a registered instance of the new release: that
+	 * instance knows it loses its version schema and does not count among the live instances that make rollback
+	 * refuse (the others do). The Spring Boot starter's endpoint rolls back this way.
+	 * @param callingInstanceId the {@link InstanceRegistration#id()} of the instance asking
+	 * @throws InstancesStillLiveException with {@link LiveInstancePolicy#REFUSE}, naming the other live instances
+	 */
+	public RollbackResult rollback(LiveInstancePolicy policy, String callingInstanceId) {
+		return this.engine.rollback(policy, callingInstanceId);
 	}
 
 	/**

@@ -1,8 +1,12 @@
 package dev.pgroll4j.spring.actuate;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -15,11 +19,16 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.pgroll4j.core.BackfillProgress;
+import dev.pgroll4j.core.Instance;
+import dev.pgroll4j.core.InstanceRegistration;
+import dev.pgroll4j.core.InstancesStillLiveException;
+import dev.pgroll4j.core.LiveInstancePolicy;
 import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.RollbackResult;
+import dev.pgroll4j.spring.PgrollInstance;
 import dev.pgroll4j.spring.PgrollMigrationEvents;
 import dev.pgroll4j.spring.PgrollMigrationInitializer;
 import dev.pgroll4j.spring.PgrollMigrations;
@@ -41,6 +50,8 @@ public class PgrollEndpoint {
 
 	private final @Nullable PgrollMigrationInitializer initializer;
 
+	private final @Nullable PgrollInstance instance;
+
 	/**
 	 * The endpoint of an application's migrations.
 	 * @param pgroll the engine
@@ -50,10 +61,21 @@ public class PgrollEndpoint {
 	 */
 	public PgrollEndpoint(Pgroll pgroll, PgrollMigrations migrations, PgrollMigrationEvents events,
 			@Nullable PgrollMigrationInitializer initializer) {
+		this(pgroll, migrations, events, initializer, null);
+	}
+
+	/**
+	 * The endpoint of an application's migrations.
+	 * @param instance this instance in the registry, or {@code null} if it does not register: a rollback it asks
+	 * for does not count it among the live instances of the version schema rollback drops
+	 */
+	public PgrollEndpoint(Pgroll pgroll, PgrollMigrations migrations, PgrollMigrationEvents events,
+			@Nullable PgrollMigrationInitializer initializer, @Nullable PgrollInstance instance) {
 		this.pgroll = pgroll;
 		this.migrations = migrations;
 		this.events = events;
 		this.initializer = initializer;
+		this.instance = instance;
 	}
 
 	/**
@@ -71,27 +93,46 @@ public class PgrollEndpoint {
 		MigrationStatus status = this.pgroll.status(limit);
 		return new PgrollDescriptor(status.schema(), status.state().name(), this.migrations.versionSchema(),
 				status.latestVersionSchema(), status.previousVersionSchema(), status.activeMigration(),
-				RolloutDescriptor.of(status), this.events.backfillProgress().values(),
-				(this.initializer != null) ? this.initializer.result() : null, status.history(),
-				status.earlierHistory());
+				RolloutDescriptor.of(status), instancesByVersionSchema(status.instances()),
+				this.events.backfillProgress().values(), (this.initializer != null) ? this.initializer.result() : null,
+				status.history(), status.earlierHistory());
+	}
+
+	/** The live instances grouped by the version schema each uses, version schemas in name order. */
+	static Map<String, List<Instance>> instancesByVersionSchema(List<Instance> instances) {
+		Map<String, List<Instance>> grouped = new TreeMap<>();
+		instances.forEach((instance) -> grouped.computeIfAbsent(instance.versionSchema(), (key) -> new ArrayList<>())
+			.add(instance));
+		return grouped;
 	}
 
 	/**
 	 * Completes ({@code complete}) or rolls back ({@code rollback}) the active migration, or rolls back a start that
 	 * did not finish because its process died ({@code repair}). Of a rollout, every migration is completed or rolled
-	 * back; the result lists them under {@code migrations}.
+	 * back; the result lists them under {@code migrations}. Complete and rollback refuse while live instances use the
+	 * version schema they would drop ({@link InstancesStillLiveException}), unless forced; this instance itself does
+	 * not count for a rollback (it asked for it, knowing it loses its version schema).
 	 * @param action what to do
+	 * @param force whether complete or rollback goes ahead even while live instances use the version schema it
+	 * drops (their queries then fail; they are logged at WARN)
 	 * @return the engine's result; for {@code repair}, a {@link RepairOutcome}
 	 */
 	@WriteOperation
-	public Object perform(@Selector Action action) {
+	public Object perform(@Selector Action action, @Nullable Boolean force) {
+		LiveInstancePolicy policy = Boolean.TRUE.equals(force) ? LiveInstancePolicy.FORCE : LiveInstancePolicy.REFUSE;
 		return switch (action) {
-			case COMPLETE -> this.pgroll.complete();
-			case ROLLBACK -> this.pgroll.rollback();
+			case COMPLETE -> this.pgroll.complete(policy);
+			case ROLLBACK -> rollback(policy);
 			case REPAIR -> this.pgroll.repair()
 				.map((rollback) -> new RepairOutcome(true, rollback))
 				.orElse(new RepairOutcome(false, null));
 		};
+	}
+
+	/** A rollback asked for through this instance, which knows it loses its version schema. */
+	private RollbackResult rollback(LiveInstancePolicy policy) {
+		InstanceRegistration self = (this.instance != null) ? this.instance.registration() : null;
+		return (self != null) ? this.pgroll.rollback(policy, self.id()) : this.pgroll.rollback(policy);
 	}
 
 	/** What the write operation does, selected by the last segment of its path ({@code /actuator/pgroll/complete}). */
@@ -179,6 +220,7 @@ public class PgrollEndpoint {
 	 * @param activeMigration the migration in progress (of a rollout, its last), if any
 	 * @param rollout the migrations in progress and the version schemas of the new and the running release, or
 	 * {@code null} when none is active
+	 * @param instances the live application instances, by the version schema each uses
 	 * @param backfill progress of the tables this instance backfilled during the active migration
 	 * @param startup what start-up did
 	 * @param history the newest migrations, oldest first
@@ -187,8 +229,23 @@ public class PgrollEndpoint {
 	public record PgrollDescriptor(String schema, String state, @Nullable String applicationVersionSchema,
 			@Nullable String latestVersionSchema, @Nullable String previousVersionSchema,
 			@Nullable MigrationRecord activeMigration, @Nullable RolloutDescriptor rollout,
-			Collection<BackfillProgress> backfill, @Nullable MigrateResult startup, List<MigrationRecord> history,
-			boolean earlierHistory) implements OperationResponseBody {
+			Map<String, List<Instance>> instances, Collection<BackfillProgress> backfill,
+			@Nullable MigrateResult startup, List<MigrationRecord> history, boolean earlierHistory)
+			implements OperationResponseBody {
+
+		public PgrollDescriptor {
+			instances = Collections.unmodifiableMap(new TreeMap<>(instances));
+		}
+
+		/** What the endpoint showed before the instance registry: no {@code instances}. */
+		public PgrollDescriptor(String schema, String state, @Nullable String applicationVersionSchema,
+				@Nullable String latestVersionSchema, @Nullable String previousVersionSchema,
+				@Nullable MigrationRecord activeMigration, @Nullable RolloutDescriptor rollout,
+				Collection<BackfillProgress> backfill, @Nullable MigrateResult startup, List<MigrationRecord> history,
+				boolean earlierHistory) {
+			this(schema, state, applicationVersionSchema, latestVersionSchema, previousVersionSchema, activeMigration,
+					rollout, Map.of(), backfill, startup, history, earlierHistory);
+		}
 
 		/** What the endpoint showed before rollouts: no {@code rollout}. */
 		public PgrollDescriptor(String schema, String state, @Nullable String applicationVersionSchema,
@@ -196,7 +253,7 @@ public class PgrollEndpoint {
 				@Nullable MigrationRecord activeMigration, Collection<BackfillProgress> backfill,
 				@Nullable MigrateResult startup, List<MigrationRecord> history, boolean earlierHistory) {
 			this(schema, state, applicationVersionSchema, latestVersionSchema, previousVersionSchema, activeMigration,
-					null, backfill, startup, history, earlierHistory);
+					null, Map.of(), backfill, startup, history, earlierHistory);
 		}
 
 	}

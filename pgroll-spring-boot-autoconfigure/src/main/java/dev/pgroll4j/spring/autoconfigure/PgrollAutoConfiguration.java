@@ -2,6 +2,8 @@ package dev.pgroll4j.spring.autoconfigure;
 
 import javax.sql.DataSource;
 
+import java.time.Duration;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -15,6 +17,7 @@ import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConfigurationCondition;
@@ -24,11 +27,13 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.util.StringUtils;
 
 import dev.pgroll4j.core.BackfillListener;
+import dev.pgroll4j.core.InstanceRegistration;
 import dev.pgroll4j.core.MigrateOptions;
 import dev.pgroll4j.core.MigrationListener;
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.PgrollConfiguration;
 import dev.pgroll4j.spring.PgrollDataSource;
+import dev.pgroll4j.spring.PgrollInstance;
 import dev.pgroll4j.spring.PgrollMigrationEvents;
 import dev.pgroll4j.spring.PgrollMigrationInitializer;
 import dev.pgroll4j.spring.PgrollMigrationStrategy;
@@ -66,6 +71,11 @@ public final class PgrollAutoConfiguration {
 			ObjectProvider<JdbcConnectionDetails> connectionDetails,
 			ObjectProvider<PgrollConfigurationCustomizer> customizers, ObjectProvider<MigrationListener> listeners,
 			ObjectProvider<BackfillListener> backfillListeners) {
+		if (properties.getAutoComplete().isEnabled() && !properties.getInstances().isEnabled()) {
+			// Without the registry auto-complete could not tell whether the previous release still runs.
+			throw new IllegalStateException("pgroll.auto-complete.enabled=true needs the instance registry, but "
+					+ "pgroll.instances.enabled=false; enable the registry, or complete through the actuator");
+		}
 		// Listener beans (such as the metrics) hear everything from the first migration at start-up on.
 		listeners.orderedStream().filter((listener) -> listener != events).forEach(events::register);
 		backfillListeners.orderedStream().filter((listener) -> listener != events).forEach(events::register);
@@ -121,6 +131,35 @@ public final class PgrollAutoConfiguration {
 				properties.isCompleteOnStart(), properties.getStartupLockWait());
 		PgrollMigrationStrategy defaultStrategy = (engine, local) -> engine.migrate(local, options);
 		return new PgrollMigrationInitializer(pgroll, migrations, strategy.getIfAvailable(() -> defaultStrategy));
+	}
+
+	/**
+	 * This instance in the registry of the state schema, beating from the time the context starts until it stops;
+	 * registered under the version schema its connections are pinned to.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "pgroll.instances.enabled", matchIfMissing = true)
+	PgrollInstance pgrollInstance(Pgroll pgroll, PgrollMigrations migrations, PgrollProperties properties,
+			ApplicationEventPublisher publisher) {
+		PgrollProperties.Instances instances = properties.getInstances();
+		if (instances.getExpiry().compareTo(instances.getHeartbeatInterval()) <= 0) {
+			throw new IllegalStateException("pgroll.instances.expiry (" + instances.getExpiry() + ") must be longer "
+					+ "than pgroll.instances.heartbeat-interval (" + instances.getHeartbeatInterval() + "), or "
+					+ "instances would expire between their heartbeats");
+		}
+		String versionSchema = migrations.versionSchema();
+		InstanceRegistration registration = null;
+		if (versionSchema != null) {
+			registration = InstanceRegistration.forThisProcess(versionSchema, instances.getExpiry());
+			if (StringUtils.hasText(instances.getHost())) {
+				registration = new InstanceRegistration(registration.id(), instances.getHost(), versionSchema,
+						instances.getExpiry());
+			}
+		}
+		Duration grace = properties.getAutoComplete().isEnabled() ? properties.getAutoComplete().getGracePeriod()
+				: null;
+		return new PgrollInstance(pgroll, registration, instances.getHeartbeatInterval(), grace, publisher);
 	}
 
 	/**

@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.spring.PgrollInstance;
 import dev.pgroll4j.spring.PgrollMigrationEvents;
 import dev.pgroll4j.spring.PgrollMigrationInitializer;
 import dev.pgroll4j.spring.PgrollMigrations;
@@ -27,8 +28,9 @@ public final class PgrollEndpointAutoConfiguration {
 	@ConditionalOnBean(Pgroll.class)
 	@ConditionalOnMissingBean
 	PgrollEndpoint pgrollEndpoint(Pgroll pgroll, PgrollMigrations migrations, PgrollMigrationEvents events,
-			ObjectProvider<PgrollMigrationInitializer> initializer) {
-		return new PgrollEndpoint(pgroll, migrations, events, initializer.getIfAvailable());
+			ObjectProvider<PgrollMigrationInitializer> initializer, ObjectProvider<PgrollInstance> instance) {
+		return new PgrollEndpoint(pgroll, migrations, events, initializer.getIfAvailable(),
+				instance.getIfAvailable());
 	}
 
 	@Bean

@@ -108,6 +108,10 @@ public class PgrollProperties {
 
 	private final Backfill backfill = new Backfill();
 
+	private final Instances instances = new Instances();
+
+	private final AutoComplete autoComplete = new AutoComplete();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -238,6 +242,108 @@ public class PgrollProperties {
 
 	public Backfill getBackfill() {
 		return this.backfill;
+	}
+
+	public Instances getInstances() {
+		return this.instances;
+	}
+
+	public AutoComplete getAutoComplete() {
+		return this.autoComplete;
+	}
+
+	/** The registry of application instances, which complete and rollback consult. */
+	public static class Instances {
+
+		/**
+		 * Whether this instance registers in the state schema with the version schema it uses, so that complete and
+		 * rollback refuse to drop it while it runs, and turns readiness to REFUSING_TRAFFIC when its version schema
+		 * is dropped under it.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between heartbeats, each one short statement on a connection of its own, off the request path.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How long after its last heartbeat an instance that stopped without deregistering (killed) still counts as
+		 * live. Must be longer than the heartbeat interval; a few intervals, so that a late beat does not matter.
+		 */
+		private Duration expiry = Duration.ofSeconds(15);
+
+		/**
+		 * Name of this instance in the registry and in refusals. By default HOSTNAME (a Kubernetes pod's name) or
+		 * the local host name, with the process id.
+		 */
+		private @Nullable String host;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public Duration getExpiry() {
+			return this.expiry;
+		}
+
+		public void setExpiry(Duration expiry) {
+			this.expiry = expiry;
+		}
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+	}
+
+	/** Completing the active rollout by itself once the previous release is gone. */
+	public static class AutoComplete {
+
+		/**
+		 * Whether instances of the newest release complete the active rollout once no live instance has used the
+		 * version schema it drops for the grace period. Exactly one instance completes it. Needs the instance
+		 * registry.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * How long the previous release must have been gone (and the rollout started) before auto-complete.
+		 */
+		private Duration gracePeriod = Duration.ofMinutes(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
+		}
+
 	}
 
 	/** Backfill settings. */

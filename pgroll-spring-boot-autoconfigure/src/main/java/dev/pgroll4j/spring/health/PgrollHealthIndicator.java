@@ -3,6 +3,7 @@ package dev.pgroll4j.spring.health;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -16,7 +17,9 @@ import dev.pgroll4j.spring.PgrollMigrations;
  * UP while this application's version schema exists (an active migration is normal, not a problem); DOWN once it
  * is gone, for example after the migration this version needs was rolled back, or completed past it. During a
  * migration, {@code rollout} details what the next complete or rollback acts on: its migrations, the version schema
- * they created and the one the running release keeps.
+ * they created and the one the running release keeps; {@code instances} counts the live instances of each version
+ * schema. Readiness is not this indicator's business: the instance registry turns it to REFUSING_TRAFFIC when this
+ * application's version schema is dropped.
  */
 public class PgrollHealthIndicator extends AbstractHealthIndicator {
 
@@ -43,6 +46,11 @@ public class PgrollHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (!status.rollout().isEmpty()) {
 			builder.withDetail("rollout", rollout(status));
+		}
+		if (!status.instances().isEmpty()) {
+			Map<String, Long> instances = new TreeMap<>();
+			status.instances().forEach((instance) -> instances.merge(instance.versionSchema(), 1L, Long::sum));
+			builder.withDetail("instances", instances);
 		}
 		if (own == null) {
 			builder.up();

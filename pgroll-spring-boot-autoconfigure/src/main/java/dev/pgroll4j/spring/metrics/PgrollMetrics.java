@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationListener;
+
 import dev.pgroll4j.core.BackfillListener;
 import dev.pgroll4j.core.BackfillProgress;
 import dev.pgroll4j.core.CompleteResult;
@@ -22,6 +24,7 @@ import dev.pgroll4j.core.MigrationListener;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.RollbackResult;
 import dev.pgroll4j.core.StartResult;
+import dev.pgroll4j.spring.PgrollAutoCompletedEvent;
 
 /**
  * Micrometer meters:
@@ -30,10 +33,14 @@ import dev.pgroll4j.core.StartResult;
  * {@code outcome} (success, failure);</li>
  * <li>{@code pgroll.backfill.rows} counter, {@code pgroll.backfill.progress} gauge (0 to 1) and
  * {@code pgroll.backfill.remaining} gauge (estimated seconds left), tag {@code table};</li>
- * <li>{@code pgroll.migration.active} gauge: 1 while a migration of the schema is active, tag {@code schema}.</li>
+ * <li>{@code pgroll.migration.active} gauge: 1 while a migration of the schema is active, tag {@code schema};</li>
+ * <li>{@code pgroll.instances.live} gauge: the live application instances of the schema (all version schemas),
+ * tag {@code schema};</li>
+ * <li>{@code pgroll.auto.complete} counter: rollouts this instance completed by itself, tag {@code schema}.</li>
  * </ul>
  */
-public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillListener {
+public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillListener,
+		ApplicationListener<PgrollAutoCompletedEvent> {
 
 	private static final Duration STATUS_CACHE = Duration.ofSeconds(5);
 
@@ -49,6 +56,8 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 	private final List<Consumer<MeterRegistry>> pending = new ArrayList<>();
 
 	private volatile double active = Double.NaN;
+
+	private volatile double liveInstances = Double.NaN;
 
 	private volatile long statusReadAt;
 
@@ -70,16 +79,42 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 			.tag("schema", this.schema)
 			.description("Whether a migration of the schema is active (1) or not (0)")
 			.register(registry);
+		Gauge.builder("pgroll.instances.live", this, PgrollMetrics::liveInstances)
+			.tag("schema", this.schema)
+			.description("Live application instances of the schema, of every version schema")
+			.register(registry);
+		// Registered now so that it reads 0 until an auto-complete happens.
+		autoCompletions(registry);
+	}
+
+	private Counter autoCompletions(MeterRegistry registry) {
+		return Counter.builder("pgroll.auto.complete")
+			.tag("schema", this.schema)
+			.description("Rollouts this instance completed by itself once the previous release was gone")
+			.register(registry);
+	}
+
+	@Override
+	public void onApplicationEvent(PgrollAutoCompletedEvent event) {
+		whenBound((meters) -> autoCompletions(meters).increment());
+	}
+
+	private double liveInstances() {
+		activeMigrations();
+		return this.liveInstances;
 	}
 
 	private double activeMigrations() {
 		long now = System.nanoTime();
 		if (Double.isNaN(this.active) || now - this.statusReadAt > STATUS_CACHE.toNanos()) {
 			try {
-				this.active = (this.status.get().activeMigration() != null) ? 1 : 0;
+				MigrationStatus read = this.status.get();
+				this.active = (read.activeMigration() != null) ? 1 : 0;
+				this.liveInstances = read.instances().size();
 			}
 			catch (RuntimeException ex) {
 				this.active = Double.NaN;
+				this.liveInstances = Double.NaN;
 			}
 			this.statusReadAt = now;
 		}

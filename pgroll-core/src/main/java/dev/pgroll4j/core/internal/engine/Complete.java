@@ -127,7 +127,7 @@ final class Complete {
 			String previous = active.previousVersionSchema();
 			if (previous != null && !previous.equals(active.versionSchema())) {
 				LiveInstanceCheck.check(this.setup, session.connection(), "complete", active.describe(), previous,
-						policy);
+						policy, null);
 			}
 			Drops drops = new Drops(schema, "complete", active.describe(), previous,
 					active.plan().base().tables().stream().map(TableSnapshot::name).collect(Collectors.toSet()), false,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +32,15 @@ final class LiveInstanceCheck {
 	 * @param verb {@code complete} or {@code roll back}
 	 * @param what how messages name the rollout
 	 * @param versionSchema the version schema the verb drops
+	 * @param caller the registered id of the instance asking, which knows what it asks for, or {@code null}
 	 */
 	static void check(EngineSetup setup, Connection connection, String verb, String what, String versionSchema,
-			LiveInstancePolicy policy) throws SQLException {
-		List<Instance> live = setup.instances().live(connection, versionSchema);
+			LiveInstancePolicy policy, @Nullable String caller) throws SQLException {
+		List<Instance> live = setup.instances()
+			.live(connection, versionSchema)
+			.stream()
+			.filter((instance) -> !instance.id().equals(caller))
+			.toList();
 		if (live.isEmpty()) {
 			return;
 		}

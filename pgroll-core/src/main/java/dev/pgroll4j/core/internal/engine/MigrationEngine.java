@@ -91,8 +91,8 @@ public final class MigrationEngine {
 		return result;
 	}
 
-	public RollbackResult rollback(LiveInstancePolicy policy) {
-		return observed("rollback", null, () -> this.rollback.run(policy), MigrationListener::rolledBack);
+	public RollbackResult rollback(LiveInstancePolicy policy, @Nullable String caller) {
+		return observed("rollback", null, () -> this.rollback.run(policy, caller), MigrationListener::rolledBack);
 	}
 
 	/** Registers or renews an application instance; see {@link InstanceRegistry#beat}. */

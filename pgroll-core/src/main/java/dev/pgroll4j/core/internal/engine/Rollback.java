@@ -39,14 +39,18 @@ final class Rollback {
 		this.setup = setup;
 	}
 
-	RollbackResult run(LiveInstancePolicy policy) {
+	/**
+	 * @param caller the registered id of the instance asking (a release rolling itself back knows it loses its
+	 * version schema), or {@code null}
+	 */
+	RollbackResult run(LiveInstancePolicy policy, @Nullable String caller) {
 		long started = System.nanoTime();
 		try (Session session = Session.open(this.setup.configuration())) {
 			ActiveMigration active = ActiveMigration.read(this.setup, session, "roll back");
 			String previous = active.previousVersionSchema();
 			if (!active.versionSchema().equals(previous)) {
 				LiveInstanceCheck.check(this.setup, session.connection(), "roll back", active.describe(),
-						active.versionSchema(), policy);
+						active.versionSchema(), policy, caller);
 			}
 			rollBack(session, active.plan(), active.versionSchema());
 			logger.info("rolled back {}", active.describe());
