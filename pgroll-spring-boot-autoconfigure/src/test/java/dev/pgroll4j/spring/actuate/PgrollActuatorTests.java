@@ -1,8 +1,5 @@
 package dev.pgroll4j.spring.actuate;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.spring.PgrollMigrationStrategy;
+import dev.pgroll4j.spring.testing.Http;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
@@ -34,8 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PgrollActuatorTests {
 
 	private static int schemas;
-
-	private final HttpClient http = HttpClient.newHttpClient();
 
 	private final List<ConfigurableApplicationContext> running = new ArrayList<>();
 
@@ -68,7 +64,7 @@ class PgrollActuatorTests {
 	void statusIsReadableButCompleteAndRollbackNeedWriteAccess(TestDatabase database) throws Exception {
 		String schema = schema();
 		ConfigurableApplicationContext context = start(database, schema, "v1");
-		HttpResponse<String> status = get(context, "/actuator/pgroll");
+		HttpResponse<String> status = Http.get(context, "/actuator/pgroll");
 		assertThat(status.statusCode()).isEqualTo(200);
 		assertThat(status.body()).contains("\"applicationVersionSchema\":\"" + schema + "_01_create_books\"")
 			.contains("\"state\":\"IN_PROGRESS\"")
@@ -76,22 +72,22 @@ class PgrollActuatorTests {
 			// A first migration has no version schema before it; the endpoint leaves nulls out.
 			.contains("\"rollout\":{\"migrations\":[\"01_create_books\"],\"versionSchema\":\"" + schema
 					+ "_01_create_books\"}");
-		assertThat(post(context, "/actuator/pgroll/complete").statusCode()).as("read-only by default")
+		assertThat(Http.post(context, "/actuator/pgroll/complete").statusCode()).as("read-only by default")
 			.isIn(404, 405);
 	}
 
 	@Test
 	void statusListsAsManyOfTheNewestMigrationsAsAskedFor(TestDatabase database) throws Exception {
 		ConfigurableApplicationContext context = start(database, schema(), "v2");
-		HttpResponse<String> both = get(context, "/actuator/pgroll");
+		HttpResponse<String> both = Http.get(context, "/actuator/pgroll");
 		assertThat(both.body()).contains("{\"name\":\"01_create_books\"").contains("{\"name\":\"02_add_isbn\"")
 			.contains("\"earlierHistory\":false");
-		HttpResponse<String> newest = get(context, "/actuator/pgroll?history=1");
+		HttpResponse<String> newest = Http.get(context, "/actuator/pgroll?history=1");
 		assertThat(newest.statusCode()).isEqualTo(200);
 		assertThat(newest.body()).doesNotContain("{\"name\":\"01_create_books\"")
 			.contains("{\"name\":\"02_add_isbn\"")
 			.contains("\"earlierHistory\":true");
-		HttpResponse<String> none = get(context, "/actuator/pgroll?history=0");
+		HttpResponse<String> none = Http.get(context, "/actuator/pgroll?history=0");
 		assertThat(none.statusCode()).isEqualTo(400);
 	}
 
@@ -101,16 +97,16 @@ class PgrollActuatorTests {
 		start(database, schema, "v1", "management.endpoint.pgroll.access=unrestricted").close();
 		ConfigurableApplicationContext context = start(database, schema, "v2",
 				"management.endpoint.pgroll.access=unrestricted");
-		HttpResponse<String> completed = post(context, "/actuator/pgroll/complete");
+		HttpResponse<String> completed = Http.post(context, "/actuator/pgroll/complete");
 		assertThat(completed.statusCode()).isEqualTo(200);
 		assertThat(completed.body()).contains("\"migration\":\"02_add_isbn\"")
 			.contains("\"droppedVersionSchema\":\"" + schema + "_01_create_books\"")
 			.contains("\"migrations\":[\"02_add_isbn\"]");
-		HttpResponse<String> again = post(context, "/actuator/pgroll/complete");
+		HttpResponse<String> again = Http.post(context, "/actuator/pgroll/complete");
 		assertThat(again.statusCode()).isEqualTo(409);
 		assertThat(again.body()).contains("there is no active migration");
-		assertThat(post(context, "/actuator/pgroll/explode").statusCode()).isEqualTo(400);
-		HttpResponse<String> unknown = post(context, "/actuator/pgroll/Complete");
+		assertThat(Http.post(context, "/actuator/pgroll/explode").statusCode()).isEqualTo(400);
+		HttpResponse<String> unknown = Http.post(context, "/actuator/pgroll/Complete");
 		assertThat(unknown.statusCode()).as("actions are spelled as in the path").isEqualTo(400);
 		assertThat(unknown.body())
 			.isEqualTo("{\"error\":\"unknown action 'Complete': use complete, rollback or repair\"}");
@@ -125,15 +121,15 @@ class PgrollActuatorTests {
 		// What Flyway or ddl-auto on a connection pinned to the old release's version would do.
 		database.execute("CREATE TABLE " + schema + "_01_create_books.notes (id integer)",
 				"CREATE TABLE " + schema + "_02_add_isbn.reviews (id integer)");
-		HttpResponse<String> completed = post(context, "/actuator/pgroll/complete");
+		HttpResponse<String> completed = Http.post(context, "/actuator/pgroll/complete");
 		assertThat(completed.statusCode()).isEqualTo(409);
 		assertThat(completed.body()).contains("\"objects\":[\"table " + schema + "_01_create_books.notes\"]")
 			.contains("ALTER TABLE " + schema + "_01_create_books.notes SET SCHEMA " + schema)
 			.contains("Nothing was changed");
-		HttpResponse<String> rolledBack = post(context, "/actuator/pgroll/rollback");
+		HttpResponse<String> rolledBack = Http.post(context, "/actuator/pgroll/rollback");
 		assertThat(rolledBack.statusCode()).isEqualTo(409);
 		assertThat(rolledBack.body()).contains("\"objects\":[\"table " + schema + "_02_add_isbn.reviews\"]");
-		assertThat(get(context, "/actuator/pgroll").body()).contains("\"activeMigration\":{\"name\":\"02_add_isbn\"");
+		assertThat(Http.get(context, "/actuator/pgroll").body()).contains("\"activeMigration\":{\"name\":\"02_add_isbn\"");
 	}
 
 	@Test
@@ -142,17 +138,17 @@ class PgrollActuatorTests {
 		start(database, schema, "v1").close();
 		ConfigurableApplicationContext context = start(database, schema, "v2",
 				"management.endpoint.pgroll.access=unrestricted");
-		HttpResponse<String> nothing = post(context, "/actuator/pgroll/repair");
+		HttpResponse<String> nothing = Http.post(context, "/actuator/pgroll/repair");
 		assertThat(nothing.statusCode()).isEqualTo(200);
 		assertThat(nothing.body()).contains("\"repaired\":false");
 		// What a process that died during its backfill leaves: the row says the start has not finished.
 		database.execute("UPDATE pgroll.migrations SET start_finished = false WHERE schema = '" + schema
 				+ "' AND name = '02_add_isbn'");
-		assertThat(get(context, "/actuator/pgroll").body()).contains("\"startFinished\":false");
-		HttpResponse<String> repaired = post(context, "/actuator/pgroll/repair");
+		assertThat(Http.get(context, "/actuator/pgroll").body()).contains("\"startFinished\":false");
+		HttpResponse<String> repaired = Http.post(context, "/actuator/pgroll/repair");
 		assertThat(repaired.statusCode()).isEqualTo(200);
 		assertThat(repaired.body()).contains("\"repaired\":true").contains("\"migration\":\"02_add_isbn\"");
-		assertThat(get(context, "/actuator/pgroll").body()).contains("\"state\":\"COMPLETE\"")
+		assertThat(Http.get(context, "/actuator/pgroll").body()).contains("\"state\":\"COMPLETE\"")
 			.doesNotContain("\"activeMigration\":{");
 	}
 
@@ -162,17 +158,17 @@ class PgrollActuatorTests {
 		start(database, schema, "v1").close();
 		ConfigurableApplicationContext context = start(database, schema, "v2",
 				"management.endpoint.pgroll.access=unrestricted");
-		HttpResponse<String> health = get(context, "/actuator/health/pgroll");
+		HttpResponse<String> health = Http.get(context, "/actuator/health/pgroll");
 		assertThat(health.statusCode()).isEqualTo(200);
 		assertThat(health.body()).contains("\"status\":\"UP\"")
 			.contains("\"activeMigration\":\"02_add_isbn\"")
 			.contains("\"rollout\":{\"migrations\":[\"02_add_isbn\"],\"versionSchema\":\"" + schema
 					+ "_02_add_isbn\",\"previousVersionSchema\":\"" + schema + "_01_create_books\"}");
-		HttpResponse<String> rolledBack = post(context, "/actuator/pgroll/rollback");
+		HttpResponse<String> rolledBack = Http.post(context, "/actuator/pgroll/rollback");
 		assertThat(rolledBack.statusCode()).isEqualTo(200);
 		assertThat(rolledBack.body()).contains("\"migration\":\"02_add_isbn\"")
 			.contains("\"migrations\":[\"02_add_isbn\"]");
-		HttpResponse<String> down = get(context, "/actuator/health/pgroll");
+		HttpResponse<String> down = Http.get(context, "/actuator/health/pgroll");
 		assertThat(down.statusCode()).isEqualTo(503);
 		assertThat(down.body()).contains("\"status\":\"DOWN\"").contains(schema + "_02_add_isbn of this application");
 	}
@@ -186,17 +182,17 @@ class PgrollActuatorTests {
 		// Migrations run by a separate job: this instance's start-up runs nothing, so only its files vouch for 02.
 		ConfigurableApplicationContext context = start(database, schema, "v2",
 				"management.endpoint.pgroll.access=unrestricted", "test.check-only=true");
-		HttpResponse<String> rolledBack = post(context, "/actuator/pgroll/rollback");
+		HttpResponse<String> rolledBack = Http.post(context, "/actuator/pgroll/rollback");
 		assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
 		assertThat(rolledBack.body()).contains("\"migration\":\"02_add_isbn\"");
-		assertThat(get(context, "/actuator/pgroll").body()).contains("\"state\":\"COMPLETE\"");
+		assertThat(Http.get(context, "/actuator/pgroll").body()).contains("\"state\":\"COMPLETE\"");
 	}
 
 	@Test
 	void theEndpointIsAbsentUnlessExposed(TestDatabase database) throws Exception {
 		ConfigurableApplicationContext context = start(database, schema(), "v1",
 				"management.endpoints.web.exposure.include=health");
-		assertThat(get(context, "/actuator/pgroll").statusCode()).isEqualTo(404);
+		assertThat(Http.get(context, "/actuator/pgroll").statusCode()).isEqualTo(404);
 	}
 
 	@Test
@@ -250,26 +246,10 @@ class PgrollActuatorTests {
 			.allMatch((observed) -> observed.equals("absent") || observed.equals("unfilled 0"));
 		assertThat(slow.getBean(ApplicationAvailability.class).getReadinessState())
 			.isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
-		assertThat(get(slow, "/actuator/pgroll").body()).contains("\"state\":\"IN_PROGRESS\"")
+		assertThat(Http.get(slow, "/actuator/pgroll").body()).contains("\"state\":\"IN_PROGRESS\"")
 			.doesNotContain("backfilling");
 		assertThat(database.queryForLong("SELECT count(*) FROM " + versionSchema + ".books WHERE isbn = 'isbn-' || id"))
 			.isEqualTo(400);
-	}
-
-	private HttpResponse<String> get(ConfigurableApplicationContext context, String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(context, path)).GET().build(),
-				HttpResponse.BodyHandlers.ofString());
-	}
-
-	private HttpResponse<String> post(ConfigurableApplicationContext context, String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(context, path))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static URI uri(ConfigurableApplicationContext context, String path) {
-		return URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port") + path);
 	}
 
 	@Configuration(proxyBeanMethods = false)

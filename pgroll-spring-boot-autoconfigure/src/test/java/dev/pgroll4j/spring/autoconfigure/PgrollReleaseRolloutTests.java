@@ -1,8 +1,5 @@
 package dev.pgroll4j.spring.autoconfigure;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -28,6 +24,7 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.pgroll4j.spring.testing.Http;
 import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
@@ -52,10 +49,6 @@ class PgrollReleaseRolloutTests {
 	private static final int SEED_ROWS = 2000;
 
 	private static int schemas;
-
-	private final HttpClient http = HttpClient.newHttpClient();
-
-	private final JsonMapper json = JsonMapper.builder().build();
 
 	private final List<ConfigurableApplicationContext> running = new ArrayList<>();
 
@@ -85,9 +78,9 @@ class PgrollReleaseRolloutTests {
 
 		// The rolling deployment is done: no instance of release 1 is left, so its version can go.
 		releaseOne.close();
-		HttpResponse<String> completed = post(releaseTwo, "/actuator/pgroll/complete");
+		HttpResponse<String> completed = Http.post(releaseTwo, "/actuator/pgroll/complete");
 		assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
-		JsonNode complete = this.json.readTree(completed.body());
+		JsonNode complete = Http.json(completed);
 		assertThat(strings(complete.path("migrations"))).isEqualTo(RELEASE_2_MIGRATIONS);
 		assertThat(complete.path("migration").asString()).isEqualTo("06_check_name");
 		assertThat(complete.path("droppedVersionSchema").asString()).isEqualTo(releaseOneSchema());
@@ -101,10 +94,10 @@ class PgrollReleaseRolloutTests {
 		assertThatExceptionOfType(DataAccessException.class).isThrownBy(
 				() -> two.sql("INSERT INTO items (id, name, code) VALUES (4000001, ?, 'C')").param("n".repeat(21))
 					.update());
-		JsonNode status = body(releaseTwo, "/actuator/pgroll");
+		JsonNode status = Http.body(releaseTwo, "/actuator/pgroll");
 		assertThat(status.path("state").asString()).isEqualTo("COMPLETE");
 		assertThat(absent(status.path("rollout"))).as(status.toString()).isTrue();
-		JsonNode health = body(releaseTwo, "/actuator/health/pgroll");
+		JsonNode health = Http.body(releaseTwo, "/actuator/health/pgroll");
 		assertThat(health.path("status").asString()).isEqualTo("UP");
 		assertThat(health.path("details").has("rollout")).isFalse();
 	}
@@ -118,9 +111,9 @@ class PgrollReleaseRolloutTests {
 			ConfigurableApplicationContext releaseTwo = startReleaseTwoUnder(traffic, database);
 			checkBothReleasesServe(jdbc(releaseOne), jdbc(releaseTwo));
 			traffic.keepGoing();
-			HttpResponse<String> rolledBack = post(releaseTwo, "/actuator/pgroll/rollback");
+			HttpResponse<String> rolledBack = Http.post(releaseTwo, "/actuator/pgroll/rollback");
 			assertThat(rolledBack.statusCode()).as(rolledBack.body()).isEqualTo(200);
-			JsonNode rollback = this.json.readTree(rolledBack.body());
+			JsonNode rollback = Http.json(rolledBack);
 			assertThat(strings(rollback.path("migrations"))).isEqualTo(RELEASE_2_MIGRATIONS);
 			assertThat(rollback.path("droppedVersionSchema").asString()).isEqualTo(releaseTwoSchema());
 			int afterRollback = traffic.statements();
@@ -128,7 +121,7 @@ class PgrollReleaseRolloutTests {
 			assertThat(traffic.statements()).as("release 1's statements after the rollback")
 				.isGreaterThan(afterRollback);
 			assertThat(traffic.stop()).as("failed statements of release 1").isEmpty();
-			HttpResponse<String> down = get(releaseTwo, "/actuator/health/pgroll");
+			HttpResponse<String> down = Http.get(releaseTwo, "/actuator/health/pgroll");
 			assertThat(down.statusCode()).isEqualTo(503);
 			assertThat(down.body()).contains(releaseTwoSchema() + " of this application does not exist");
 			releaseTwo.close();
@@ -138,12 +131,12 @@ class PgrollReleaseRolloutTests {
 		one.sql("INSERT INTO items VALUES (4000000, 'a name longer than twenty', '5', 'kept')").update();
 		assertThat(one.sql("SELECT name || ' ' || legacy FROM items WHERE id = 4000000").query(String.class).single())
 			.isEqualTo("a name longer than twenty kept");
-		JsonNode status = body(releaseOne, "/actuator/pgroll");
+		JsonNode status = Http.body(releaseOne, "/actuator/pgroll");
 		assertThat(status.path("state").asString()).isEqualTo("COMPLETE");
 		assertThat(absent(status.path("rollout"))).as(status.toString()).isTrue();
 		assertThat(strings(status.path("history").findValues("name").stream().toList()))
 			.containsExactly("01_create_items");
-		assertThat(body(releaseOne, "/actuator/health/pgroll").path("status").asString()).isEqualTo("UP");
+		assertThat(Http.body(releaseOne, "/actuator/health/pgroll").path("status").asString()).isEqualTo("UP");
 		assertThat(versionSchemas(database)).containsExactly(releaseOneSchema());
 		assertThat(before.diff(database.catalogSnapshot())).as("catalog changes since before release 2").isEmpty();
 	}
@@ -230,14 +223,14 @@ class PgrollReleaseRolloutTests {
 	private void checkBothEndpointsShowTheRollout(ConfigurableApplicationContext releaseOne,
 			ConfigurableApplicationContext releaseTwo) throws Exception {
 		for (ConfigurableApplicationContext release : List.of(releaseOne, releaseTwo)) {
-			JsonNode status = body(release, "/actuator/pgroll");
+			JsonNode status = Http.body(release, "/actuator/pgroll");
 			assertThat(status.path("state").asString()).isEqualTo("IN_PROGRESS");
 			assertThat(status.path("activeMigration").path("name").asString()).isEqualTo("06_check_name");
 			JsonNode rollout = status.path("rollout");
 			assertThat(strings(rollout.path("migrations"))).as(status.toString()).isEqualTo(RELEASE_2_MIGRATIONS);
 			assertThat(rollout.path("versionSchema").asString()).isEqualTo(releaseTwoSchema());
 			assertThat(rollout.path("previousVersionSchema").asString()).isEqualTo(releaseOneSchema());
-			JsonNode health = body(release, "/actuator/health/pgroll");
+			JsonNode health = Http.body(release, "/actuator/health/pgroll");
 			assertThat(health.path("status").asString()).isEqualTo("UP");
 			assertThat(strings(health.path("details").path("rollout").path("migrations"))).as(health.toString())
 				.isEqualTo(RELEASE_2_MIGRATIONS);
@@ -246,9 +239,9 @@ class PgrollReleaseRolloutTests {
 			assertThat(health.path("details").path("rollout").path("previousVersionSchema").asString())
 				.isEqualTo(releaseOneSchema());
 		}
-		assertThat(body(releaseOne, "/actuator/pgroll").path("applicationVersionSchema").asString())
+		assertThat(Http.body(releaseOne, "/actuator/pgroll").path("applicationVersionSchema").asString())
 			.isEqualTo(releaseOneSchema());
-		assertThat(body(releaseTwo, "/actuator/pgroll").path("applicationVersionSchema").asString())
+		assertThat(Http.body(releaseTwo, "/actuator/pgroll").path("applicationVersionSchema").asString())
 			.isEqualTo(releaseTwoSchema());
 	}
 
@@ -309,28 +302,6 @@ class PgrollReleaseRolloutTests {
 
 	private static List<String> strings(List<JsonNode> nodes) {
 		return nodes.stream().map(JsonNode::asString).toList();
-	}
-
-	private JsonNode body(ConfigurableApplicationContext context, String path) throws Exception {
-		HttpResponse<String> response = get(context, path);
-		assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-		return this.json.readTree(response.body());
-	}
-
-	private HttpResponse<String> get(ConfigurableApplicationContext context, String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(context, path)).GET().build(),
-				HttpResponse.BodyHandlers.ofString());
-	}
-
-	private HttpResponse<String> post(ConfigurableApplicationContext context, String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(uri(context, path))
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{}"))
-			.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static URI uri(ConfigurableApplicationContext context, String path) {
-		return URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port") + path);
 	}
 
 	/**
