@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -112,7 +113,7 @@ class CompleteIfUnusedTests {
 		startedLongAgo(rollout);
 		// Each thread an instance of release 2 with an engine of its own.
 		List<Pgroll> engines = List.of(rollout.engine(), rollout.engine(), rollout.engine(), rollout.engine());
-		java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+		AtomicInteger next = new AtomicInteger();
 		List<Future<Optional<CompleteResult>>> results = runTogether(engines.size(),
 				() -> engines.get(next.getAndIncrement()).completeIfUnused(rollout.next, Duration.ZERO));
 		int completed = 0;

@@ -1,6 +1,7 @@
 package dev.pgroll4j.core.instances;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -141,7 +142,7 @@ class InstanceHeartbeatTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - left)).as("not before the grace period")
 				.isGreaterThanOrEqualTo(grace.minusMillis(50));
 			Thread.sleep(3 * INTERVAL.toMillis());
-			List<CompleteResult> completions = new java.util.ArrayList<>(first.autoCompletions);
+			List<CompleteResult> completions = new ArrayList<>(first.autoCompletions);
 			completions.addAll(second.autoCompletions);
 			assertThat(completions).as("completed once").singleElement().satisfies((result) -> {
 				assertThat(result.migrations()).containsExactly("02_note");
