@@ -14,8 +14,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
-import dev.pgroll4j.core.internal.state.InstanceRegistry;
 import dev.pgroll4j.core.sql.Sql;
 
 /**
@@ -44,8 +42,6 @@ public final class InstanceHeartbeat implements AutoCloseable {
 
 	private final InstanceRegistration registration;
 
-	private final InstanceRegistry registry;
-
 	private final Listener listener;
 
 	private final Duration networkTimeout;
@@ -67,8 +63,6 @@ public final class InstanceHeartbeat implements AutoCloseable {
 			@Nullable Duration autoCompleteGrace) {
 		this.pgroll = pgroll;
 		this.registration = registration;
-		PgrollConfiguration configuration = pgroll.configuration();
-		this.registry = new InstanceRegistry(configuration.stateSchema(), configuration.schema());
 		this.listener = listener;
 		// A beat that takes longer than this is not worth waiting for: the next one tries again.
 		this.networkTimeout = interval.multipliedBy(2).compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10)
@@ -114,7 +108,7 @@ public final class InstanceHeartbeat implements AutoCloseable {
 	private synchronized void beat() {
 		try {
 			Connection kept = connection();
-			boolean exists = this.registry.beat(kept, this.registration);
+			boolean exists = this.pgroll.beat(kept, this.registration);
 			if (this.failing) {
 				logger.info("heartbeat of instance {} works again", this.registration.id());
 				this.failing = false;
@@ -139,7 +133,7 @@ public final class InstanceHeartbeat implements AutoCloseable {
 			}
 			if (!this.failing) {
 				logger.warn("heartbeat of instance {} failed, retrying every beat: {}", this.registration.id(),
-						(ex instanceof SQLException sql) ? RetryingTransactions.serverMessage(sql) : ex.getMessage());
+						(ex instanceof SQLException sql) ? Pgroll.serverMessage(sql) : ex.getMessage());
 				this.failing = true;
 			}
 			else {
@@ -229,7 +223,7 @@ public final class InstanceHeartbeat implements AutoCloseable {
 		}
 		synchronized (this) {
 			try {
-				this.registry.deregister(connection(), this.registration.id());
+				this.pgroll.deregister(connection(), this.registration.id());
 				logger.info("instance {} deregistered from version schema {}", this.registration.id(),
 						this.registration.versionSchema());
 			}

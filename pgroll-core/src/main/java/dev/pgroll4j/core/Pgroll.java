@@ -1,10 +1,14 @@
 package dev.pgroll4j.core;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 import dev.pgroll4j.core.internal.engine.MigrationEngine;
+import dev.pgroll4j.core.internal.jdbc.RetryingTransactions;
+import dev.pgroll4j.core.internal.state.InstanceRegistry;
 import dev.pgroll4j.core.migration.Migration;
 
 /**
@@ -182,6 +186,30 @@ public final class Pgroll {
 	/** Says that an instance stopped: it no longer counts as live. */
 	public void deregister(String instanceId) {
 		this.engine.deregister(instanceId);
+	}
+
+	/*
+	 * For InstanceHeartbeat, which beats on a connection it keeps: the API package reaches the internals through
+	 * this facade only (see CoreArchitectureTests).
+	 */
+
+	/** One beat on {@code connection}; see {@link InstanceRegistry#beat}. */
+	boolean beat(Connection connection, InstanceRegistration instance) throws SQLException {
+		return registry().beat(connection, instance);
+	}
+
+	/** Deregisters on {@code connection}; see {@link InstanceRegistry#deregister}. */
+	void deregister(Connection connection, String instanceId) throws SQLException {
+		registry().deregister(connection, instanceId);
+	}
+
+	/** The server's message of a failure, for a log line. */
+	static String serverMessage(SQLException ex) {
+		return RetryingTransactions.serverMessage(ex);
+	}
+
+	private InstanceRegistry registry() {
+		return new InstanceRegistry(this.configuration.stateSchema(), this.configuration.schema());
 	}
 
 	/**

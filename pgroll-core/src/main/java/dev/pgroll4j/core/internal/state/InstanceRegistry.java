@@ -34,9 +34,13 @@ public final class InstanceRegistry {
 
 	private final String table;
 
+	/** The history, which says which other schemas there are (see {@link #sessions}). */
+	private final String migrations;
+
 	public InstanceRegistry(String stateSchema, String schema) {
 		this.schema = schema;
 		this.table = Sql.qualified(stateSchema, "instances");
+		this.migrations = Sql.qualified(stateSchema, "migrations");
 	}
 
 	/** The table, for {@link StateStore#init}. */
@@ -131,23 +135,32 @@ public final class InstanceRegistry {
 
 	/**
 	 * Sessions of this database whose {@code application_name} names a version schema of this schema. Any role
-	 * sees every session's application name in {@code pg_stat_activity}.
+	 * sees every session's application name in {@code pg_stat_activity}. Listing them all, a name that begins with
+	 * this schema's name and {@code _} may still be another schema's, whose name begins with this one's
+	 * ({@code app_audit_01_init} is {@code app_audit}'s, not {@code app}'s): a longer schema name in the history
+	 * that also prefixes it takes it.
 	 */
 	private List<Instance> sessions(Connection connection, String versionSchema) throws SQLException {
 		List<Instance> sessions = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement("""
-				SELECT pid, coalesce(host(client_addr), client_hostname, 'local'), substr(split_part(application_name, ' ', 1), ?),
-				       backend_start, application_name
-				FROM pg_stat_activity
-				WHERE datname = current_database() AND pid <> pg_backend_pid()
-				  AND starts_with(application_name, ?)
-				  AND (?::text IS NULL OR split_part(application_name, ' ', 1) = ? || ?::text)
-				ORDER BY 3, backend_start, pid""")) {
+				SELECT a.pid, coalesce(host(a.client_addr), a.client_hostname, 'local'), a.named, a.backend_start,
+				       a.application_name
+				FROM (SELECT pid, client_addr, client_hostname, backend_start, application_name,
+				             substr(split_part(application_name, ' ', 1), ?) AS named
+				      FROM pg_stat_activity
+				      WHERE datname = current_database() AND pid <> pg_backend_pid()
+				        AND starts_with(application_name, ?)) a
+				WHERE (?::text IS NULL OR a.named = ?::text)
+				  AND (?::text IS NOT NULL OR NOT EXISTS (
+				    SELECT 1 FROM %s m
+				    WHERE length(m.schema) > length(?::text) AND starts_with(a.named, m.schema || '_')))
+				ORDER BY 3, 4, 1""".formatted(this.migrations))) {
 			statement.setInt(1, APPLICATION_NAME_PREFIX.length() + 1);
 			statement.setString(2, APPLICATION_NAME_PREFIX);
 			statement.setString(3, versionSchema);
-			statement.setString(4, APPLICATION_NAME_PREFIX);
+			statement.setString(4, versionSchema);
 			statement.setString(5, versionSchema);
+			statement.setString(6, this.schema);
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
 					String named = rs.getString(3);
