@@ -209,18 +209,11 @@ public final class InstanceHeartbeat implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		// An auto-complete under way is let finish (bounded): the process may be about to exit.
 		if (this.autoComplete != null) {
-			this.autoComplete.shutdownNow();
+			stop(this.autoComplete);
 		}
-		this.beats.shutdown();
-		try {
-			if (!this.beats.awaitTermination(this.networkTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				this.beats.shutdownNow();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		stop(this.beats);
 		synchronized (this) {
 			try {
 				this.pgroll.deregister(connection(), this.registration.id());
@@ -234,6 +227,20 @@ public final class InstanceHeartbeat implements AutoCloseable {
 			finally {
 				closeConnection();
 			}
+		}
+	}
+
+	/** Lets a task under way finish, for at most the network timeout, then interrupts it. */
+	private void stop(ScheduledExecutorService executor) {
+		executor.shutdown();
+		try {
+			if (!executor.awaitTermination(this.networkTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				executor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			executor.shutdownNow();
+			Thread.currentThread().interrupt();
 		}
 	}
 
