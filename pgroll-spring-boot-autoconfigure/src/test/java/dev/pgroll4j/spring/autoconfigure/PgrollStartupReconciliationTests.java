@@ -20,18 +20,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import dev.pgroll4j.core.InstancesStillLiveException;
 import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationRecord;
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.MigrationStatus;
 import dev.pgroll4j.core.Pgroll;
+import dev.pgroll4j.spring.PgrollInstance;
 import dev.pgroll4j.spring.PgrollMigrationInitializer;
 import dev.pgroll4j.spring.PgrollMigrations;
+import dev.pgroll4j.spring.testing.Await;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
@@ -125,6 +129,37 @@ class PgrollStartupReconciliationTests {
 		assertThat(result.started()).containsExactly("04_index_names");
 		assertThat(versionSchemas(database)).containsExactly(this.schema + "_03_rename_title",
 				this.schema + "_04_index_names");
+	}
+
+	@Test
+	void aNewerReleaseFailsStartUpNamingTheInstancesWhileTheReleaseBeforeTheActiveRolloutStillRuns(
+			TestDatabase database) {
+		startUp("v1");
+		startUp("v2");
+		// An instance of release 1 still serves: completing release 2's rollout would strand it.
+		release("v1").run((releaseOne) -> {
+			assertThat(releaseOne).hasNotFailed();
+			String id = releaseOne.getBean(PgrollInstance.class).registration().id();
+			Await.until("release 1's instance registered", Duration.ofSeconds(10),
+					() -> !releaseOne.getBean(Pgroll.class).status().instancesOf(this.schema + "_01_create_books")
+						.isEmpty());
+			release("v3").run((releaseThree) -> {
+				assertThat(releaseThree).hasFailed();
+				Throwable failure = releaseThree.getStartupFailure();
+				assertThat(failure).rootCause()
+					.isInstanceOf(InstancesStillLiveException.class)
+					.hasMessageContaining(id)
+					.hasMessageContaining(this.schema + "_01_create_books");
+				FailureAnalysis analysis = new InstancesStillLiveFailureAnalyzer().analyze(failure);
+				assertThat(analysis.getDescription()).contains(id, "Live instances of version schema "
+						+ this.schema + "_01_create_books");
+				assertThat(analysis.getAction()).contains("stop the instances listed", "complete");
+			});
+		});
+		assertThat(versionSchemas(database)).as("nothing changed")
+			.containsExactly(this.schema + "_01_create_books", this.schema + "_02_add_isbn");
+		// Once release 1 is gone, release 3 completes release 2's rollout and starts its own.
+		assertThat(startUp("v3").completed()).containsExactly("02_add_isbn");
 	}
 
 	@Test
