@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -36,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is finished by the next complete. Never one migration of the five without the others.
  *
  * <p>Kill points are sampled to keep the suite's run time near that of the single-migration tests: see
- * {@link #killPoints}. {@code -Dpgroll.test.faults.every-statement=true} kills after every statement instead.
+ * {@link KillingDataSource#killPoints}; {@code -Dpgroll.test.faults.every-statement=true} kills after every statement.
  */
 @PostgresTest
 @Tag("reliability")
@@ -68,7 +67,7 @@ class RolloutFaultInjectionTests {
 		assertThat(before.diff(database.catalogSnapshot())).isEmpty();
 		assertThat(history(database, true)).isEqualTo(historyBefore);
 
-		List<Integer> killPoints = killPoints(statements);
+		List<Integer> killPoints = KillingDataSource.killPoints(statements);
 		int absent = 0;
 		int repaired = 0;
 		int whole = 0;
@@ -141,7 +140,7 @@ class RolloutFaultInjectionTests {
 		assertThat(completedRows).isEqualTo(release2Rows);
 		reference.drop();
 
-		List<Integer> killPoints = killPoints(statements);
+		List<Integer> killPoints = KillingDataSource.killPoints(statements);
 		int committed = 0;
 		int retried = 0;
 		for (int kill : killPoints) {
@@ -185,28 +184,6 @@ class RolloutFaultInjectionTests {
 				retried);
 		assertThat(committed).isPositive();
 		assertThat(retried).isPositive();
-	}
-
-	/**
-	 * The kill points to try, by statement number. Killing the session after a statement inside a transaction
-	 * leaves the database as killing it after the statement before did (the server rolls back the transaction in
-	 * both cases), unless a commit came between the two: only a kill after an autocommit statement, or after the
-	 * first statement that follows a commit, can leave something new behind. Those all run; so do the last
-	 * statement before each commit (the transaction is complete but not committed) and, so that kills inside
-	 * transactions stay exercised, every eighth statement: 59 of the start's 139 kill points and 40 of the
-	 * complete's 85, which takes the run from over two minutes to about one on the 2-core machine.
-	 */
-	static List<Integer> killPoints(List<KillingDataSource.Executed> statements) {
-		TreeSet<Integer> points = new TreeSet<>();
-		boolean every = Boolean.getBoolean("pgroll.test.faults.every-statement");
-		for (int i = 0; i < statements.size(); i++) {
-			KillingDataSource.Executed statement = statements.get(i);
-			boolean sameAsBefore = i > 0 && statement.inTransaction() && !statements.get(i - 1).committed();
-			if (every || !sameAsBefore || statement.committed() || statement.number() % 8 == 0) {
-				points.add(statement.number());
-			}
-		}
-		return List.copyOf(points);
 	}
 
 	/**
