@@ -75,7 +75,7 @@ final class StatusBenchmark {
 		}
 	}
 
-	private static HikariDataSource pool(TestDatabase database) {
+	static HikariDataSource pool(TestDatabase database) {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(database.jdbcUrl());
 		config.setUsername(database.user());
