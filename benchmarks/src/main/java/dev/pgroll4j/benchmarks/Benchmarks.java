@@ -144,6 +144,9 @@ public final class Benchmarks {
 			report.add(Result.atMost(statusName, "ms", status.statusMillis(), 1));
 			report.add(Result.atMost(String.format("latest migration (status(1)) with %,d history rows", history), "ms",
 					status.latestMillis(), 1));
+			report.add(Result.atMostBeside(String.format("status() with %,d history rows and %d live instances", history,
+					InstanceBenchmark.LIVE + StatusBenchmark.SESSIONS), "ms", status.statusWithInstancesMillis(),
+					status.statusWithoutInstancesMillis(), "no instances", 1));
 			report.add(Result.compared(String.format("start + complete of add_column with %,d history rows", history),
 					"ms", status.cycleMillis(), status.cycleBaselineMillis(), "with 1"));
 		}
