@@ -13,7 +13,7 @@ import dev.pgroll4j.test.PostgresServer;
  *
  * <p>Options: {@code --ten-million} adds the 10,000,000-row backfill; {@code --sizes=100000,1000000} sets the
  * backfill sizes; {@code --history=1000000} the status benchmark's history rows; {@code --only=backfill,clients,
- * startup,status} runs some groups alone (to iterate on one); {@code --out=FILE} the JSON file (default
+ * startup,status,instances} runs some groups alone (to iterate on one); {@code --out=FILE} the JSON file (default
  * {@code benchmarks.json} in the working directory).
  */
 public final class Benchmarks {
@@ -25,7 +25,7 @@ public final class Benchmarks {
 		List<Long> sizes = new ArrayList<>(List.of(100_000L, 1_000_000L));
 		long history = 1_000_000;
 		Path out = Path.of("benchmarks.json");
-		List<String> groups = List.of("backfill", "clients", "startup", "status");
+		List<String> groups = List.of("backfill", "clients", "startup", "status", "instances");
 		List<String> only = groups;
 		for (String arg : args) {
 			if (arg.isBlank()) {
@@ -69,6 +69,9 @@ public final class Benchmarks {
 		}
 		if (only.contains("status")) {
 			status(report, history);
+		}
+		if (only.contains("instances")) {
+			instances(report);
 		}
 
 		System.out.println();
@@ -141,9 +144,31 @@ public final class Benchmarks {
 			report.add(Result.atMost(statusName, "ms", status.statusMillis(), 1));
 			report.add(Result.atMost(String.format("latest migration (status(1)) with %,d history rows", history), "ms",
 					status.latestMillis(), 1));
+			report.add(Result.atMostBeside(String.format("status() with %,d history rows and %d live instances", history,
+					InstanceBenchmark.LIVE + StatusBenchmark.SESSIONS), "ms", status.statusWithInstancesMillis(),
+					status.statusWithoutInstancesMillis(), "no instances", 1));
 			report.add(Result.compared(String.format("start + complete of add_column with %,d history rows", history),
 					"ms", status.cycleMillis(), status.cycleBaselineMillis(), "with 1"));
 		}
+	}
+
+	private static void instances(Report report) throws Exception {
+		PostgresServer server = PostgresServer.shared();
+		System.out.printf("instance heartbeat, %d live and %d expired instances registered%n", InstanceBenchmark.LIVE,
+				InstanceBenchmark.EXPIRED);
+		InstanceBenchmark.Figures instances = InstanceBenchmark.run(server);
+		report.add(Result.atMostBeside("heartbeat on a kept connection p50", "ms", instances.kept().p50() / 1e3,
+				instances.select1().p50() / 1e3, "SELECT 1 on it", 1));
+		report.add(Result.compared("heartbeat on a kept connection p99", "ms", instances.kept().p99() / 1e3,
+				instances.select1().p99() / 1e3, "SELECT 1 on it"));
+		report.add(Result.atMost("Pgroll.heartbeat through a pool p50", "ms", instances.pooled().p50() / 1e3, 1));
+		report.add(Result.alone("Pgroll.heartbeat through a pool p99", "ms", instances.pooled().p99() / 1e3));
+		String beside = "point SELECT by key with a heartbeat every " + InstanceBenchmark.HEARTBEAT_INTERVAL_MILLIS
+				+ " ms beside it";
+		report.add(Result.compared(beside + " p50", "µs", instances.readsWith().p50(), instances.readsWithout().p50(),
+				"without"));
+		report.add(Result.compared(beside + " p99", "µs", instances.readsWith().p99(), instances.readsWithout().p99(),
+				"without"));
 	}
 
 	private static BackfillBenchmark.Figures find(List<BackfillBenchmark.Figures> figures, long rows) {

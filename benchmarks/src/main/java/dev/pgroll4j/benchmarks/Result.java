@@ -30,6 +30,13 @@ public record Result(String name, String unit, Double measured, Double baseline,
 		return new Result(name, unit, measured, null, null, null, target(maximum, unit), measured <= maximum, null);
 	}
 
+	/** A cost held to at most {@code maximum}, reported beside a baseline that has no target of its own. */
+	static Result atMostBeside(String name, String unit, double measured, double baseline, String baselineLabel,
+			double maximum) {
+		return new Result(name, unit, measured, baseline, baselineLabel, measured / baseline, target(maximum, unit),
+				measured <= maximum, null);
+	}
+
 	/** A cost that could not be measured: its target is missed. */
 	static Result failed(String name, String unit, double maximum, String failure) {
 		return new Result(name, unit, null, null, null, null, target(maximum, unit), false, failure);
@@ -49,6 +56,11 @@ public record Result(String name, String unit, Double measured, Double baseline,
 	/** A figure reported beside its baseline, without a target of its own. */
 	static Result compared(String name, String unit, double measured, double baseline, String baselineLabel) {
 		return new Result(name, unit, measured, baseline, baselineLabel, measured / baseline, null, null, null);
+	}
+
+	/** A figure reported alone, without baseline or target. */
+	static Result alone(String name, String unit, double measured) {
+		return new Result(name, unit, measured, null, null, null, null, null, null);
 	}
 
 	static String format(double value) {

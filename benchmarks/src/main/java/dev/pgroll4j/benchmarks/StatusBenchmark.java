@@ -1,6 +1,11 @@
 package dev.pgroll4j.benchmarks;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -12,9 +17,10 @@ import dev.pgroll4j.test.PostgresServer;
 import dev.pgroll4j.test.TestDatabase;
 
 /**
- * Benchmark 5: {@code status()} (which also gives the latest migration) with a long history in the state table, and
- * a start + complete with that history beside the same with a history of one. Calls go through a connection pool,
- * as an application's do, so the figures are the calls' queries and not connection set-up.
+ * Benchmark 5: {@code status()} (which also gives the latest migration) with a long history in the state table,
+ * again with a fleet of live instances for it to list, and a start + complete with that history beside the same with
+ * a history of one. Calls go through a connection pool, as an application's do, so the figures are the calls'
+ * queries and not connection set-up.
  */
 final class StatusBenchmark {
 
@@ -25,12 +31,19 @@ final class StatusBenchmark {
 	/**
 	 * @param statusMillis median of one {@code status()} (the newest 20 migrations)
 	 * @param latestMillis median of one {@code status(1)}, the latest migration alone
+	 * @param statusWithInstancesMillis the same as {@code statusMillis} with {@value InstanceBenchmark#LIVE} live
+	 * registered instances, {@value InstanceBenchmark#EXPIRED} expired ones and {@value #SESSIONS} named sessions
+	 * @param statusWithoutInstancesMillis its baseline: the same without them, the mean of the medians taken just
+	 * before they were added and just after they were gone
 	 * @param cycleMillis median of three start + complete cycles of a one-column migration with the long history
 	 * @param cycleBaselineMillis the same with a history of one migration
 	 */
-	record Figures(long historyRows, double statusMillis, double latestMillis, double cycleMillis,
-			double cycleBaselineMillis, String failure) {
+	record Figures(long historyRows, double statusMillis, double latestMillis, double statusWithInstancesMillis,
+			double statusWithoutInstancesMillis, double cycleMillis, double cycleBaselineMillis, String failure) {
 	}
+
+	/** Sessions named {@code pgroll:<version schema>} beside the registered instances in the second status figure. */
+	static final int SESSIONS = 2;
 
 	private StatusBenchmark() {
 	}
@@ -61,13 +74,18 @@ final class StatusBenchmark {
 				}
 				double statusMillis = median(pgroll::status);
 				double latestMillis = median(() -> pgroll.status(1));
+				double before = median(pgroll::status);
+				double withInstances = withInstances(database, pgroll, String.format("app_h%07d", historyRows - 4));
+				double after = median(pgroll::status);
 				double cycleMillis = cycles(pgroll, "zz_after_history");
-				return new Figures(historyRows, statusMillis, latestMillis, cycleMillis, baseline, null);
+				return new Figures(historyRows, statusMillis, latestMillis, withInstances, (before + after) / 2,
+						cycleMillis, baseline, null);
 			}
 			catch (RuntimeException | OutOfMemoryError ex) {
 				// An OutOfMemoryError may reach here wrapped, as try-with-resources cannot suppress it into itself.
 				Throwable cause = (ex.getCause() instanceof OutOfMemoryError) ? ex.getCause() : ex;
-				return new Figures(historyRows, Double.NaN, Double.NaN, Double.NaN, baseline, cause.toString());
+				return new Figures(historyRows, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, baseline,
+						cause.toString());
 			}
 		}
 		finally {
@@ -75,7 +93,45 @@ final class StatusBenchmark {
 		}
 	}
 
-	private static HikariDataSource pool(TestDatabase database) {
+	/**
+	 * Median milliseconds of {@code status()} listing the instances of a running fleet: the registered ones of
+	 * {@link InstanceBenchmark#fill} and {@value #SESSIONS} sessions that name the latest version schema.
+	 */
+	private static double withInstances(Database database, Pgroll pgroll, String latest) {
+		InstanceBenchmark.fill(database, latest, Database.SCHEMA + "_h_previous", Database.SCHEMA + "_h_older");
+		List<Connection> sessions = new ArrayList<>();
+		try {
+			for (int i = 0; i < SESSIONS; i++) {
+				Connection session = database.unwrap().connect();
+				sessions.add(session);
+				try (Statement statement = session.createStatement()) {
+					statement.execute("SET application_name = 'pgroll:" + latest + " worker-" + i + "'");
+				}
+			}
+			int listed = pgroll.status().instances().size();
+			if (listed != InstanceBenchmark.LIVE + SESSIONS) {
+				throw new IllegalStateException("status listed " + listed + " live instances");
+			}
+			return median(pgroll::status);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			for (Connection session : sessions) {
+				try {
+					session.close();
+				}
+				catch (SQLException ex) {
+					// Closed with the database at the latest.
+				}
+			}
+			// Gone again, or complete would refuse to drop the version schema they use in the cycles after.
+			database.execute("DELETE FROM pgroll.instances");
+		}
+	}
+
+	static HikariDataSource pool(TestDatabase database) {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(database.jdbcUrl());
 		config.setUsername(database.user());
