@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -21,6 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.pgroll4j.core.InstanceRegistration;
+import dev.pgroll4j.spring.PgrollInstance;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
@@ -28,8 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A rolling deployment: release 1 runs, release 2 starts against the same database and starts its two migrations
- * as one rollout, both serve requests side by side, the old instance is retired and the rollout completed through
- * the actuator. No request may fail and every book must end as its last writer left it.
+ * as one rollout, both serve requests side by side and are listed as live instances of their version schemas. A
+ * complete while release 1 runs is refused (409, naming it) and changes nothing; release 1 stops, which takes it off
+ * the list, and the complete then goes through. No request may fail and every book must end as its last writer left
+ * it.
  */
 @PostgresTest
 class TwoVersionRolloutTests {
@@ -38,6 +43,13 @@ class TwoVersionRolloutTests {
 
 	/** Rounds of two requests each worker makes at least, however slow a loaded machine is. */
 	private static final int MIN_ROUNDS = 15;
+
+	/** How long to wait for something the heartbeat (every 200 ms here) makes visible. */
+	private static final Duration HEARTBEATS = Duration.ofSeconds(10);
+
+	private static final String RELEASE_ONE_SCHEMA = "public_01_create_books";
+
+	private static final String RELEASE_TWO_SCHEMA = "public_03_add_status";
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -60,6 +72,19 @@ class TwoVersionRolloutTests {
 				assertThat(rollout.path("previousVersionSchema").asString()).isEqualTo("public_01_create_books");
 				assertThat(versionSchemas(database)).containsExactly("public_01_create_books", "public_03_add_status");
 
+				// Each instance registered as a user of its release's version schema (release 2's first heartbeat
+				// runs on its own thread as the context starts, so it may take a moment to appear).
+				String one = instanceId(releaseOne);
+				String two = instanceId(releaseTwo);
+				JsonNode instances = awaitInstances(releaseTwo,
+						(listed) -> listed.path(RELEASE_TWO_SCHEMA).size() == 1);
+				assertThat(ids(instances.path(RELEASE_ONE_SCHEMA))).containsExactly(one);
+				assertThat(ids(instances.path(RELEASE_TWO_SCHEMA))).containsExactly(two);
+				assertThat(instances.path(RELEASE_ONE_SCHEMA).get(0).path("source").asString()).isEqualTo("REGISTERED");
+				// Either release's endpoint lists them all (their heartbeats move on between two reads).
+				assertThat(ids(body(releaseOne, "/actuator/pgroll").path("instances").path(RELEASE_ONE_SCHEMA)))
+					.containsExactly(one);
+
 				Map<Long, Book> expected = new ConcurrentHashMap<>();
 				AtomicInteger requests = new AtomicInteger();
 				List<String> failures = serveTogether(releaseOne, releaseTwo, expected, requests);
@@ -76,10 +101,31 @@ class TwoVersionRolloutTests {
 					assertThat(current.path("status").asString()).isEqualTo(book.getValue().status());
 				}
 
-				// Rolling deployment done: the old instance is gone, so the old version can be retired.
+				// Release 1 still runs: complete would drop the version schema it reads and writes through.
+				HttpResponse<String> refused = send(releaseTwo, "POST", "/actuator/pgroll/complete", "{}");
+				assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+				JsonNode refusal = this.json.readTree(refused.body());
+				assertThat(refusal.path("versionSchema").asString()).isEqualTo(RELEASE_ONE_SCHEMA);
+				assertThat(ids(refusal.path("instances"))).containsExactly(one);
+				assertThat(refusal.path("error").asString()).contains("\"" + RELEASE_ONE_SCHEMA + "\"", one,
+						"Nothing was changed");
+				// ... and it changed nothing: the rollout is still active and release 1 still serves.
+				JsonNode after = body(releaseTwo, "/actuator/pgroll");
+				assertThat(after.path("state").asString()).isEqualTo("IN_PROGRESS");
+				assertThat(names(after.path("rollout").path("migrations"))).containsExactly("02_rename_author",
+						"03_add_status");
+				assertThat(versionSchemas(database)).containsExactly(RELEASE_ONE_SCHEMA, RELEASE_TWO_SCHEMA);
+				assertThat(body(releaseOne, "/books").size()).isEqualTo(expected.size() + 20);
+				assertThat(body(releaseOne, "/actuator/health/pgroll").path("status").asString()).isEqualTo("UP");
+
+				// Rolling deployment done: release 1 shuts down gracefully, which takes it off the list at once
+				// (no waiting for its heartbeat to expire), so the old version can be retired.
 				releaseOne.close();
+				JsonNode left = body(releaseTwo, "/actuator/pgroll").path("instances");
+				assertThat(left.has(RELEASE_ONE_SCHEMA)).as(left.toString()).isFalse();
+				assertThat(ids(left.path(RELEASE_TWO_SCHEMA))).containsExactly(two);
 				HttpResponse<String> completed = send(releaseTwo, "POST", "/actuator/pgroll/complete", "{}");
-				assertThat(completed.statusCode()).isEqualTo(200);
+				assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
 				JsonNode complete = this.json.readTree(completed.body());
 				assertThat(names(complete.path("migrations"))).containsExactly("02_rename_author", "03_add_status");
 				assertThat(complete.path("droppedVersionSchema").asString()).isEqualTo("public_01_create_books");
@@ -171,11 +217,40 @@ class TwoVersionRolloutTests {
 		}
 	}
 
+	/**
+	 * A release on the test database, beating every 200 ms. The expiry (only a killed instance waits for it; one
+	 * that shuts down leaves the list at once) is ten beats, so that a loaded machine delaying a beat does not make
+	 * release 1 vanish while it runs.
+	 */
 	private ConfigurableApplicationContext start(TestDatabase database, String profile) {
 		return new SpringApplicationBuilder(SampleApplication.class).profiles(profile)
 			.properties("server.port=0", "spring.datasource.url=" + database.jdbcUrl(),
 					"spring.datasource.username=" + database.user(), "spring.datasource.password=" + database.password())
-			.run();
+			.run("--pgroll.instances.heartbeat-interval=200ms", "--pgroll.instances.expiry=2s");
+	}
+
+	/** The id this release's instance registered with. */
+	private static String instanceId(ConfigurableApplicationContext context) {
+		InstanceRegistration registration = context.getBean(PgrollInstance.class).registration();
+		assertThat(registration).isNotNull();
+		return registration.id();
+	}
+
+	/** The endpoint's {@code instances}, once they are as {@code expected} (within a few heartbeats). */
+	private JsonNode awaitInstances(ConfigurableApplicationContext context, Predicate<JsonNode> expected)
+			throws Exception {
+		long deadline = System.nanoTime() + HEARTBEATS.toNanos();
+		JsonNode instances = body(context, "/actuator/pgroll").path("instances");
+		while (!expected.test(instances) && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+			instances = body(context, "/actuator/pgroll").path("instances");
+		}
+		assertThat(expected.test(instances)).as(instances.toString()).isTrue();
+		return instances;
+	}
+
+	private static List<String> ids(JsonNode instances) {
+		return instances.valueStream().map((instance) -> instance.path("id").asString()).toList();
 	}
 
 	private static List<String> versionSchemas(TestDatabase database) {
