@@ -10,17 +10,19 @@ import org.jspecify.annotations.Nullable;
  * optionally followed by a space and a label).
  *
  * @param id the instance's id; for a session, {@code session <pid>}
- * @param host where it runs: the host or pod name it registered with; for a session, its client address
+ * @param host where it runs: the host or pod name it registered with; for a session, its client address (or
+ * {@code another role's session} where the server does not show it)
  * @param versionSchema the version schema it uses
- * @param startedAt when it registered; for a session, when the session began
+ * @param startedAt when it registered; for a session, when the session began, or {@code null} where the server
+ * does not show it (another role's session, read without {@code pg_read_all_stats})
  * @param lastHeartbeat its latest heartbeat; {@code null} for a session
  * @param expiresAt when it stops counting as live unless it beats again; {@code null} for a session, live while
  * connected
  * @param source how it is known
  * @param applicationName for a session, its {@code application_name}; else {@code null}
  */
-public record Instance(String id, String host, String versionSchema, Instant startedAt, @Nullable Instant lastHeartbeat,
-		@Nullable Instant expiresAt, Source source, @Nullable String applicationName) {
+public record Instance(String id, String host, String versionSchema, @Nullable Instant startedAt,
+		@Nullable Instant lastHeartbeat, @Nullable Instant expiresAt, Source source, @Nullable String applicationName) {
 
 	/** How an instance is known. */
 	public enum Source {

@@ -110,16 +110,39 @@ public class PgrollEndpoint {
 	 * Completes ({@code complete}) or rolls back ({@code rollback}) the active migration, or rolls back a start that
 	 * did not finish because its process died ({@code repair}). Of a rollout, every migration is completed or rolled
 	 * back; the result lists them under {@code migrations}. Complete and rollback refuse while live instances use the
-	 * version schema they would drop ({@link InstancesStillLiveException}), unless forced; this instance itself does
-	 * not count for a rollback (it asked for it, knowing it loses its version schema).
+	 * version schema they would drop ({@link InstancesStillLiveException}); this instance itself does not count for a
+	 * rollback (it asked for it, knowing it loses its version schema). {@link #performForced} overrides.
 	 * @param action what to do
-	 * @param force whether complete or rollback goes ahead even while live instances use the version schema it
-	 * drops (their queries then fail; they are logged at WARN)
 	 * @return the engine's result; for {@code repair}, a {@link RepairOutcome}
 	 */
 	@WriteOperation
-	public Object perform(@Selector Action action, @Nullable Boolean force) {
-		LiveInstancePolicy policy = Boolean.TRUE.equals(force) ? LiveInstancePolicy.FORCE : LiveInstancePolicy.REFUSE;
+	public Object perform(@Selector Action action) {
+		return perform(action, LiveInstancePolicy.REFUSE);
+	}
+
+	/**
+	 * Completes or rolls back even while live instances use the version schema it drops
+	 * ({@code POST /actuator/pgroll/complete/force}): their queries fail from then on; they are logged at WARN, and
+	 * their readiness turns to refusing traffic at their next heartbeat. A path segment rather than a parameter, so
+	 * that a POST needs no body.
+	 * @param action complete or rollback
+	 * @param mode {@code force}
+	 */
+	@WriteOperation
+	public Object performForced(@Selector Action action, @Selector Mode mode) {
+		if (action == Action.REPAIR) {
+			throw new InvalidEndpointRequestException("repair has nothing to force: it only rolls back a start whose "
+					+ "process died", "repair has nothing to force");
+		}
+		return perform(action, LiveInstancePolicy.FORCE);
+	}
+
+	/**
+	 * Runs an action with the given policy for live instances.
+	 * @param policy whether complete and rollback refuse while live instances use the version schema they drop
+	 * @return the engine's result; for {@code repair}, a {@link RepairOutcome}
+	 */
+	public Object perform(Action action, LiveInstancePolicy policy) {
 		return switch (action) {
 			case COMPLETE -> this.pgroll.complete(policy);
 			case ROLLBACK -> rollback(policy);
@@ -168,6 +191,26 @@ public class PgrollEndpoint {
 			throw new InvalidEndpointRequestException("unknown action '" + id + "': use "
 					+ String.join(", ", ids.subList(0, ids.size() - 1)) + " or " + ids.get(ids.size() - 1),
 					"unknown action");
+		}
+
+	}
+
+	/** How a forced write operation is spelled: {@code /actuator/pgroll/complete/force}. */
+	public enum Mode {
+
+		/** Go ahead although live instances use the version schema that is dropped. */
+		FORCE;
+
+		/**
+		 * The mode a path names, spelled {@code force}.
+		 * @throws InvalidEndpointRequestException for anything else
+		 */
+		public static Mode of(String id) {
+			if (id.equals("force")) {
+				return FORCE;
+			}
+			throw new InvalidEndpointRequestException("unknown mode '" + id + "': the only one is force",
+					"unknown mode");
 		}
 
 	}

@@ -61,12 +61,13 @@ class StrandedInstanceTests {
 		ConfigurableApplicationContext two = start(database, "v2");
 		String oneId = one.getBean(PgrollInstance.class).registration().id();
 
-		HttpResponse<String> refused = Http.post(two, "/actuator/pgroll/complete");
+		// As curl -X POST sends them: no body, no content type.
+		HttpResponse<String> refused = Http.postNothing(two, "/actuator/pgroll/complete");
 		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
 		assertThat(Http.json(refused).path("instances").findValuesAsString("id")).containsExactly(oneId);
 		assertThat(readiness(one)).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);
 
-		HttpResponse<String> forced = Http.post(two, "/actuator/pgroll/complete?force=true");
+		HttpResponse<String> forced = Http.postNothing(two, "/actuator/pgroll/complete/force");
 		assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
 		assertThat(output).contains("forced to complete migration \"02_add_isbn\" although 1 live instance(s) still "
 				+ "use version schema " + releaseOne(), oneId);
@@ -102,9 +103,10 @@ class StrandedInstanceTests {
 		assertThat(refusal.path("instances").findValuesAsString("id")).containsExactly(twoBId).doesNotContain(twoAId);
 		assertThat(Http.body(one, "/actuator/pgroll").path("state").asString()).isEqualTo("IN_PROGRESS");
 
-		HttpResponse<String> forced = Http.post(twoA, "/actuator/pgroll/rollback?force=true");
+		HttpResponse<String> forced = Http.post(twoA, "/actuator/pgroll/rollback/force");
 		assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
-		Await.until("release 2's readiness refuses traffic", Duration.ofSeconds(10), () -> readiness(twoB) == ReadinessState.REFUSING_TRAFFIC
+		Await.until("release 2's readiness refuses traffic", Duration.ofSeconds(10),
+				() -> readiness(twoB) == ReadinessState.REFUSING_TRAFFIC
 				&& readiness(twoA) == ReadinessState.REFUSING_TRAFFIC);
 		assertThat(twoB.getBean(ApplicationAvailability.class).getLivenessState()).isEqualTo(LivenessState.CORRECT);
 		assertThat(readiness(one)).isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);

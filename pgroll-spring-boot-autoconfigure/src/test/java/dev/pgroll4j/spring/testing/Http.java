@@ -36,6 +36,11 @@ public final class Http {
 			.build());
 	}
 
+	/** A POST as {@code curl -X POST} sends it: no body, no content type. */
+	public static HttpResponse<String> postNothing(ConfigurableApplicationContext context, String path) {
+		return send(HttpRequest.newBuilder(uri(context, path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+	}
+
 	/** The JSON answer of a GET, which must be 200. */
 	public static JsonNode body(ConfigurableApplicationContext context, String path) {
 		HttpResponse<String> response = get(context, path);

@@ -71,8 +71,14 @@ final class Complete {
 				return Optional.empty();
 			}
 			ActiveMigration active = ActiveMigration.read(this.setup, session, "complete");
-			logger.info("auto-completing {}: no instance has used version schema {} for {} ms", active.describe(),
-					active.previousVersionSchema(), grace.toMillis());
+			if (active.previousVersionSchema() != null) {
+				logger.info("auto-completing {}: no instance has used version schema {} for {} ms", active.describe(),
+						active.previousVersionSchema(), grace.toMillis());
+			}
+			else {
+				logger.info("auto-completing {}: it has no version schema before it, and started over {} ms ago",
+						active.describe(), grace.toMillis());
+			}
 			return Optional.of(complete(session, active, LiveInstancePolicy.REFUSE));
 		}
 		catch (SQLException ex) {
@@ -152,6 +158,11 @@ final class Complete {
 				tx.mark("the before-complete-DDL hook");
 				this.setup.configuration().hooks().beforeCompleteDdl(hookContext);
 				Map<String, Long> previousViews = drops.checkAndLock(tx);
+				if (previous != null && !previous.equals(active.versionSchema()) && policy == LiveInstancePolicy.REFUSE) {
+					// Again, now that the validations are done: an instance may have registered meanwhile.
+					LiveInstanceCheck.check(this.setup, tx.connection(), "complete", active.describe(), previous,
+							policy, null);
+				}
 				if (previous != null) {
 					// Old clients are done; their views would block dropping the columns they show.
 					VersionSchemas.drop(tx, previous, previousViews, "dropping the previous version schema");

@@ -17,8 +17,9 @@ import dev.pgroll4j.core.internal.sync.VersionSchemas;
 
 /**
  * Where the schema stands and what it went through: status reads the newest migrations by index only, history
- * reads them all, and the application instances say which version schema each uses. Neither takes a lock or changes anything, except that a state table made by pgroll or an earlier
- * release is brought up to date once, as any other call would.
+ * reads them all, and the application instances say which version schema each uses. Neither takes a lock or
+ * changes anything, except that a state table made by pgroll or an earlier release is brought up to date once, as
+ * any other call would.
  */
 final class StatusReport {
 

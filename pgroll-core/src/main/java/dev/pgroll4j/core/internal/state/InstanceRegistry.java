@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.pgroll4j.core.Instance;
 import dev.pgroll4j.core.InstanceRegistration;
 import dev.pgroll4j.core.sql.Sql;
@@ -114,7 +116,7 @@ public final class InstanceRegistry {
 	 * schema and start.
 	 * @param versionSchema only those using this version schema, or {@code null} for all
 	 */
-	public List<Instance> live(Connection connection, String versionSchema) throws SQLException {
+	public List<Instance> live(Connection connection, @Nullable String versionSchema) throws SQLException {
 		List<Instance> instances = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement("SELECT id, host, version_schema, started_at, "
 				+ "heartbeat_at, expires_at FROM " + this.table + " WHERE schema = ? AND expires_at > clock_timestamp() "
@@ -140,41 +142,72 @@ public final class InstanceRegistry {
 	 * ({@code app_audit_01_init} is {@code app_audit}'s, not {@code app}'s): a longer schema name in the history
 	 * that also prefixes it takes it.
 	 */
-	private List<Instance> sessions(Connection connection, String versionSchema) throws SQLException {
+	private List<Instance> sessions(Connection connection, @Nullable String versionSchema) throws SQLException {
 		List<Instance> sessions = new ArrayList<>();
+		// Another role's session shows its application_name but not its address or start (without
+		// pg_read_all_stats): those stay empty rather than hiding the session.
 		try (PreparedStatement statement = connection.prepareStatement("""
-				SELECT a.pid, coalesce(host(a.client_addr), a.client_hostname, 'local'), a.named, a.backend_start,
-				       a.application_name
-				FROM (SELECT pid, client_addr, client_hostname, backend_start, application_name,
-				             substr(split_part(application_name, ' ', 1), ?) AS named
-				      FROM pg_stat_activity
-				      WHERE datname = current_database() AND pid <> pg_backend_pid()
-				        AND starts_with(application_name, ?)) a
-				WHERE (?::text IS NULL OR a.named = ?::text)
-				  AND (?::text IS NOT NULL OR NOT EXISTS (
-				    SELECT 1 FROM %s m
-				    WHERE length(m.schema) > length(?::text) AND starts_with(a.named, m.schema || '_')))
-				ORDER BY 3, 4, 1""".formatted(this.migrations))) {
+				SELECT pid, coalesce(host(client_addr), client_hostname,
+				                     CASE WHEN backend_start IS NULL THEN 'another role''s session' ELSE 'local' END),
+				       substr(split_part(application_name, ' ', 1), ?), backend_start, application_name
+				FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid()
+				  AND starts_with(application_name, ?)
+				  AND (?::text IS NULL OR split_part(application_name, ' ', 1) = ? || ?::text)
+				ORDER BY 3, backend_start, pid""")) {
 			statement.setInt(1, APPLICATION_NAME_PREFIX.length() + 1);
 			statement.setString(2, APPLICATION_NAME_PREFIX);
 			statement.setString(3, versionSchema);
-			statement.setString(4, versionSchema);
+			statement.setString(4, APPLICATION_NAME_PREFIX);
 			statement.setString(5, versionSchema);
-			statement.setString(6, this.schema);
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
 					String named = rs.getString(3);
-					// A session of another schema's version schema is not ours.
-					if (!named.startsWith(this.schema + "_")) {
-						continue;
-					}
-					Instant started = instant(rs, 4);
-					sessions.add(new Instance("session " + rs.getInt(1), rs.getString(2), named, started, null, null,
-							Instance.Source.SESSION, rs.getString(5)));
+					Timestamp started = rs.getTimestamp(4);
+					sessions.add(new Instance("session " + rs.getInt(1), rs.getString(2), named,
+							(started != null) ? started.toInstant() : null, null, null, Instance.Source.SESSION,
+							rs.getString(5)));
 				}
 			}
 		}
-		return sessions;
+		if (versionSchema != null) {
+			return sessions;
+		}
+		List<Instance> ours = new ArrayList<>();
+		for (Instance session : sessions) {
+			if (ofThisSchema(connection, session.versionSchema())) {
+				ours.add(session);
+			}
+		}
+		return ours;
+	}
+
+	/**
+	 * Whether a version schema's name is one of this schema's: it starts with {@code <schema>_}, and no other schema
+	 * with a history whose name is longer and also starts it ({@code app_audit} for {@code app_audit_01_x}) claims
+	 * it. Looked up by the history's primary key, so it costs the same however long the history.
+	 */
+	private boolean ofThisSchema(Connection connection, String versionSchema) throws SQLException {
+		if (!versionSchema.startsWith(this.schema + "_")) {
+			return false;
+		}
+		List<String> longer = new ArrayList<>();
+		int cut = versionSchema.indexOf('_', this.schema.length() + 1);
+		while (cut > 0) {
+			longer.add(versionSchema.substring(0, cut));
+			cut = versionSchema.indexOf('_', cut + 1);
+		}
+		if (longer.isEmpty()) {
+			return true;
+		}
+		try (PreparedStatement statement = connection.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM "
+				+ this.migrations + " WHERE schema = ANY (?::name[]))")) {
+			statement.setArray(1, connection.createArrayOf("text", longer.toArray()));
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
+		}
 	}
 
 	/**

@@ -414,10 +414,13 @@ public final class StateStore {
 		}
 	}
 
-	/** Marks the start of every active migration finished: the active rollout's start is done. */
+	/**
+	 * Marks the start of every active migration finished: the active rollout's start is done, and from now on its
+	 * version schema serves (auto-complete's grace period counts from here).
+	 */
 	public void markStartFinished(RetryingTransactions.Tx tx) throws SQLException {
 		try (PreparedStatement statement = tx.connection().prepareStatement("UPDATE " + this.table
-				+ " SET start_finished = true WHERE schema = ? AND NOT done")) {
+				+ " SET start_finished = true, updated_at = current_timestamp WHERE schema = ? AND NOT done")) {
 			statement.setString(1, this.schema);
 			statement.executeUpdate();
 		}
