@@ -110,6 +110,12 @@ class PgrollActuatorTests {
 		assertThat(unknown.statusCode()).as("actions are spelled as in the path").isEqualTo(400);
 		assertThat(unknown.body())
 			.isEqualTo("{\"error\":\"unknown action 'Complete': use complete, rollback or repair\"}");
+		HttpResponse<String> hard = Http.postNothing(context, "/actuator/pgroll/complete/hard");
+		assertThat(hard.statusCode()).isEqualTo(400);
+		assertThat(hard.body()).isEqualTo("{\"error\":\"unknown mode 'hard': the only one is force\"}");
+		HttpResponse<String> forcedRepair = Http.postNothing(context, "/actuator/pgroll/repair/force");
+		assertThat(forcedRepair.statusCode()).isEqualTo(400);
+		assertThat(forcedRepair.body()).contains("repair has nothing to force");
 	}
 
 	@Test
