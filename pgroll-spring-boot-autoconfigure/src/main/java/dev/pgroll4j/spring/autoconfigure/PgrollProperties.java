@@ -87,8 +87,9 @@ public class PgrollProperties {
 	private Duration startupLockWait = Duration.ofMinutes(1);
 
 	/**
-	 * Whether every connection of the application's data source is pinned to the version schema of the newest
-	 * local migration. Turn off when pinning connections another way.
+	 * Whether every connection of the application's data source (the primary or single default candidate, and
+	 * any marked @PgrollPinned) is pinned to the version schema of the newest local migration. Turn off when
+	 * pinning connections another way.
 	 */
 	private boolean pinConnections = true;
 

@@ -14,14 +14,14 @@ import org.springframework.util.ClassUtils;
 import dev.pgroll4j.core.VersionSelection;
 
 /**
- * The pinning of one of the application's data sources to a version schema.
+ * The pinning of one data source to a version schema.
  *
  * <p>A Hikari pool that has not started gets the pin as a startup parameter (no cost per borrow, and it survives
  * rollbacks and {@code DISCARD ALL}), checked with one query on each new physical connection before the pool has
  * it; behind a session-mode pooler ({@link PoolerMode#SESSION}) each new physical connection gets it with
  * {@code SET} instead. Any other data source is wrapped in a {@link PinnedDataSource}.
  *
- * <p>Not API: the auto-configuration pins each data source bean with it.
+ * <p>Not API: the auto-configuration pins each data source bean it selects with it.
  */
 public final class DataSourcePinning {
 

@@ -14,24 +14,31 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.Driver;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import dev.pgroll4j.core.Pgroll;
 import dev.pgroll4j.core.VersionSelection;
+import dev.pgroll4j.spring.PgrollDataSource;
 import dev.pgroll4j.spring.PgrollMigrations;
+import dev.pgroll4j.spring.PgrollPinned;
 import dev.pgroll4j.spring.autoconfigure.PgrollAutoConfiguration;
 import dev.pgroll4j.test.PostgresTest;
 import dev.pgroll4j.test.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every connection the application gets is on its own version schema, however the pool reuses it. */
+/**
+ * Every connection the application gets from its data source is on its own version schema, however the pool
+ * reuses it; other data sources only if marked.
+ */
 @PostgresTest
 class PgrollConnectionPinningTests {
 
@@ -184,6 +191,97 @@ class PgrollConnectionPinningTests {
 	}
 
 	@Test
+	void aSecondDataSourceThatIsNoDefaultCandidateIsLeftAloneOnItsOwnDatabase(TestDatabase database) {
+		TestDatabase other = database.createSibling("reports");
+		other.execute("CREATE TABLE reports (id integer)", "INSERT INTO reports VALUES (7)");
+		this.contextRunner.withUserConfiguration(NotDefaultCandidateConfiguration.class)
+			.withPropertyValues(secondDataSource(other))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(DataSource.class)).isSameAs(context.getBean("dataSource"));
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					assertPinned(connection);
+					execute(connection, "INSERT INTO books VALUES (1, 'through the version view')");
+				}
+				assertLeftAlone(context.getBean("reportsDataSource", DataSource.class));
+			});
+	}
+
+	@Test
+	void aSecondDataSourceThatIsNotPrimaryIsLeftAloneOnItsOwnDatabase(TestDatabase database) {
+		TestDatabase other = database.createSibling("reports");
+		other.execute("CREATE TABLE reports (id integer)", "INSERT INTO reports VALUES (7)");
+		this.contextRunner.withUserConfiguration(PrimaryAndSecondConfiguration.class)
+			.withPropertyValues(secondDataSource(other))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					assertPinned(connection);
+				}
+				assertLeftAlone(context.getBean("reportsDataSource", DataSource.class));
+			});
+	}
+
+	@Test
+	void aSecondDataSourceMarkedPgrollPinnedIsPinnedToo(TestDatabase database) {
+		this.contextRunner.withUserConfiguration(MarkedSecondConfiguration.class)
+			.withPropertyValues(secondDataSource(database))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				try (Connection connection = context.getBean("reportsDataSource", DataSource.class).getConnection()) {
+					assertPinned(connection);
+					execute(connection, "INSERT INTO books VALUES (2, 'through the second data source')");
+				}
+			});
+	}
+
+	@Test
+	void aPgrollDataSourceIsNeverPinned(TestDatabase database) {
+		this.contextRunner.withUserConfiguration(DdlDataSourceConfiguration.class)
+			.withPropertyValues(secondDataSource(database))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DataSource ddl = context.getBean("ddlDataSource", DataSource.class);
+				assertThat(context.getBean(Pgroll.class).configuration().dataSource()).isSameAs(ddl);
+				try (Connection connection = ddl.getConnection()) {
+					assertThat(setting(connection, "search_path")).isEqualTo("\"$user\", public");
+					assertThat(setting(connection, "pgroll.version_schema")).isNullOrEmpty();
+				}
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					assertPinned(connection);
+				}
+			});
+	}
+
+	@Test
+	void aPgrollDataSourceMarkedPgrollPinnedFailsStartUp(TestDatabase database) {
+		this.contextRunner.withUserConfiguration(PinnedDdlDataSourceConfiguration.class)
+			.withPropertyValues(secondDataSource(database))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("data source 'ddlDataSource' is marked both @PgrollDataSource")
+					.hasMessageContaining("@PgrollPinned");
+			});
+	}
+
+	@Test
+	void twoCandidateDataSourcesNeitherPrimaryFailStartUpRatherThanPinTheWrongOne(TestDatabase database) {
+		this.contextRunner.withUserConfiguration(TwoCandidatesConfiguration.class)
+			.withPropertyValues(secondDataSource(database))
+			.withPropertyValues("pgroll.url=" + database.jdbcUrl(),
+					"pgroll.user=" + database.user(), "pgroll.password=" + database.password())
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("cannot tell which data source is the application's")
+					.hasMessageContaining("'dataSource', 'reportsDataSource'")
+					.hasMessageContaining("@Primary")
+					.hasMessageContaining("@PgrollPinned");
+			});
+	}
+
+	@Test
 	void theMigrationConnectionIsNeverPinned() {
 		this.contextRunner.run((context) -> {
 			DataSource migrationDataSource = context.getBean(Pgroll.class).configuration().dataSource();
@@ -214,6 +312,39 @@ class PgrollConnectionPinningTests {
 				assertThat(setting(connection, "search_path")).doesNotContain(this.versionSchema);
 			}
 		});
+	}
+
+	/** Not pinned: on its own database, with the search path and settings of any new session. */
+	private static void assertLeftAlone(DataSource dataSource) throws SQLException {
+		assertThat(dataSource).isNotInstanceOf(PinnedDataSource.class);
+		try (Connection connection = dataSource.getConnection()) {
+			assertThat(setting(connection, "search_path")).isEqualTo("\"$user\", public");
+			assertThat(setting(connection, "pgroll.version_schema")).isNullOrEmpty();
+			try (Statement statement = connection.createStatement();
+					ResultSet rs = statement.executeQuery("SELECT id FROM reports")) {
+				assertThat(rs.next()).isTrue();
+				assertThat(rs.getInt(1)).isEqualTo(7);
+			}
+		}
+	}
+
+	private static String[] secondDataSource(TestDatabase database) {
+		return new String[] { "test.second.url=" + database.jdbcUrl(), "test.second.username=" + database.user(),
+				"test.second.password=" + database.password() };
+	}
+
+	private static DataSource secondDataSource(Environment environment) {
+		return DataSourceBuilder.create()
+			.url(environment.getProperty("test.second.url"))
+			.username(environment.getProperty("test.second.username"))
+			.password(environment.getProperty("test.second.password"))
+			.build();
+	}
+
+	private static DataSource applicationDataSource(Environment environment) {
+		return new SimpleDriverDataSource(new Driver(), environment.getProperty("spring.datasource.url"),
+				environment.getProperty("spring.datasource.username"),
+				environment.getProperty("spring.datasource.password"));
 	}
 
 	private void assertPinned(Connection connection) throws SQLException {
@@ -247,14 +378,100 @@ class PgrollConnectionPinningTests {
 
 	}
 
+	/** Boot's pattern for a second data source: Boot's own stays the application's. */
+	@Configuration(proxyBeanMethods = false)
+	static class NotDefaultCandidateConfiguration {
+
+		@Bean(defaultCandidate = false)
+		DataSource reportsDataSource(Environment environment) {
+			return secondDataSource(environment);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PrimaryAndSecondConfiguration {
+
+		@Bean
+		@Primary
+		DataSource dataSource(Environment environment) {
+			return applicationDataSource(environment);
+		}
+
+		@Bean
+		DataSource reportsDataSource(Environment environment) {
+			return secondDataSource(environment);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MarkedSecondConfiguration {
+
+		@Bean(defaultCandidate = false)
+		@PgrollPinned
+		DataSource reportsDataSource(Environment environment) {
+			return secondDataSource(environment);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DdlDataSourceConfiguration {
+
+		@Bean
+		@Primary
+		DataSource dataSource(Environment environment) {
+			return applicationDataSource(environment);
+		}
+
+		@Bean
+		@PgrollDataSource
+		DataSource ddlDataSource(Environment environment) {
+			return secondDataSource(environment);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PinnedDdlDataSourceConfiguration {
+
+		@Bean
+		@Primary
+		DataSource dataSource(Environment environment) {
+			return applicationDataSource(environment);
+		}
+
+		@Bean
+		@PgrollDataSource
+		@PgrollPinned
+		DataSource ddlDataSource(Environment environment) {
+			return secondDataSource(environment);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoCandidatesConfiguration {
+
+		@Bean
+		DataSource dataSource(Environment environment) {
+			return applicationDataSource(environment);
+		}
+
+		@Bean
+		DataSource reportsDataSource(Environment environment) {
+			return secondDataSource(environment);
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class PlainDataSourceConfiguration {
 
 		@Bean
 		DataSource dataSource(Environment environment) {
-			return new SimpleDriverDataSource(new Driver(), environment.getProperty("spring.datasource.url"),
-					environment.getProperty("spring.datasource.username"),
-					environment.getProperty("spring.datasource.password"));
+			return applicationDataSource(environment);
 		}
 
 	}
