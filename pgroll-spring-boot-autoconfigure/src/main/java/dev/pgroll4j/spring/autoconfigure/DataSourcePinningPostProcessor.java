@@ -19,6 +19,7 @@ import org.springframework.core.Ordered;
 
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.spring.PgrollDataSource;
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
 import dev.pgroll4j.spring.PgrollMigrations;
 import dev.pgroll4j.spring.pinning.DataSourcePinning;
 import dev.pgroll4j.spring.pinning.PinnedDataSource;
@@ -31,9 +32,10 @@ import dev.pgroll4j.spring.pinning.PoolerMode;
  * {@link PgrollMigrations} bean, the ones start-up runs, looked up when the first data source is post-processed
  * (not when this post-processor is created, which is before most beans can be).
  *
- * <p>How each data source is pinned is {@link DataSourcePinning}'s business. Once the context's singletons exist
- * (migrations have run), one connection of each data source is checked as the application gets it, so a pin that
- * does not take fails start-up. Data sources qualified {@link PgrollDataSource}, which run the DDL, are left alone.
+ * <p>How each data source is pinned is {@link DataSourcePinning}'s business. Once migrations have run (the
+ * {@link PgrollMigrationInitializer} is initialised, else once the context's singletons exist), one connection of
+ * each data source is checked as the application gets it, so a pin that does not take fails start-up. Data sources
+ * qualified {@link PgrollDataSource}, which run the DDL, are left alone.
  */
 class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton,
 		Ordered {
@@ -68,6 +70,12 @@ class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAw
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (bean instanceof PgrollMigrationInitializer) {
+			// Before JPA and the other beans that wait for the migrations connect: Hibernate would report a failed
+			// pin as "Unable to determine Dialect", keeping the reason only in a warning.
+			runStartupChecks();
+			return bean;
+		}
 		if (!(bean instanceof DataSource dataSource) || bean instanceof PinnedDataSource || isPgrollDataSource(beanName)) {
 			return bean;
 		}
@@ -80,9 +88,14 @@ class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAw
 		return pinning.dataSource();
 	}
 
-	/** Checks one connection of each pinned data source now that migrations have run. */
+	/** Checks the pins not checked yet, for a context without a {@link PgrollMigrationInitializer}. */
 	@Override
 	public void afterSingletonsInstantiated() {
+		runStartupChecks();
+	}
+
+	/** Checks one connection of each pinned data source now that migrations have run, and later ones as created. */
+	private void runStartupChecks() {
 		List<StartupCheck> checks;
 		synchronized (this) {
 			this.started = true;
