@@ -24,6 +24,7 @@ import org.springframework.core.Ordered;
 
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.spring.PgrollDataSource;
+import dev.pgroll4j.spring.PgrollMigrationInitializer;
 import dev.pgroll4j.spring.PgrollMigrations;
 import dev.pgroll4j.spring.PgrollPinned;
 import dev.pgroll4j.spring.pinning.DataSourcePinning;
@@ -45,9 +46,9 @@ import dev.pgroll4j.spring.pinning.PoolerMode;
  * the DDL, are never pinned. If no data source is marked and several are candidates, none primary, start-up
  * fails rather than guess.
  *
- * <p>How each data source is pinned is {@link DataSourcePinning}'s business. Once the context's singletons exist
- * (migrations have run), one connection of each pinned data source is checked as the application gets it, so a
- * pin that does not take fails start-up.
+ * <p>How each data source is pinned is {@link DataSourcePinning}'s business. Once migrations have run (the
+ * {@link PgrollMigrationInitializer} is initialised, else once the context's singletons exist), one connection of
+ * each pinned data source is checked as the application gets it, so a pin that does not take fails start-up.
  */
 class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton,
 		Ordered {
@@ -85,6 +86,12 @@ class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAw
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (bean instanceof PgrollMigrationInitializer) {
+			// Before JPA and the other beans that wait for the migrations connect: Hibernate would report a failed
+			// pin as "Unable to determine Dialect", keeping the reason only in a warning.
+			runStartupChecks();
+			return bean;
+		}
 		if (!(bean instanceof DataSource dataSource) || bean instanceof PinnedDataSource) {
 			return bean;
 		}
@@ -104,9 +111,14 @@ class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAw
 		return pinning.dataSource();
 	}
 
-	/** Checks one connection of each pinned data source now that migrations have run. */
+	/** Checks the pins not checked yet, for a context without a {@link PgrollMigrationInitializer}. */
 	@Override
 	public void afterSingletonsInstantiated() {
+		runStartupChecks();
+	}
+
+	/** Checks one connection of each pinned data source now that migrations have run, and later ones as created. */
+	private void runStartupChecks() {
 		List<StartupCheck> checks;
 		synchronized (this) {
 			this.started = true;
