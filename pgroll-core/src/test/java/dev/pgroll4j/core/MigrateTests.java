@@ -221,6 +221,24 @@ class MigrateTests {
 	}
 
 	@Test
+	void inDevelopmentAnUnfinishedStartWhoseFileChangedIsRepairedAndStartedAgainFromItsFile(TestDatabase database) {
+		MigrationLifecycle app = MigrationLifecycle.in(database);
+		app.pgroll().migrate(List.of(V1, V2), this.options);
+		// As if the process had died during the backfill of 02_email.
+		database.execute("UPDATE pgroll.migrations SET start_finished = false WHERE schema = '" + app.schema()
+				+ "' AND name = '02_email'");
+		Pgroll strict = app.pgroll();
+		assertThatExceptionOfType(MigrationStateException.class)
+			.isThrownBy(() -> strict.migrate(List.of(V1, V2_EDITED), this.options))
+			.withMessageContaining("cannot repair migration \"02_email\"")
+			.withMessageContaining("operations[0].add_column.column.name: 'email' → 'mail'");
+		MigrateResult restarted = app.pgroll()
+			.migrate(List.of(V1, V2_EDITED), this.options.withRestartChangedActiveMigration(true));
+		assertThat(restarted.started()).containsExactly("02_email");
+		assertThat(columns(database, app.schema() + "_02_email")).containsExactly("id", "name", "mail");
+	}
+
+	@Test
 	void withoutTheDevelopmentOptionAChangedActiveMigrationIsRefusedAndKept(TestDatabase database) {
 		MigrationLifecycle app = MigrationLifecycle.in(database);
 		app.pgroll().migrate(List.of(V1, V2), this.options);
