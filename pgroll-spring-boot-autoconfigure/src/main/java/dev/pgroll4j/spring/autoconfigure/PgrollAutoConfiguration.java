@@ -4,6 +4,9 @@ import javax.sql.DataSource;
 
 import java.time.Duration;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -50,6 +53,8 @@ import dev.pgroll4j.spring.PgrollMigrations;
 @EnableConfigurationProperties(PgrollProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
 public final class PgrollAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(PgrollAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -127,8 +132,15 @@ public final class PgrollAutoConfiguration {
 	@ConditionalOnMissingBean
 	PgrollMigrationInitializer pgrollMigrationInitializer(Pgroll pgroll, PgrollMigrations migrations,
 			PgrollProperties properties, ObjectProvider<PgrollMigrationStrategy> strategy) {
+		boolean restartChanged = properties.getDevelopment().isRestartChangedActiveMigration();
+		if (restartChanged) {
+			logger.warn("pgroll.development.restart-changed-active-migration is on: a migration of the active rollout "
+					+ "whose file changed is rolled back at start-up by running the SQL the history holds for it, "
+					+ "which no file matches any more, and started again. For a developer's own database only; "
+					+ "never turn it on for a shared or production database");
+		}
 		MigrateOptions options = new MigrateOptions(properties.isCompleteActiveMigration(),
-				properties.isCompleteOnStart(), properties.getStartupLockWait());
+				properties.isCompleteOnStart(), properties.getStartupLockWait(), restartChanged);
 		PgrollMigrationStrategy defaultStrategy = (engine, local) -> engine.migrate(local, options);
 		return new PgrollMigrationInitializer(pgroll, migrations, strategy.getIfAvailable(() -> defaultStrategy));
 	}

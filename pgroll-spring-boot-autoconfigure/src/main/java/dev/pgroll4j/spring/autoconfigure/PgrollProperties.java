@@ -113,6 +113,8 @@ public class PgrollProperties {
 
 	private final AutoComplete autoComplete = new AutoComplete();
 
+	private final Development development = new Development();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -253,6 +255,10 @@ public class PgrollProperties {
 		return this.autoComplete;
 	}
 
+	public Development getDevelopment() {
+		return this.development;
+	}
+
 	/** The registry of application instances, which complete and rollback consult. */
 	public static class Instances {
 
@@ -343,6 +349,27 @@ public class PgrollProperties {
 
 		public void setGracePeriod(Duration gracePeriod) {
 			this.gracePeriod = gracePeriod;
+		}
+
+	}
+
+	/** Settings for a developer's own database only; never for a shared or production one. */
+	public static class Development {
+
+		/**
+		 * Development only: whether a migration of the active rollout whose file was edited since it started is
+		 * rolled back at start-up and started again from the file, instead of failing start-up. The rollback runs
+		 * the SQL the history holds for that rollout, which no file matches any more. A changed completed migration
+		 * still fails start-up.
+		 */
+		private boolean restartChangedActiveMigration = false;
+
+		public boolean isRestartChangedActiveMigration() {
+			return this.restartChangedActiveMigration;
+		}
+
+		public void setRestartChangedActiveMigration(boolean restartChangedActiveMigration) {
+			this.restartChangedActiveMigration = restartChangedActiveMigration;
 		}
 
 	}

@@ -212,8 +212,30 @@ class PgrollStartupReconciliationTests {
 		release("edited-v1").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("\"01_create_books\" was changed after it was applied");
+				.hasMessageContaining("\"01_create_books\" was changed after it was applied")
+				.hasMessageContaining("  operations[0].create_table.columns[0].type: 'integer' → 'bigint'")
+				.hasMessageContaining("pgroll.development.restart-changed-active-migration");
 		});
+	}
+
+	@Test
+	void inDevelopmentAnEditedActiveMigrationIsRolledBackAndStartedAgainAtStartUp(TestDatabase database,
+			CapturedOutput output) {
+		startUp("v1");
+		release("edited-v1").withPropertyValues("pgroll.development.restart-changed-active-migration=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MigrateResult result = context.getBean(PgrollMigrationInitializer.class).result();
+				assertThat(result.started()).containsExactly("01_create_books");
+				assertThat(database.queryForString("SELECT data_type FROM information_schema.columns WHERE "
+						+ "table_schema = ? AND table_name = 'books' AND column_name = 'id'", this.schema))
+					.isEqualTo("bigint");
+				assertThat(context.getBean(Pgroll.class).status().activeMigration().name())
+					.isEqualTo("01_create_books");
+			});
+		assertThat(output).contains("pgroll.development.restart-changed-active-migration is on")
+			.contains("01_create_books.yaml changed while migration \"01_create_books\" of schema \"" + this.schema
+					+ "\" was active");
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +33,15 @@ record ActiveMigration(List<StoredMigration> records, List<Migration> migrations
 	 * {@code repair}
 	 */
 	static ActiveMigration read(EngineSetup setup, Session session, String verb) {
+		return read(setup, session, verb, Set.of());
+	}
+
+	/**
+	 * {@link #read(EngineSetup, Session, String)}, except that the migrations named in {@code changed} may differ
+	 * from their files: migrate restarting a changed active migration, as development asked it to, rolls it back
+	 * as the history holds it. Each still needs a file of its name.
+	 */
+	static ActiveMigration read(EngineSetup setup, Session session, String verb, Set<String> changed) {
 		String schema = setup.schema();
 		try {
 			Connection connection = session.connection();
@@ -66,7 +76,7 @@ record ActiveMigration(List<StoredMigration> records, List<Migration> migrations
 			}
 			List<Migration> migrations = new ArrayList<>();
 			for (StoredMigration active : rollout) {
-				checkAgainstFile(setup, active, verb);
+				checkAgainstFile(setup, active, verb, changed.contains(active.name()));
 				migrations.add(active
 					.migration("migration \"" + active.name() + "\" (history of schema \"" + schema + "\")"));
 			}
@@ -87,8 +97,9 @@ record ActiveMigration(List<StoredMigration> records, List<Migration> migrations
 	/**
 	 * Complete, rollback and repair rebuild everything from the migration stored in the history, SQL included; the
 	 * history may have been written by hand, so it must match a file this engine knows of the same name first.
+	 * @param changed whether the caller accepts that it differs (a file of its name must still be known)
 	 */
-	private static void checkAgainstFile(EngineSetup setup, StoredMigration active, String verb) {
+	private static void checkAgainstFile(EngineSetup setup, StoredMigration active, String verb, boolean changed) {
 		String refused = "cannot " + verb + " migration \"" + active.name() + "\" of schema \"" + setup.schema()
 				+ "\": ";
 		List<Migration> files = setup.files().named(active.name());
@@ -98,12 +109,12 @@ record ActiveMigration(List<StoredMigration> records, List<Migration> migrations
 					+ "the application's migrations (PgrollConfiguration.Builder.migrations(...), from "
 					+ "MigrationLoader; the Spring Boot starter does this) or call it on the instance that started it");
 		}
-		if (files.stream().noneMatch(active::sameContentAs)) {
-			Migration file = files.get(0);
+		if (!changed && files.stream().noneMatch(active::sameContentAs)) {
+			Migration file = files.get(files.size() - 1);
 			throw new MigrationStateException(refused + "the history holds other content than its file, and "
-					+ "SQL stored in the history is run only when it matches the file: " + file.source()
-					+ " contains " + file.json() + " but the history holds " + active.migrationCompact()
-					+ "; deploy the file it was started with, or correct the history");
+					+ "SQL stored in the history is run only when it matches the file; " + file.source()
+					+ " differs from the history at (history → file):" + active.differencesFrom(file).describe()
+					+ "\nDeploy the file it was started with, or correct the history");
 		}
 	}
 

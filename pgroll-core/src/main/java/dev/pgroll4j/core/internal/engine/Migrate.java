@@ -3,9 +3,14 @@ package dev.pgroll4j.core.internal.engine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.CompleteResult;
 import dev.pgroll4j.core.MigrateOptions;
@@ -29,6 +34,8 @@ import dev.pgroll4j.core.operations.Operation;
  * the ones before it left, as it was written to be.
  */
 final class Migrate {
+
+	private static final Logger logger = LoggerFactory.getLogger(Migrate.class);
 
 	private final EngineSetup setup;
 
@@ -61,9 +68,13 @@ final class Migrate {
 			this.setup.ensureInitialized(session);
 			session.lockReconciliation(options.lockWait());
 			// A start that died half-way is undone first; if its file is still local, it starts again below.
-			this.rollback.repair(local);
+			this.rollback.repair(local, options.restartChangedActiveMigration());
 			List<StoredMigration> history = this.setup.state().history(connection);
-			checkHistoryMatches(history, local);
+			List<Integer> changed = checkHistoryMatches(history, local);
+			if (!changed.isEmpty()) {
+				restartChanged(history, local, changed, options);
+				history = this.setup.state().history(connection);
+			}
 			if (history.size() > local.size()) {
 				if (!VersionSchemas.exists(connection, target)) {
 					throw new MigrationStateException("the database of schema \"" + schema + "\" is ahead of this "
@@ -138,9 +149,12 @@ final class Migrate {
 	/**
 	 * The history and the local files must agree on every migration both have: same names in the same order and,
 	 * for migrations this engine applied, the same content.
+	 * @return the positions of the migrations whose content changed, for {@link #restartChanged} to refuse or
+	 * restart
 	 */
-	private void checkHistoryMatches(List<StoredMigration> history, List<Migration> local) {
+	private List<Integer> checkHistoryMatches(List<StoredMigration> history, List<Migration> local) {
 		String schema = this.setup.schema();
+		List<Integer> changed = new ArrayList<>();
 		for (int i = 0; i < Math.min(history.size(), local.size()); i++) {
 			StoredMigration applied = history.get(i);
 			Migration file = local.get(i);
@@ -151,12 +165,64 @@ final class Migrate {
 						+ "was renamed, removed or added out of order");
 			}
 			if ("pgroll".equals(applied.type()) && !applied.sameContentAs(file)) {
-				throw new MigrationStateException("migration \"" + applied.name() + "\" was changed after it was "
-						+ "applied to schema \"" + schema + "\": " + file.source() + " now contains "
-						+ file.json() + " but the database applied " + applied.migrationAsStored()
-						+ "; restore the file and put the change in a new migration");
+				changed.add(i);
 			}
 		}
+		return changed;
+	}
+
+	/**
+	 * Files changed after their migrations were applied: refused, unless all of them belong to the active rollout
+	 * and development asked for it to be restarted; then the rollout is rolled back as the history holds it (its
+	 * stored SQL, which no file matches any more; the history's trust was checked when it was read) and its
+	 * migrations become pending again, to start from the files as usual.
+	 */
+	private void restartChanged(List<StoredMigration> history, List<Migration> local, List<Integer> changed,
+			MigrateOptions options) {
+		int completed = changed.stream().filter((i) -> history.get(i).done()).findFirst().orElse(-1);
+		if (!options.restartChangedActiveMigration() || completed >= 0 || history.size() > local.size()) {
+			int at = (completed >= 0) ? completed : changed.get(0);
+			throw changedAfterApplied(history.get(at), local.get(at), options, history.size() > local.size());
+		}
+		String schema = this.setup.schema();
+		List<String> rollout = history.stream().filter((row) -> !row.done()).map(StoredMigration::name).toList();
+		Set<String> names = new LinkedHashSet<>();
+		for (int i : changed) {
+			StoredMigration applied = history.get(i);
+			names.add(applied.name());
+			logger.warn("restart-changed-active-migration (development only): {} changed while migration \"{}\" "
+					+ "of schema \"{}\" was active (history → file):{}\nRolling back {} as the history holds it, "
+					+ "running its stored SQL, which no file matches any more, and starting it again from the files",
+					local.get(i).source(), applied.name(), schema, applied.differencesFrom(local.get(i)).describe(),
+					Start.describeNames(rollout));
+		}
+		this.rollback.restart(rollout, names);
+	}
+
+	private MigrationStateException changedAfterApplied(StoredMigration applied, Migration file,
+			MigrateOptions options, boolean databaseAhead) {
+		String advice;
+		if (applied.done()) {
+			advice = "It is completed, so its file must not change any more: restore the file and put the change in "
+					+ "a new migration. In development, drop the database (or the schema and its history in the "
+					+ "state schema) to apply the edited file afresh"
+					+ (options.restartChangedActiveMigration() ? "; restarting a changed migration "
+							+ "(restartChangedActiveMigration) is only done while it is active" : "");
+		}
+		else if (databaseAhead && options.restartChangedActiveMigration()) {
+			advice = "It belongs to the active rollout, but the history holds migrations after the local files' "
+					+ "newest, which would be lost, so it is not restarted: restore the file and put the change in "
+					+ "a new migration";
+		}
+		else {
+			advice = "It is still active: restore the file and put the change in a new migration, or, to change it, "
+					+ "restore the file, roll the migration back (the actuator's rollback, Pgroll.rollback), then edit "
+					+ "the file and start again. In development, MigrateOptions.restartChangedActiveMigration (the "
+					+ "starter's pgroll.development.restart-changed-active-migration) does this at start-up";
+		}
+		return new MigrationStateException("migration \"" + applied.name() + "\" was changed after it was applied to "
+				+ "schema \"" + this.setup.schema() + "\": " + file.source() + " differs from what the database "
+				+ "applied at (history → file):" + applied.differencesFrom(file).describe() + "\n" + advice);
 	}
 
 }

@@ -112,7 +112,7 @@ public final class MigrationEngine {
 	 * @return the rollback, or empty when there was nothing to repair
 	 */
 	public Optional<RollbackResult> repair() {
-		return this.rollback.repair(null);
+		return this.rollback.repair(null, false);
 	}
 
 	/**

@@ -4,15 +4,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.LiveInstancePolicy;
+import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.RollbackResult;
 import dev.pgroll4j.core.internal.catalog.CreatedObjects;
 import dev.pgroll4j.core.internal.catalog.SchemaReader;
@@ -64,14 +67,48 @@ final class Rollback {
 	}
 
 	/**
+	 * Rolls back the active rollout {@code names} as the history holds it although the migrations in
+	 * {@code changed} no longer match their files: migrate restarting changed active migrations, which development
+	 * asked for ({@link dev.pgroll4j.core.MigrateOptions#restartChangedActiveMigration}). Refused if another rollout
+	 * became active meanwhile, or while live instances use its version schema.
+	 */
+	RollbackResult restart(List<String> names, Set<String> changed) {
+		long started = System.nanoTime();
+		String schema = this.setup.schema();
+		try (Session session = Session.open(this.setup.configuration())) {
+			ActiveMigration active = ActiveMigration.read(this.setup, session, "roll back", changed);
+			if (!active.names().equals(names)) {
+				throw new MigrationStateException("cannot restart " + Start.describeNames(names) + " of schema \""
+						+ schema + "\": the active rollout changed meanwhile, it is now " + active.describe()
+						+ "; start the application again");
+			}
+			if (!active.versionSchema().equals(active.previousVersionSchema())) {
+				LiveInstanceCheck.check(this.setup, session.connection(), "roll back", active.describe(),
+						active.versionSchema(), LiveInstancePolicy.REFUSE, null);
+			}
+			rollBack(session, active.plan(), active.versionSchema());
+			logger.info("rolled back {} to start it again", active.describe());
+			RollbackResult result = new RollbackResult(active.name(), active.versionSchema(),
+					Duration.ofNanos(System.nanoTime() - started), active.names());
+			this.setup.notifyListener((listener) -> listener.rolledBack(result));
+			return result;
+		}
+		catch (SQLException ex) {
+			throw EngineSetup.unexpected("rollback of the active migration of schema \"" + schema + "\"", ex);
+		}
+	}
+
+	/**
 	 * Rolls back a migration whose start stopped half-way (its process died or lost its connection after the start
 	 * transaction committed, during index builds, the backfill or validation). A start still running elsewhere holds
 	 * the schema's lock, so this waits for it and then finds nothing to repair.
 	 * @param local the migrations of the application that migrates, or {@code null}: an unfinished start with no
 	 * file among them belongs to a newer release (this is an older instance restarting) and is left for that release
+	 * @param restartChanged whether a migration of that start whose local file changed since is rolled back all
+	 * the same, as the history holds it (migrate with {@link dev.pgroll4j.core.MigrateOptions#restartChangedActiveMigration})
 	 * @return the rollback, or empty when there was nothing to repair
 	 */
-	Optional<RollbackResult> repair(@Nullable List<Migration> local) {
+	Optional<RollbackResult> repair(@Nullable List<Migration> local, boolean restartChanged) {
 		long started = System.nanoTime();
 		String schema = this.setup.schema();
 		try (Session session = Session.open(this.setup.configuration())) {
@@ -91,7 +128,22 @@ final class Rollback {
 						+ "newer release started it; leaving it for that release to repair", what, schema, last);
 				return Optional.empty();
 			}
-			ActiveMigration active = ActiveMigration.read(this.setup, session, "repair");
+			Set<String> changed = new HashSet<>();
+			if (restartChanged && local != null) {
+				for (StoredMigration row : rollout) {
+					local.stream()
+						.filter((file) -> file.name().equals(row.name()) && !row.sameContentAs(file))
+						.findFirst()
+						.ifPresent((file) -> {
+							changed.add(row.name());
+							logger.warn("restart-changed-active-migration (development only): {} changed since its "
+									+ "unfinished start; rolling it back as the history holds it, which no file "
+									+ "matches any more (history → file):{}", file.source(),
+									row.differencesFrom(file).describe());
+						});
+				}
+			}
+			ActiveMigration active = ActiveMigration.read(this.setup, session, "repair", changed);
 			logger.warn("the start of {} did not finish; rolling it back", what);
 			rollBack(session, active.plan(), active.versionSchema());
 			RollbackResult result = new RollbackResult(active.name(), active.versionSchema(),

@@ -43,9 +43,19 @@ final class HistoryJson {
 		return JSON.readTree(json).equals(JSON.readTree(other));
 	}
 
-	/** A stored document as one line, keys in the history's order. */
-	static String compact(String json) {
-		return JSON.writeValueAsString(JSON.readTree(json));
+	/** A document as a tree, to compare or walk. */
+	static JsonNode tree(String json) {
+		return JSON.readTree(json);
+	}
+
+	/** A part of a document as one line. */
+	static String compact(JsonNode node) {
+		return JSON.writeValueAsString(node);
+	}
+
+	/** A string as a JSON string literal. */
+	static String quoted(String text) {
+		return JSON.writeValueAsString(text);
 	}
 
 	/**

@@ -118,19 +118,17 @@ public final class StoredMigration {
 		return this.versionSchemaExists;
 	}
 
-	/** The migration as the history holds it (the text of its {@code jsonb}), for messages. */
-	public String migrationAsStored() {
-		return stored(this.migration);
-	}
-
-	/** {@link #migrationAsStored} on one line, keys in the history's order. */
-	public String migrationCompact() {
-		return HistoryJson.compact(stored(this.migration));
-	}
-
 	/** Whether the history holds the same document as the file (equal as JSON: jsonb orders keys its own way). */
 	public boolean sameContentAs(Migration file) {
 		return HistoryJson.sameContent(file.json(), stored(this.migration));
+	}
+
+	/**
+	 * Where the file differs from the migration the history holds, by path (history on the left, file on the
+	 * right).
+	 */
+	public MigrationDiff differencesFrom(Migration file) {
+		return MigrationDiff.between(stored(this.migration), file.json());
 	}
 
 	/**
