@@ -8,6 +8,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.pgroll4j.core.CompleteResult;
+import dev.pgroll4j.core.DatabaseAheadException;
+import dev.pgroll4j.core.HistoryMismatchException;
 import dev.pgroll4j.core.MigrateOptions;
 import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationStateException;
@@ -66,11 +68,12 @@ final class Migrate {
 			checkHistoryMatches(history, local);
 			if (history.size() > local.size()) {
 				if (!VersionSchemas.exists(connection, target)) {
-					throw new MigrationStateException("the database of schema \"" + schema + "\" is ahead of this "
-							+ "application: its newest migration is \"" + newest.name() + "\" but \""
-							+ history.get(history.size() - 1).name() + "\" has been applied since, and this "
-							+ "application's version schema \"" + target + "\" no longer exists; deploy a newer "
-							+ "version of the application");
+					String applied = history.get(history.size() - 1).name();
+					throw new DatabaseAheadException("the database of schema \"" + schema + "\" is ahead of this "
+							+ "application: its newest migration is \"" + newest.name() + "\" but \"" + applied
+							+ "\" has been applied since, and this application's version schema \"" + target
+							+ "\" no longer exists; deploy a newer version of the application", schema, newest.name(),
+							applied, target);
 				}
 				return new MigrateResult(MigrateResult.Outcome.DATABASE_AHEAD, target, List.of(), List.of());
 			}
@@ -145,16 +148,19 @@ final class Migrate {
 			StoredMigration applied = history.get(i);
 			Migration file = local.get(i);
 			if (!applied.name().equals(file.name())) {
-				throw new MigrationStateException("the history of schema \"" + schema + "\" and the local migration "
+				throw new HistoryMismatchException("the history of schema \"" + schema + "\" and the local migration "
 						+ "files disagree at position " + (i + 1) + ": the database applied \"" + applied.name()
 						+ "\" where the files have \"" + file.name() + "\" (" + file.source() + "); a migration file "
-						+ "was renamed, removed or added out of order");
+						+ "was renamed, removed or added out of order", HistoryMismatchException.Difference.NAME, schema,
+						i + 1, applied.name(), file.name(), file.source());
 			}
 			if ("pgroll".equals(applied.type()) && !applied.sameContentAs(file)) {
-				throw new MigrationStateException("migration \"" + applied.name() + "\" was changed after it was "
+				throw new HistoryMismatchException("migration \"" + applied.name() + "\" was changed after it was "
 						+ "applied to schema \"" + schema + "\": " + file.source() + " now contains "
 						+ file.json() + " but the database applied " + applied.migrationAsStored()
-						+ "; restore the file and put the change in a new migration");
+						+ "; restore the file and put the change in a new migration",
+						HistoryMismatchException.Difference.CONTENT, schema, i + 1, applied.name(), file.name(),
+						file.source());
 			}
 		}
 	}
