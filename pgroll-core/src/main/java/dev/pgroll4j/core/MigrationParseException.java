@@ -9,6 +9,8 @@ public class MigrationParseException extends PgrollException {
 
 	private final String location;
 
+	private final String detail;
+
 	/**
 	 * @param source the file (or other origin) of the migration
 	 * @param location where in the file, such as {@code operations[1].add_column.column.nullable}; may be null
@@ -18,6 +20,7 @@ public class MigrationParseException extends PgrollException {
 		super(source + ((location != null) ? ": " + location : "") + ": " + detail);
 		this.source = source;
 		this.location = location;
+		this.detail = detail;
 	}
 
 	public String source() {
@@ -26,6 +29,11 @@ public class MigrationParseException extends PgrollException {
 
 	public String location() {
 		return this.location;
+	}
+
+	/** What is wrong, without the file and the location. */
+	public String detail() {
+		return this.detail;
 	}
 
 }

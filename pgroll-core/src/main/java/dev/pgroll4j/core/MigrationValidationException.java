@@ -16,6 +16,8 @@ public class MigrationValidationException extends PgrollException {
 
 	private final String field;
 
+	private final String detail;
+
 	/**
 	 * @param source the file (or other origin) of the migration
 	 * @param operationIndex index in {@code operations}, or -1 for the migration as a whole
@@ -30,6 +32,7 @@ public class MigrationValidationException extends PgrollException {
 		this.operationIndex = operationIndex;
 		this.operation = operation;
 		this.field = field;
+		this.detail = detail;
 	}
 
 	static String describe(String source, int operationIndex, String operation, String field) {
@@ -60,6 +63,11 @@ public class MigrationValidationException extends PgrollException {
 
 	public String field() {
 		return this.field;
+	}
+
+	/** What is wrong, without the file, the operation and the field. */
+	public String detail() {
+		return this.detail;
 	}
 
 }

@@ -455,12 +455,29 @@ public final class MigrationParser {
 		}
 		catch (MismatchedInputException ex) {
 			String expected = describe(ex.getTargetType());
-			throw new MigrationParseException(source, at + "." + kind + path(ex),
-					(expected != null) ? "must be " + expected : firstLine(ex.getOriginalMessage()));
+			String path = path(ex);
+			throw new MigrationParseException(source, at + "." + kind + path,
+					((expected != null) ? "must be " + expected : firstLine(ex.getOriginalMessage()))
+							+ expectedShape(kind, path));
 		}
 		catch (DatabindException ex) {
 			throw new MigrationParseException(source, at + "." + kind + path(ex), firstLine(ex.getOriginalMessage()));
 		}
+	}
+
+	/**
+	 * The shape of a field whose older pgroll forms are still found in files. pgroll itself no longer reads them
+	 * ({@code pgroll update} rewrites them), so neither does this parser, but it shows what to write instead.
+	 */
+	private static String expectedShape(String kind, String path) {
+		// The list itself or one of its elements; a field inside an element has a message of its own.
+		if ("create_index".equals(kind) && path.matches("\\.columns(\\[\\d+])?")) {
+			return "; create_index.columns is a list of objects, one per key column, such as columns: [{column: "
+					+ "name}, {column: created_at, sort: DESC, nulls: LAST}] (each may also have collate and opclass: "
+					+ "{name, params}). A list of column names (columns: [name]) or a map of column to settings is "
+					+ "an older pgroll form; pgroll update rewrites it";
+		}
+		return "";
 	}
 
 	/** What a JSON value of the given Java type looks like, in a migration author's terms. */

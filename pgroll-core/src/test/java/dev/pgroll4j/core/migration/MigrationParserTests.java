@@ -11,6 +11,7 @@ import dev.pgroll4j.core.operations.RawSql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class MigrationParserTests {
@@ -152,6 +153,37 @@ class MigrationParserTests {
 		assertThatExceptionOfType(MigrationParseException.class)
 			.isThrownBy(() -> MigrationParser.parse("x.txt", "operations: []"))
 			.withMessageContaining(".json, .yaml or .yml");
+	}
+
+	@Test
+	void createIndexColumnsInAnOlderPgrollFormAreRefusedShowingTheCurrentShape() {
+		// pgroll reads only the list of objects; a list of names and a map of settings are forms it dropped.
+		MigrationParseException names = catchThrowableOfType(
+				MigrationParseException.class, () -> MigrationParser.parse("04_index.yaml", """
+						operations:
+						  - create_table: {name: t, columns: [{name: id, type: integer, pk: true}]}
+						  - create_index: {name: t_by_id, table: t, columns: [id]}
+						"""));
+		assertThat(names.source()).isEqualTo("04_index.yaml");
+		assertThat(names.location()).isEqualTo("operations[1].create_index.columns[0]");
+		assertThat(names).hasMessageContaining("must be an object")
+			.hasMessageContaining("columns: [{column: name}, {column: created_at, sort: DESC, nulls: LAST}]")
+			.hasMessageContaining("pgroll update rewrites it");
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("05_index.yaml", """
+					operations:
+					  - create_index: {name: t_by_id, table: t, columns: {id: {sort: DESC}}}
+					"""))
+			.withMessageStartingWith("05_index.yaml: operations[0].create_index.columns: must be a list; ")
+			.withMessageContaining("columns: [{column: name}");
+		// A wrong field inside a column object keeps its own message.
+		assertThatExceptionOfType(MigrationParseException.class)
+			.isThrownBy(() -> MigrationParser.parse("06_index.yaml", """
+					operations:
+					  - create_index: {name: t_by_id, table: t, columns: [{column: [id]}]}
+					"""))
+			.withMessageContaining("operations[0].create_index.columns[0].column: must be a string")
+			.withMessageNotContaining("older pgroll form");
 	}
 
 	@Test

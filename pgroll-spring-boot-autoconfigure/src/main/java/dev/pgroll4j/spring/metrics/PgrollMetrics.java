@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -31,8 +32,10 @@ import dev.pgroll4j.spring.PgrollAutoCompletedEvent;
  * <ul>
  * <li>{@code pgroll.migration} timer, tags {@code operation} (start, complete, rollback), {@code migration},
  * {@code outcome} (success, failure);</li>
- * <li>{@code pgroll.backfill.rows} counter, {@code pgroll.backfill.progress} gauge (0 to 1) and
- * {@code pgroll.backfill.remaining} gauge (estimated seconds left), tag {@code table};</li>
+ * <li>{@code pgroll.backfill.rows} counter, {@code pgroll.backfill.progress} gauge (0 to 1),
+ * {@code pgroll.backfill.rows.total} gauge and {@code pgroll.backfill.remaining} gauge (estimated seconds left), tag
+ * {@code table}. A ratio per table does not add up across tables (the actuator's untagged value of the progress
+ * gauge is their sum): the share of all tables is the rows counter over the sum of the totals;</li>
  * <li>{@code pgroll.migration.active} gauge: 1 while a migration of the schema is active, tag {@code schema};</li>
  * <li>{@code pgroll.instances.live} gauge: the live application instances of the schema (all version schemas),
  * tag {@code schema};</li>
@@ -49,6 +52,9 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 	private final Supplier<MigrationStatus> status;
 
 	private final Map<String, BackfillProgress> progress = new ConcurrentHashMap<>();
+
+	/** Tables whose backfill gauges are registered, each once. */
+	private final Set<String> gaugedTables = ConcurrentHashMap.newKeySet();
 
 	private @Nullable MeterRegistry registry;
 
@@ -177,16 +183,32 @@ public class PgrollMetrics implements MeterBinder, MigrationListener, BackfillLi
 				.tag("table", progress.table())
 				.register(meters)
 				.increment(rows);
-			Gauge.builder("pgroll.backfill.progress", this.progress, (all) -> fraction(all.get(progress.table())))
-				.description("Share of the table's rows backfilled by the current migration")
-				.tag("table", progress.table())
-				.register(meters);
-			Gauge.builder("pgroll.backfill.remaining", this.progress, (all) -> remainingSeconds(all.get(progress.table())))
-				.description("Estimated time left of the table's backfill at its rate so far")
-				.baseUnit("seconds")
-				.tag("table", progress.table())
-				.register(meters);
+			// A gauge reads the map; registering it again would only log Micrometer's "already registered".
+			if (this.gaugedTables.add(progress.table())) {
+				gauges(meters, progress.table());
+			}
 		});
+	}
+
+	private void gauges(MeterRegistry meters, String table) {
+		Gauge.builder("pgroll.backfill.progress", this.progress, (all) -> fraction(all.get(table)))
+			.description("Share of the table's rows backfilled by the current migration, per table (the untagged "
+					+ "actuator value is a sum over tables)")
+			.tag("table", table)
+			.register(meters);
+		Gauge.builder("pgroll.backfill.rows.total", this.progress, (all) -> rowsTotal(all.get(table)))
+			.description("Rows the table's backfill by the current migration rewrites in all")
+			.tag("table", table)
+			.register(meters);
+		Gauge.builder("pgroll.backfill.remaining", this.progress, (all) -> remainingSeconds(all.get(table)))
+			.description("Estimated time left of the table's backfill at its rate so far")
+			.baseUnit("seconds")
+			.tag("table", table)
+			.register(meters);
+	}
+
+	private static double rowsTotal(@Nullable BackfillProgress progress) {
+		return (progress != null) ? progress.rowsTotal() : Double.NaN;
 	}
 
 	private static double remainingSeconds(@Nullable BackfillProgress progress) {

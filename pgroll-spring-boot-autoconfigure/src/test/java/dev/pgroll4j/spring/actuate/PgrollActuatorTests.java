@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -15,6 +16,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The pgroll endpoint, health and metrics in a running web application. */
 @PostgresTest
+@ExtendWith(OutputCaptureExtension.class)
 class PgrollActuatorTests {
 
 	private static int schemas;
@@ -215,6 +219,29 @@ class PgrollActuatorTests {
 		assertThat(registry.get("pgroll.backfill.rows").tag("table", "books").counter().count()).isEqualTo(30);
 		assertThat(registry.get("pgroll.backfill.progress").tag("table", "books").gauge().value()).isEqualTo(1.0);
 		assertThat(registry.get("pgroll.migration.active").tag("schema", schema).gauge().value()).isEqualTo(1.0);
+	}
+
+	private static double value(ConfigurableApplicationContext context, String metric) {
+		return Http.body(context, "/actuator/metrics/" + metric).get("measurements").get(0).get("value").asDouble();
+	}
+
+	@Test
+	void eachTablesBackfillProgressIsOneGaugeRegisteredOnce(TestDatabase database, CapturedOutput output)
+			throws Exception {
+		String schema = schema();
+		start(database, schema, "two-tables-base").close();
+		database.execute("INSERT INTO " + schema + ".books SELECT g, 'b' || g FROM generate_series(1, 30) g");
+		database.execute("INSERT INTO " + schema + ".authors SELECT g, 'a' || g FROM generate_series(1, 20) g");
+		ConfigurableApplicationContext context = start(database, schema, "two-tables",
+				"pgroll.backfill.batch-size=5");
+		assertThat(value(context, "pgroll.backfill.progress?tag=table:books")).isEqualTo(1.0);
+		assertThat(value(context, "pgroll.backfill.progress?tag=table:authors")).isEqualTo(1.0);
+		// A ratio per table does not add up; the rows and their totals do.
+		assertThat(value(context, "pgroll.backfill.rows.total?tag=table:books")).isEqualTo(30.0);
+		assertThat(value(context, "pgroll.backfill.rows.total")).isEqualTo(50.0);
+		assertThat(value(context, "pgroll.backfill.rows")).isEqualTo(50.0);
+		assertThat(context.getBean(MeterRegistry.class).find("pgroll.backfill.progress").gauges()).hasSize(2);
+		assertThat(output).doesNotContain("already registered");
 	}
 
 	@Test

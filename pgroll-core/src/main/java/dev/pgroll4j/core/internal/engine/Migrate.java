@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.CompleteResult;
+import dev.pgroll4j.core.DatabaseAheadException;
+import dev.pgroll4j.core.HistoryMismatchException;
 import dev.pgroll4j.core.MigrateOptions;
 import dev.pgroll4j.core.MigrateResult;
 import dev.pgroll4j.core.MigrationStateException;
@@ -77,11 +79,12 @@ final class Migrate {
 			}
 			if (history.size() > local.size()) {
 				if (!VersionSchemas.exists(connection, target)) {
-					throw new MigrationStateException("the database of schema \"" + schema + "\" is ahead of this "
-							+ "application: its newest migration is \"" + newest.name() + "\" but \""
-							+ history.get(history.size() - 1).name() + "\" has been applied since, and this "
-							+ "application's version schema \"" + target + "\" no longer exists; deploy a newer "
-							+ "version of the application");
+					String applied = history.get(history.size() - 1).name();
+					throw new DatabaseAheadException("the database of schema \"" + schema + "\" is ahead of this "
+							+ "application: its newest migration is \"" + newest.name() + "\" but \"" + applied
+							+ "\" has been applied since, and this application's version schema \"" + target
+							+ "\" no longer exists; deploy a newer version of the application", schema, newest.name(),
+							applied, target);
 				}
 				return new MigrateResult(MigrateResult.Outcome.DATABASE_AHEAD, target, List.of(), List.of());
 			}
@@ -159,10 +162,11 @@ final class Migrate {
 			StoredMigration applied = history.get(i);
 			Migration file = local.get(i);
 			if (!applied.name().equals(file.name())) {
-				throw new MigrationStateException("the history of schema \"" + schema + "\" and the local migration "
+				throw new HistoryMismatchException("the history of schema \"" + schema + "\" and the local migration "
 						+ "files disagree at position " + (i + 1) + ": the database applied \"" + applied.name()
 						+ "\" where the files have \"" + file.name() + "\" (" + file.source() + "); a migration file "
-						+ "was renamed, removed or added out of order");
+						+ "was renamed, removed or added out of order", HistoryMismatchException.Difference.NAME, schema,
+						i + 1, applied.name(), file.name(), file.source());
 			}
 			if ("pgroll".equals(applied.type()) && !applied.sameContentAs(file)) {
 				changed.add(i);
@@ -182,7 +186,7 @@ final class Migrate {
 		int completed = changed.stream().filter((i) -> history.get(i).done()).findFirst().orElse(-1);
 		if (!options.restartChangedActiveMigration() || completed >= 0 || history.size() > local.size()) {
 			int at = (completed >= 0) ? completed : changed.get(0);
-			throw changedAfterApplied(history.get(at), local.get(at), options, history.size() > local.size());
+			throw changedAfterApplied(history.get(at), local.get(at), at + 1, options, history.size() > local.size());
 		}
 		String schema = this.setup.schema();
 		List<String> rollout = history.stream().filter((row) -> !row.done()).map(StoredMigration::name).toList();
@@ -199,7 +203,7 @@ final class Migrate {
 		this.rollback.restart(rollout, names);
 	}
 
-	private MigrationStateException changedAfterApplied(StoredMigration applied, Migration file,
+	private HistoryMismatchException changedAfterApplied(StoredMigration applied, Migration file, int position,
 			MigrateOptions options, boolean databaseAhead) {
 		String advice;
 		if (applied.done()) {
@@ -220,9 +224,12 @@ final class Migrate {
 					+ "the file and start again. In development, MigrateOptions.restartChangedActiveMigration (the "
 					+ "starter's pgroll.development.restart-changed-active-migration) does this at start-up";
 		}
-		return new MigrationStateException("migration \"" + applied.name() + "\" was changed after it was applied to "
-				+ "schema \"" + this.setup.schema() + "\": " + file.source() + " differs from what the database "
-				+ "applied at (history → file):" + applied.differencesFrom(file).describe() + "\n" + advice);
+		String schema = this.setup.schema();
+		return new HistoryMismatchException("migration \"" + applied.name() + "\" was changed after it was applied to "
+				+ "schema \"" + schema + "\": " + file.source() + " differs from what the database applied at "
+				+ "(history → file):" + applied.differencesFrom(file).describe() + "\n" + advice,
+				HistoryMismatchException.Difference.CONTENT, schema, position, applied.name(), file.name(),
+				file.source());
 	}
 
 }

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.PgrollConfiguration;
+import dev.pgroll4j.core.PgrollConnectionException;
 import dev.pgroll4j.core.PgrollException;
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.core.sql.Sql;
@@ -96,8 +97,9 @@ public final class Session implements AutoCloseable {
 		}
 		catch (SQLException ex) {
 			closeQuietly(connection);
-			throw new PgrollException("cannot open a connection for schema \"" + configuration.schema() + "\": "
-					+ RetryingTransactions.serverMessage(ex), ex);
+			String serverMessage = RetryingTransactions.serverMessage(ex);
+			throw new PgrollConnectionException("cannot open a connection for schema \"" + configuration.schema()
+					+ "\": " + serverMessage, configuration.schema(), serverMessage, ex);
 		}
 	}
 
