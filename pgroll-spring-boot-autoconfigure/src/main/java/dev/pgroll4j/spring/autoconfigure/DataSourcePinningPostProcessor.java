@@ -1,5 +1,6 @@
 package dev.pgroll4j.spring.autoconfigure;
 
+import java.lang.annotation.Annotation;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
 
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.spring.PgrollDataSource;
@@ -33,10 +35,21 @@ import dev.pgroll4j.spring.pinning.PoolerMode;
  *
  * <p>How each data source is pinned is {@link DataSourcePinning}'s business. Once the context's singletons exist
  * (migrations have run), one connection of each data source is checked as the application gets it, so a pin that
- * does not take fails start-up. Data sources qualified {@link PgrollDataSource}, which run the DDL, are left alone.
+ * does not take fails start-up. Data sources qualified {@link PgrollDataSource} or {@code @FlywayDataSource}, which
+ * run DDL, are left alone.
  */
 class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton,
 		Ordered {
+
+	/** Boot's {@code @FlywayDataSource}, when Flyway's auto-configuration is on the classpath. */
+	@SuppressWarnings("unchecked")
+	private static final @Nullable Class<? extends Annotation> flywayDataSource = ClassUtils.isPresent(
+			"org.springframework.boot.flyway.autoconfigure.FlywayDataSource",
+			DataSourcePinningPostProcessor.class.getClassLoader())
+					? (Class<? extends Annotation>) ClassUtils.resolveClassName(
+							"org.springframework.boot.flyway.autoconfigure.FlywayDataSource",
+							DataSourcePinningPostProcessor.class.getClassLoader())
+					: null;
 
 	private final ObjectProvider<PgrollProperties> properties;
 
@@ -105,9 +118,12 @@ class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAw
 		startupCheck.run();
 	}
 
+	/** A data source qualified for pgroll's or Flyway's DDL, which must see the schemas as they are. */
 	private boolean isPgrollDataSource(String beanName) {
 		return this.beanFactory != null && this.beanFactory.containsBeanDefinition(beanName)
-				&& this.beanFactory.findAnnotationOnBean(beanName, PgrollDataSource.class) != null;
+				&& (this.beanFactory.findAnnotationOnBean(beanName, PgrollDataSource.class) != null
+						|| (flywayDataSource != null
+								&& this.beanFactory.findAnnotationOnBean(beanName, flywayDataSource) != null));
 	}
 
 	/**
