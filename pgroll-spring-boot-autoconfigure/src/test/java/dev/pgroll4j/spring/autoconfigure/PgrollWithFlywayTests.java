@@ -100,7 +100,8 @@ class PgrollWithFlywayTests {
 			.properties("spring.datasource.url=" + database.jdbcUrl(), "spring.datasource.username=" + database.user(),
 					"spring.datasource.password=" + database.password(), "spring.flyway.locations=" + flywayLocations,
 					"pgroll.schema=" + schema, "pgroll.locations=" + pgrollLocations)
-			.run();
+			// An argument: it outranks the test application.properties that keeps Flyway off in other tests.
+			.run("--spring.flyway.enabled=true");
 		this.running.add(context);
 		return context;
 	}
