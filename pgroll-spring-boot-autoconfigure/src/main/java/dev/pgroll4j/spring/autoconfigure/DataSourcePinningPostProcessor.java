@@ -21,6 +21,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
 
 import dev.pgroll4j.core.VersionSelection;
 import dev.pgroll4j.spring.PgrollDataSource;
@@ -42,8 +43,8 @@ import dev.pgroll4j.spring.pinning.PoolerMode;
  * bean definitions as Boot's {@code @ConditionalOnSingleCandidate} does: the single default candidate, else the
  * one {@code @Primary} (or the one not {@code @Fallback}). Data sources that are not default candidates
  * ({@code @Bean(defaultCandidate = false)}) or lose to a primary one may well be connected to another database,
- * and are pinned only if marked {@link PgrollPinned}. Data sources qualified {@link PgrollDataSource}, which run
- * the DDL, are never pinned. If no data source is marked and several are candidates, none primary, start-up
+ * and are pinned only if marked {@link PgrollPinned}. Data sources qualified {@link PgrollDataSource} or
+ * {@code @FlywayDataSource}, which run DDL and must see the schemas as they are, are never pinned. If no data source is marked and several are candidates, none primary, start-up
  * fails rather than guess.
  *
  * <p>How each data source is pinned is {@link DataSourcePinning}'s business. Once migrations have run (the
@@ -52,6 +53,16 @@ import dev.pgroll4j.spring.pinning.PoolerMode;
  */
 class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton,
 		Ordered {
+
+	/** Boot's {@code @FlywayDataSource}, when Flyway's auto-configuration is on the classpath. */
+	@SuppressWarnings("unchecked")
+	private static final @Nullable Class<? extends Annotation> flywayDataSource = ClassUtils.isPresent(
+			"org.springframework.boot.flyway.autoconfigure.FlywayDataSource",
+			DataSourcePinningPostProcessor.class.getClassLoader())
+					? (Class<? extends Annotation>) ClassUtils.resolveClassName(
+							"org.springframework.boot.flyway.autoconfigure.FlywayDataSource",
+							DataSourcePinningPostProcessor.class.getClassLoader())
+					: null;
 
 	private final ObjectProvider<PgrollProperties> properties;
 
@@ -95,10 +106,10 @@ class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAw
 		if (!(bean instanceof DataSource dataSource) || bean instanceof PinnedDataSource) {
 			return bean;
 		}
-		if (hasAnnotation(beanName, PgrollDataSource.class)) {
+		if (isDdlDataSource(beanName)) {
 			if (hasAnnotation(beanName, PgrollPinned.class)) {
 				throw new IllegalStateException("pgroll: data source '" + beanName + "' is marked both @PgrollDataSource "
-						+ "(the connection that runs the DDL, never pinned) and @PgrollPinned; remove one of them");
+						+ "or @FlywayDataSource (a connection that runs DDL, never pinned) and @PgrollPinned; remove one of them");
 			}
 			return bean;
 		}
@@ -141,6 +152,12 @@ class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAw
 		startupCheck.run();
 	}
 
+	/** A data source qualified for pgroll's or Flyway's DDL, which must see the schemas as they are. */
+	private boolean isDdlDataSource(String beanName) {
+		return hasAnnotation(beanName, PgrollDataSource.class)
+				|| (flywayDataSource != null && hasAnnotation(beanName, flywayDataSource));
+	}
+
 	/** Whether the bean definition (its class or {@code @Bean} method) carries it; creates no factory bean. */
 	private boolean hasAnnotation(String beanName, Class<? extends Annotation> annotation) {
 		return this.beanFactory != null && this.beanFactory.containsBeanDefinition(beanName)
@@ -167,7 +184,7 @@ class DataSourcePinningPostProcessor implements BeanPostProcessor, BeanFactoryAw
 		Set<String> marked = new LinkedHashSet<>();
 		List<String> defaultCandidates = new ArrayList<>();
 		for (String name : beanFactory.getBeanNamesForType(DataSource.class, true, false)) {
-			if (hasAnnotation(name, PgrollDataSource.class)) {
+			if (isDdlDataSource(name)) {
 				continue;
 			}
 			if (hasAnnotation(name, PgrollPinned.class)) {

@@ -23,6 +23,7 @@ import org.springframework.boot.sql.init.dependency.DatabaseInitializationDepend
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.io.ResourceLoader;
@@ -183,6 +184,23 @@ public final class PgrollAutoConfiguration {
 	static DataSourcePinningPostProcessor pgrollConnectionPinning(ObjectProvider<PgrollProperties> properties,
 			ObjectProvider<PgrollMigrations> migrations) {
 		return new DataSourcePinningPostProcessor(properties, migrations);
+	}
+
+	/**
+	 * Flyway side by side: it runs first (see {@link PgrollDatabaseInitializerDetector}), off the pinned path and in
+	 * the migrated schema, and never while a pgroll migration is active.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.flywaydb.core.Flyway",
+			"org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer" })
+	static final class PgrollFlywayConfiguration {
+
+		@Bean
+		PgrollFlywayConfigurationCustomizer pgrollFlywayConfigurationCustomizer(ObjectProvider<Pgroll> pgroll,
+				ObjectProvider<DataSource> dataSource) {
+			return new PgrollFlywayConfigurationCustomizer(pgroll, dataSource);
+		}
+
 	}
 
 	/** pgroll needs a database: an application data source, JDBC connection details, or {@code pgroll.url}. */

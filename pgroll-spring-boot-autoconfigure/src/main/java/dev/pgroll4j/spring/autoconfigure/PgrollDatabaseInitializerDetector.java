@@ -9,6 +9,10 @@ import dev.pgroll4j.spring.PgrollMigrationInitializer;
 /**
  * Marks {@link PgrollMigrationInitializer} as a database initializer, so that beans that use the database (JPA,
  * JdbcTemplate, JdbcClient, ...) are created only after the application's version schema exists.
+ *
+ * <p>Boot makes each detector's initializers depend on those of the detector ordered before it. Flyway's
+ * initializer detector is ordered 1: at 2, pgroll migrates after Flyway, on the tables a team's existing Flyway
+ * migrations create (at the same order the two would run in whatever order the classpath lists them).
  */
 class PgrollDatabaseInitializerDetector extends AbstractBeansOfTypeDatabaseInitializerDetector {
 
@@ -19,7 +23,7 @@ class PgrollDatabaseInitializerDetector extends AbstractBeansOfTypeDatabaseIniti
 
 	@Override
 	public int getOrder() {
-		return 1;
+		return 2;
 	}
 
 }
