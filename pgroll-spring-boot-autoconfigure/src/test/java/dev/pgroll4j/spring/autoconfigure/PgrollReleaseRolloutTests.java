@@ -13,9 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -24,6 +22,7 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.pgroll4j.spring.testing.Applications;
 import dev.pgroll4j.spring.testing.Http;
 import dev.pgroll4j.test.CatalogSnapshot;
 import dev.pgroll4j.test.PostgresTest;
@@ -50,13 +49,13 @@ class PgrollReleaseRolloutTests {
 
 	private static int schemas;
 
-	private final List<ConfigurableApplicationContext> running = new ArrayList<>();
+	private final Applications applications = new Applications(TestApplication.class);
 
 	private String schema;
 
 	@AfterEach
 	void stopApplications() {
-		this.running.forEach(ConfigurableApplicationContext::close);
+		this.applications.close();
 	}
 
 	@Test
@@ -254,18 +253,7 @@ class PgrollReleaseRolloutTests {
 	}
 
 	private ConfigurableApplicationContext start(TestDatabase database, String locations, String... properties) {
-		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.datasource.url=" + database.jdbcUrl(),
-				"spring.datasource.username=" + database.user(), "spring.datasource.password=" + database.password(),
-				"pgroll.schema=" + this.schema, "pgroll.locations=" + locations,
-				"management.endpoints.web.exposure.include=health,pgroll",
-				"management.endpoint.health.show-details=always", "management.endpoint.pgroll.access=unrestricted"));
-		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-			.web(WebApplicationType.SERVLET)
-			.properties(all.toArray(String[]::new))
-			.run();
-		this.running.add(context);
-		return context;
+		return this.applications.start(database, this.schema, locations, properties);
 	}
 
 	/** The application's own JdbcClient, on the starter's pinned data source. */

@@ -12,9 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.pgroll4j.spring.PgrollAutoCompletedEvent;
 import dev.pgroll4j.spring.PgrollInstance;
 import dev.pgroll4j.spring.testing.ApplicationProcess;
+import dev.pgroll4j.spring.testing.Applications;
 import dev.pgroll4j.spring.testing.Await;
 import dev.pgroll4j.spring.testing.Http;
 import dev.pgroll4j.test.PostgresTest;
@@ -57,13 +56,13 @@ class RollingDeploymentTests {
 
 	private static final Duration GRACE = Duration.ofMillis(1500);
 
-	private final List<ConfigurableApplicationContext> running = new ArrayList<>();
+	private final Applications applications = new Applications(TestApplication.class);
 
 	private final List<String> autoCompletions = new CopyOnWriteArrayList<>();
 
 	@AfterEach
 	void stopApplications() {
-		this.running.forEach(ConfigurableApplicationContext::close);
+		this.applications.close();
 	}
 
 	@Test
@@ -74,7 +73,7 @@ class RollingDeploymentTests {
 		ConfigurableApplicationContext one2 = start(database, "v1");
 		ClientTraffic traffic1 = new ClientTraffic("one-1", one1, 1_000_000, RELEASE_1_INSERT);
 		ClientTraffic traffic2 = new ClientTraffic("one-2", one2, 2_000_000, RELEASE_1_INSERT);
-		try (ApplicationProcess one3 = ApplicationProcess.start(properties(database, "v1"))) {
+		try (ApplicationProcess one3 = ApplicationProcess.start(processProperties(database, "v1"))) {
 			awaitInstances(one1, RELEASE_1, 3);
 			String one1Id = id(one1);
 			String one2Id = id(one2);
@@ -147,31 +146,31 @@ class RollingDeploymentTests {
 	}
 
 	private ConfigurableApplicationContext start(TestDatabase database, String release) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-			.web(WebApplicationType.SERVLET)
-			.properties(properties(database, release).toArray(String[]::new))
-			.listeners((ApplicationListener<ApplicationEvent>) (event) -> {
-				if (event instanceof PgrollAutoCompletedEvent completed) {
-					this.autoCompletions.add(completed.result().migration());
-				}
-			})
-			.run();
-		this.running.add(context);
-		return context;
+		return this.applications.start(database, SCHEMA, "classpath:pgroll/" + release,
+				(builder) -> builder.listeners((ApplicationListener<ApplicationEvent>) (event) -> {
+					if (event instanceof PgrollAutoCompletedEvent completed) {
+						this.autoCompletions.add(completed.result().migration());
+					}
+				}), releaseProperties(release).toArray(String[]::new));
 	}
 
-	private static List<String> properties(TestDatabase database, String release) {
-		List<String> properties = new ArrayList<>(List.of("server.port=0", "spring.datasource.url=" + database.jdbcUrl(),
-				"spring.datasource.username=" + database.user(), "spring.datasource.password=" + database.password(),
-				"pgroll.schema=" + SCHEMA, "pgroll.locations=classpath:pgroll/" + release,
+	/** What the releases set beyond {@link Applications#properties}: a fast heartbeat; release 2 auto-completes. */
+	private static List<String> releaseProperties(String release) {
+		List<String> properties = new ArrayList<>(List.of(
 				"pgroll.instances.heartbeat-interval=" + HEARTBEAT.toMillis() + "ms",
-				"pgroll.instances.expiry=" + EXPIRY.toMillis() + "ms",
-				"management.endpoints.web.exposure.include=health,pgroll,metrics",
-				"management.endpoint.pgroll.access=unrestricted"));
+				"pgroll.instances.expiry=" + EXPIRY.toMillis() + "ms"));
 		if (release.equals("v2")) {
 			properties.add("pgroll.auto-complete.enabled=true");
 			properties.add("pgroll.auto-complete.grace-period=" + GRACE.toMillis() + "ms");
 		}
+		return properties;
+	}
+
+	/** The same for the release 1 instance in a JVM of its own. */
+	private static List<String> processProperties(TestDatabase database, String release) {
+		List<String> properties = new ArrayList<>(Applications.properties(database, SCHEMA, "classpath:pgroll/"
+				+ release));
+		properties.addAll(releaseProperties(release));
 		return properties;
 	}
 

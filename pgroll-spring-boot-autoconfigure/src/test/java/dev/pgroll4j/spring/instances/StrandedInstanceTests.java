@@ -2,20 +2,16 @@ package dev.pgroll4j.spring.instances;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.pgroll4j.spring.PgrollInstance;
+import dev.pgroll4j.spring.testing.Applications;
 import dev.pgroll4j.spring.testing.Await;
 import dev.pgroll4j.spring.testing.Http;
 import dev.pgroll4j.test.PostgresTest;
@@ -44,13 +41,13 @@ class StrandedInstanceTests {
 
 	private static int schemas;
 
-	private final List<ConfigurableApplicationContext> running = new ArrayList<>();
+	private final Applications applications = new Applications(TestApplication.class);
 
 	private String schema;
 
 	@AfterEach
 	void stopApplications() {
-		this.running.forEach(ConfigurableApplicationContext::close);
+		this.applications.close();
 	}
 
 	@Test
@@ -136,18 +133,9 @@ class StrandedInstanceTests {
 	}
 
 	private ConfigurableApplicationContext start(TestDatabase database, String release) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-			.web(WebApplicationType.SERVLET)
-			.properties("server.port=0", "spring.datasource.url=" + database.jdbcUrl(),
-					"spring.datasource.username=" + database.user(),
-					"spring.datasource.password=" + database.password(), "pgroll.schema=" + this.schema,
-					"pgroll.locations=classpath:pgroll/" + release,
-					"pgroll.instances.heartbeat-interval=" + HEARTBEAT.toMillis() + "ms",
-					"pgroll.instances.expiry=1s", "management.endpoints.web.exposure.include=health,pgroll",
-					"management.endpoint.health.probes.enabled=true", "management.endpoint.pgroll.access=unrestricted")
-			.run();
-		this.running.add(context);
-		return context;
+		return this.applications.start(database, this.schema, "classpath:pgroll/" + release,
+				"pgroll.instances.heartbeat-interval=" + HEARTBEAT.toMillis() + "ms", "pgroll.instances.expiry=1s",
+				"management.endpoint.health.probes.enabled=true");
 	}
 
 	@Configuration(proxyBeanMethods = false)
