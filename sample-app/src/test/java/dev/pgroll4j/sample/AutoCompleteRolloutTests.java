@@ -1,8 +1,5 @@
 package dev.pgroll4j.sample;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +7,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationEvent;
@@ -42,16 +38,12 @@ class AutoCompleteRolloutTests {
 	/** A bound for what should take the grace period and a few heartbeats, generous for a loaded machine. */
 	private static final Duration PATIENCE = Duration.ofSeconds(15);
 
-	private final HttpClient http = HttpClient.newHttpClient();
-
-	private final JsonMapper json = JsonMapper.builder().build();
-
 	@Test
 	void releaseTwoCompletesTheRolloutByItselfOnlyOnceReleaseOneHasStopped(TestDatabase database) throws Exception {
 		List<PgrollAutoCompletedEvent> releaseOneCompleted = new CopyOnWriteArrayList<>();
 		List<PgrollAutoCompletedEvent> autoCompleted = new CopyOnWriteArrayList<>();
 		try (ConfigurableApplicationContext releaseOne = start(database, "v1", releaseOneCompleted)) {
-			assertThat(send(releaseOne, "POST", "/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\"}")
+			assertThat(SampleHttp.send(releaseOne, "POST", "/books", "{\"title\":\"Dune\",\"author\":\"Frank Herbert\"}")
 				.statusCode()).isEqualTo(201);
 			JsonNode first = awaitState(releaseOne, "COMPLETE");
 			assertThat(first.path("latestVersionSchema").asString()).isEqualTo("public_01_create_books");
@@ -65,7 +57,7 @@ class AutoCompleteRolloutTests {
 				long watch = System.nanoTime() + GRACE.multipliedBy(2).toNanos();
 				int looks = 0;
 				while (System.nanoTime() < watch || looks < 5) {
-					JsonNode status = body(releaseTwo, "/actuator/pgroll");
+					JsonNode status = SampleHttp.body(releaseTwo, "/actuator/pgroll");
 					assertThat(status.path("state").asString()).isEqualTo("IN_PROGRESS");
 					assertThat(status.path("instances").path("public_01_create_books").size()).isEqualTo(1);
 					Thread.sleep(HEARTBEAT.toMillis());
@@ -96,13 +88,13 @@ class AutoCompleteRolloutTests {
 				assertThat(autoCompleted.get(0).result().droppedVersionSchema()).isEqualTo("public_01_create_books");
 
 				// Release 2 goes on serving, with release 1's book.
-				assertThat(send(releaseTwo, "POST", "/books", "{\"title\":\"Emma\",\"author\":\"Jane Austen\"}")
+				assertThat(SampleHttp.send(releaseTwo, "POST", "/books", "{\"title\":\"Emma\",\"author\":\"Jane Austen\"}")
 					.statusCode()).isEqualTo(201);
-				JsonNode books = body(releaseTwoAgain, "/books");
+				JsonNode books = SampleHttp.body(releaseTwoAgain, "/books");
 				assertThat(books.size()).isEqualTo(2);
 				assertThat(books.get(0).path("author").asString()).isEqualTo("Frank Herbert");
 				assertThat(books.get(0).path("status").asString()).isEqualTo("available");
-				assertThat(body(releaseTwo, "/actuator/health/pgroll").path("status").asString()).isEqualTo("UP");
+				assertThat(SampleHttp.body(releaseTwo, "/actuator/health/pgroll").path("status").asString()).isEqualTo("UP");
 			}
 		}
 	}
@@ -126,10 +118,10 @@ class AutoCompleteRolloutTests {
 	/** The endpoint's answer once it shows {@code state}, within {@link #PATIENCE}. */
 	private JsonNode awaitState(ConfigurableApplicationContext context, String state) throws Exception {
 		long deadline = System.nanoTime() + PATIENCE.toNanos();
-		JsonNode status = body(context, "/actuator/pgroll");
+		JsonNode status = SampleHttp.body(context, "/actuator/pgroll");
 		while (!status.path("state").asString().equals(state) && System.nanoTime() < deadline) {
 			Thread.sleep(100);
-			status = body(context, "/actuator/pgroll");
+			status = SampleHttp.body(context, "/actuator/pgroll");
 		}
 		assertThat(status.path("state").asString()).as(status.toString()).isEqualTo(state);
 		return status;
@@ -151,23 +143,6 @@ class AutoCompleteRolloutTests {
 			.stream()
 			.map((row) -> (String) row.get("nspname"))
 			.toList();
-	}
-
-	private JsonNode body(ConfigurableApplicationContext context, String path) throws Exception {
-		HttpResponse<String> response = send(context, "GET", path, null);
-		assertThat(response.statusCode()).as(path).isEqualTo(200);
-		return this.json.readTree(response.body());
-	}
-
-	private HttpResponse<String> send(ConfigurableApplicationContext context, String method, String path, String body)
-			throws Exception {
-		HttpRequest.Builder request = HttpRequest
-			.newBuilder(URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port")
-					+ path))
-			.header("Content-Type", "application/json");
-		request.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-				: HttpRequest.BodyPublishers.noBody());
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }

@@ -1,8 +1,5 @@
 package dev.pgroll4j.sample;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,19 +48,17 @@ class TwoVersionRolloutTests {
 
 	private static final String RELEASE_TWO_SCHEMA = "public_03_add_status";
 
-	private final HttpClient http = HttpClient.newHttpClient();
-
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@Test
 	void releaseOneAndReleaseTwoServeTogetherAndNothingIsLost(TestDatabase database) throws Exception {
 		try (ConfigurableApplicationContext releaseOne = start(database, "v1")) {
 			for (int i = 0; i < 20; i++) {
-				assertThat(send(releaseOne, "POST", "/books", book("Seed " + i, "Author " + i, null)).statusCode())
+				assertThat(SampleHttp.send(releaseOne, "POST", "/books", book("Seed " + i, "Author " + i, null)).statusCode())
 					.isEqualTo(201);
 			}
 			try (ConfigurableApplicationContext releaseTwo = start(database, "default")) {
-				JsonNode status = body(releaseTwo, "/actuator/pgroll");
+				JsonNode status = SampleHttp.body(releaseTwo, "/actuator/pgroll");
 				assertThat(status.path("activeMigration").path("name").asString()).isEqualTo("03_add_status");
 				// Release 2's two files started together: release 1's version schema stays until one complete.
 				JsonNode rollout = status.path("rollout");
@@ -82,7 +77,7 @@ class TwoVersionRolloutTests {
 				assertThat(ids(instances.path(RELEASE_TWO_SCHEMA))).containsExactly(two);
 				assertThat(instances.path(RELEASE_ONE_SCHEMA).get(0).path("source").asString()).isEqualTo("REGISTERED");
 				// Either release's endpoint lists them all (their heartbeats move on between two reads).
-				assertThat(ids(body(releaseOne, "/actuator/pgroll").path("instances").path(RELEASE_ONE_SCHEMA)))
+				assertThat(ids(SampleHttp.body(releaseOne, "/actuator/pgroll").path("instances").path(RELEASE_ONE_SCHEMA)))
 					.containsExactly(one);
 
 				Map<Long, Book> expected = new ConcurrentHashMap<>();
@@ -92,8 +87,8 @@ class TwoVersionRolloutTests {
 
 				// Both releases see every book the same way while the migration is active.
 				for (Map.Entry<Long, Book> book : expected.entrySet()) {
-					JsonNode old = body(releaseOne, "/books/" + book.getKey());
-					JsonNode current = body(releaseTwo, "/books/" + book.getKey());
+					JsonNode old = SampleHttp.body(releaseOne, "/books/" + book.getKey());
+					JsonNode current = SampleHttp.body(releaseTwo, "/books/" + book.getKey());
 					assertThat(old.path("title").asString()).isEqualTo(book.getValue().title());
 					assertThat(old.path("author").asString()).isEqualTo(book.getValue().author());
 					assertThat(current.path("title").asString()).isEqualTo(book.getValue().title());
@@ -102,7 +97,7 @@ class TwoVersionRolloutTests {
 				}
 
 				// Release 1 still runs: complete would drop the version schema it reads and writes through.
-				HttpResponse<String> refused = send(releaseTwo, "POST", "/actuator/pgroll/complete", "{}");
+				HttpResponse<String> refused = SampleHttp.send(releaseTwo, "POST", "/actuator/pgroll/complete", "{}");
 				assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
 				JsonNode refusal = this.json.readTree(refused.body());
 				assertThat(refusal.path("versionSchema").asString()).isEqualTo(RELEASE_ONE_SCHEMA);
@@ -110,27 +105,27 @@ class TwoVersionRolloutTests {
 				assertThat(refusal.path("error").asString()).contains("\"" + RELEASE_ONE_SCHEMA + "\"", one,
 						"Nothing was changed");
 				// ... and it changed nothing: the rollout is still active and release 1 still serves.
-				JsonNode after = body(releaseTwo, "/actuator/pgroll");
+				JsonNode after = SampleHttp.body(releaseTwo, "/actuator/pgroll");
 				assertThat(after.path("state").asString()).isEqualTo("IN_PROGRESS");
 				assertThat(names(after.path("rollout").path("migrations"))).containsExactly("02_rename_author",
 						"03_add_status");
 				assertThat(versionSchemas(database)).containsExactly(RELEASE_ONE_SCHEMA, RELEASE_TWO_SCHEMA);
-				assertThat(body(releaseOne, "/books").size()).isEqualTo(expected.size() + 20);
-				assertThat(body(releaseOne, "/actuator/health/pgroll").path("status").asString()).isEqualTo("UP");
+				assertThat(SampleHttp.body(releaseOne, "/books").size()).isEqualTo(expected.size() + 20);
+				assertThat(SampleHttp.body(releaseOne, "/actuator/health/pgroll").path("status").asString()).isEqualTo("UP");
 
 				// Rolling deployment done: release 1 shuts down gracefully, which takes it off the list at once
 				// (no waiting for its heartbeat to expire), so the old version can be retired.
 				releaseOne.close();
-				JsonNode left = body(releaseTwo, "/actuator/pgroll").path("instances");
+				JsonNode left = SampleHttp.body(releaseTwo, "/actuator/pgroll").path("instances");
 				assertThat(left.has(RELEASE_ONE_SCHEMA)).as(left.toString()).isFalse();
 				assertThat(ids(left.path(RELEASE_TWO_SCHEMA))).containsExactly(two);
-				HttpResponse<String> completed = send(releaseTwo, "POST", "/actuator/pgroll/complete", "{}");
+				HttpResponse<String> completed = SampleHttp.send(releaseTwo, "POST", "/actuator/pgroll/complete", "{}");
 				assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
 				JsonNode complete = this.json.readTree(completed.body());
 				assertThat(names(complete.path("migrations"))).containsExactly("02_rename_author", "03_add_status");
 				assertThat(complete.path("droppedVersionSchema").asString()).isEqualTo("public_01_create_books");
 
-				JsonNode all = body(releaseTwo, "/books");
+				JsonNode all = SampleHttp.body(releaseTwo, "/books");
 				assertThat(all.size()).isEqualTo(expected.size() + 20);
 				for (JsonNode book : all) {
 					Book want = expected.get(book.path("id").asLong());
@@ -173,7 +168,7 @@ class TwoVersionRolloutTests {
 					try {
 						if (mine.isEmpty() || n % 3 == 0) {
 							String status = isReleaseTwo ? "lent" : null;
-							HttpResponse<String> created = send(release, "POST", "/books",
+							HttpResponse<String> created = SampleHttp.send(release, "POST", "/books",
 									book("Book " + worker + "-" + n, "Writer " + worker, status));
 							check(created, 201, failures);
 							long id = this.json.readTree(created.body()).path("id").asLong();
@@ -185,12 +180,12 @@ class TwoVersionRolloutTests {
 							long id = mine.get(n % mine.size());
 							Book before = expected.get(id);
 							String status = isReleaseTwo ? "lost" : null;
-							check(send(release, "PUT", "/books/" + id,
+							check(SampleHttp.send(release, "PUT", "/books/" + id,
 									book(before.title() + "'", "Editor " + worker, status)), 200, failures);
 							expected.put(id, new Book(id, before.title() + "'", "Editor " + worker,
 									isReleaseTwo ? "lost" : before.status()));
 						}
-						check(send(release, "GET", "/books", null), 200, failures);
+						check(SampleHttp.send(release, "GET", "/books", null), 200, failures);
 						requests.addAndGet(2);
 					}
 					catch (Exception ex) {
@@ -240,10 +235,10 @@ class TwoVersionRolloutTests {
 	private JsonNode awaitInstances(ConfigurableApplicationContext context, Predicate<JsonNode> expected)
 			throws Exception {
 		long deadline = System.nanoTime() + HEARTBEATS.toNanos();
-		JsonNode instances = body(context, "/actuator/pgroll").path("instances");
+		JsonNode instances = SampleHttp.body(context, "/actuator/pgroll").path("instances");
 		while (!expected.test(instances) && System.nanoTime() < deadline) {
 			Thread.sleep(50);
-			instances = body(context, "/actuator/pgroll").path("instances");
+			instances = SampleHttp.body(context, "/actuator/pgroll").path("instances");
 		}
 		assertThat(expected.test(instances)).as(instances.toString()).isTrue();
 		return instances;
@@ -266,23 +261,6 @@ class TwoVersionRolloutTests {
 
 	private String book(String title, String author, String status) {
 		return this.json.writeValueAsString(new Book(null, title, author, status));
-	}
-
-	private JsonNode body(ConfigurableApplicationContext context, String path) throws Exception {
-		HttpResponse<String> response = send(context, "GET", path, null);
-		assertThat(response.statusCode()).as(path).isEqualTo(200);
-		return this.json.readTree(response.body());
-	}
-
-	private HttpResponse<String> send(ConfigurableApplicationContext context, String method, String path, String body)
-			throws Exception {
-		HttpRequest.Builder request = HttpRequest
-			.newBuilder(URI.create("http://localhost:" + context.getEnvironment().getProperty("local.server.port")
-					+ path))
-			.header("Content-Type", "application/json");
-		request.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-				: HttpRequest.BodyPublishers.noBody());
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }
