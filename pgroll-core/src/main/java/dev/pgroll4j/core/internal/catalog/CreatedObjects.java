@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 
 import dev.pgroll4j.core.MigrationStateException;
@@ -107,7 +106,6 @@ public final class CreatedObjects {
 	 * @param arguments for routines, the identity argument list as {@code pg_get_function_identity_arguments}
 	 * gives it; else {@code null}
 	 */
-	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Identity(String kind, String schema, String name, @Nullable String arguments) {
 
 		/** Whether both name the same object, whatever kind each claims it is. */

@@ -9,6 +9,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import dev.pgroll4j.core.MigrationStateException;
 import dev.pgroll4j.core.internal.catalog.CreatedObjects;
@@ -30,8 +32,19 @@ final class HistoryJson {
 		return JSON.writeValueAsString(snapshot);
 	}
 
+	/** Written as a tree, field by field, so that a native image needs no reflection on the identity record. */
 	static String write(List<CreatedObjects.Identity> objects) {
-		return JSON.writeValueAsString(objects);
+		ArrayNode entries = JSON.createArrayNode();
+		for (CreatedObjects.Identity object : objects) {
+			ObjectNode entry = entries.addObject()
+				.put("kind", object.kind())
+				.put("schema", object.schema())
+				.put("name", object.name());
+			if (object.arguments() != null) {
+				entry.put("arguments", object.arguments());
+			}
+		}
+		return JSON.writeValueAsString(entries);
 	}
 
 	static SchemaSnapshot readSchema(String json) {
