@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -19,6 +21,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.pgroll4j.core.BackfillProgress;
+import dev.pgroll4j.core.CompleteResult;
 import dev.pgroll4j.core.Instance;
 import dev.pgroll4j.core.InstanceRegistration;
 import dev.pgroll4j.core.InstancesStillLiveException;
@@ -40,6 +43,9 @@ import dev.pgroll4j.spring.PgrollMigrations;
  * {@code management.endpoint.pgroll.access=unrestricted}, like Boot's shutdown endpoint.
  */
 @Endpoint(id = "pgroll", defaultAccess = Access.READ_ONLY)
+// Boot's operation processor registers what a return type reaches; the write operations return Object, so what they
+// answer with is registered here for a native image's JSON writer.
+@RegisterReflectionForBinding({ CompleteResult.class, RollbackResult.class, PgrollEndpoint.RepairOutcome.class })
 public class PgrollEndpoint {
 
 	private final Pgroll pgroll;

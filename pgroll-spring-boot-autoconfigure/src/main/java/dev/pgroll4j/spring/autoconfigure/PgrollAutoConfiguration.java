@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.util.StringUtils;
@@ -53,6 +54,7 @@ import dev.pgroll4j.spring.PgrollMigrations;
 @ConditionalOnBooleanProperty(name = "pgroll.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PgrollProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
+@ImportRuntimeHints(PgrollRuntimeHints.class)
 public final class PgrollAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(PgrollAutoConfiguration.class);
