@@ -82,10 +82,7 @@ record ActiveMigration(List<StoredMigration> records, List<Migration> migrations
 			}
 			SchemaSnapshot base = first.baseSchema();
 			Plan plan = setup.planner().replay(migrations, base);
-			String parent = first.parent();
-			String previous = (parent != null)
-					? setup.state().find(connection, parent).map((row) -> row.versionSchema(schema)).orElse(null)
-					: null;
+			String previous = setup.versionSchemaBefore(connection, first.parent());
 			return new ActiveMigration(List.copyOf(rollout), List.copyOf(migrations), plan,
 					rollout.get(rollout.size() - 1).versionSchema(schema), previous);
 		}

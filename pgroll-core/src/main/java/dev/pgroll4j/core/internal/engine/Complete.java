@@ -101,9 +101,7 @@ final class Complete {
 		}
 		Instant since = rollout.stream().map(StoredMigration::updatedAt).max(Comparator.naturalOrder()).orElseThrow()
 			.toInstant();
-		String parent = rollout.get(0).parent();
-		String previous = (parent != null) ? this.setup.state().find(connection, parent)
-			.map((row) -> row.versionSchema(this.setup.schema())).orElse(null) : null;
+		String previous = this.setup.versionSchemaBefore(connection, rollout.get(0).parent());
 		if (previous != null) {
 			if (!this.setup.instances().live(connection, previous).isEmpty()) {
 				return false;

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,18 @@ record EngineSetup(PgrollConfiguration configuration, StateStore state, Migratio
 		Set<String> names = new HashSet<>();
 		this.state.newest(connection, 10).forEach((row) -> names.add(row.versionSchema(schema())));
 		return names;
+	}
+
+	/**
+	 * The version schema of the migration a rollout's first migration follows: the one the running release uses.
+	 * @param parent the rollout's first migration's parent, or {@code null} when the rollout began the history
+	 * @return its version schema's name (whether or not it still exists), or {@code null}
+	 */
+	@Nullable String versionSchemaBefore(Connection connection, @Nullable String parent) throws SQLException {
+		if (parent == null) {
+			return null;
+		}
+		return this.state.find(connection, parent).map((row) -> row.versionSchema(schema())).orElse(null);
 	}
 
 	/** A failure the engine did not expect, with the server's message. */

@@ -70,13 +70,7 @@ final class StatusReport {
 
 	/** The version schema before the active rollout's first migration, if it still exists. */
 	private @Nullable String previousVersionSchema(Connection connection, MigrationRecord first) throws SQLException {
-		String parent = first.parent();
-		if (parent == null) {
-			return null;
-		}
-		String candidate = this.setup.state().find(connection, parent)
-			.map((row) -> row.versionSchema(this.setup.schema()))
-			.orElse(null);
+		String candidate = this.setup.versionSchemaBefore(connection, first.parent());
 		return (candidate != null && VersionSchemas.exists(connection, candidate)) ? candidate : null;
 	}
 
